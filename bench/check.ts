@@ -1,0 +1,88 @@
+/**
+ * Parse + check throughput of the compiler on a generated ~5 MB recipe, against the same
+ * content parsed as YAML (the `yaml` package) and as JSON (`JSON.parse`), in one run; then the
+ * whole-process time of `align check recipes/cgpo.align` against bare `node -e 0`.
+ *
+ *   npm run build && node --expose-gc dist/bench/check.js [--mb 5] [--runs 5]
+ *
+ * Figures are ratios against baselines measured in the same run: these machines are noisy.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse as parseYaml } from "yaml";
+import { compile, memoryHost } from "../compiler/index.js";
+import { parse } from "../grammar/index.js";
+import { generateRecipe } from "./lib/generateRecipe.js";
+import { formatRow, medianOf, timeMedian } from "./lib/measure.js";
+
+/** The repository root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
+function findRepo(start: string): string {
+  for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+  }
+  return process.cwd();
+}
+
+const REPO = findRepo(dirname(fileURLToPath(import.meta.url)));
+
+function argValue(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function throughput(): void {
+  const megabytes = argValue("mb", 5);
+  const runs = argValue("runs", 5);
+  const recipe = generateRecipe(megabytes * 1e6);
+  const file = join(REPO, ".bench-out", "generated.align");
+  const host = memoryHost({ [file]: recipe.align });
+
+  const parsed = parse(recipe.align, file);
+  const checked = compile(file, { host });
+  const errors = checked.diagnostics.filter((d) => d.severity === "error");
+  if (parsed.diagnostics.length > 0 || errors.length > 0) {
+    throw new Error(`generated recipe does not check clean: ${JSON.stringify((errors[0] ?? parsed.diagnostics[0])?.message)}`);
+  }
+
+  const rows: Array<[string, number, number]> = [];
+  const add = (name: string, bytes: number, ms: number) => rows.push([name, bytes, ms]);
+  add("JSON.parse (same content)", recipe.json.length, timeMedian(() => JSON.parse(recipe.json), runs));
+  add("yaml.parse (same content)", recipe.yaml.length, timeMedian(() => parseYaml(recipe.yaml), runs));
+  add("align parse", recipe.align.length, timeMedian(() => parse(recipe.align, file), runs));
+  add("align parse + check", recipe.align.length, timeMedian(() => compile(file, { host }), runs));
+
+  const yamlMs = rows[1]![2];
+  console.log(`generated recipe: ${(recipe.align.length / 1e6).toFixed(2)} MB of .align, ${recipe.declarations} declarations; median of ${runs} runs`);
+  const widths = [28, 10, 10, 10, 16];
+  console.log(formatRow(["", "MB", "ms", "MB/s", "time vs yaml"], widths));
+  for (const [name, bytes, ms] of rows) {
+    const mbps = bytes / 1e6 / (ms / 1000);
+    console.log(formatRow([name, (bytes / 1e6).toFixed(2), ms.toFixed(1), mbps.toFixed(1), `${(ms / yamlMs).toFixed(2)}x`], widths));
+  }
+}
+
+function processTime(command: string, args: readonly string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(command, args, { cwd: REPO, stdio: "ignore" });
+    if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return medianOf(times);
+}
+
+function startup(): void {
+  const cli = join(REPO, "bin", "align.js");
+  const recipe = join(REPO, "recipes", "cgpo.align");
+  if (!existsSync(recipe)) return console.log("recipes/cgpo.align missing: start-up comparison skipped");
+  const runs = argValue("runs", 5) * 2;
+  const bare = processTime(process.execPath, ["-e", "0"], runs);
+  const check = processTime(process.execPath, [cli, "check", recipe], runs);
+  console.log(`\nwhole process, median of ${runs}: node -e 0 ${bare.toFixed(0)} ms; align check recipes/cgpo.align ${check.toFixed(0)} ms (${(check / bare).toFixed(2)}x bare node)`);
+}
+
+throughput();
+startup();

@@ -1,0 +1,24 @@
+/** Small timing helpers shared by the benchmarks: medians over repeated runs, in one process. */
+
+export function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Runs `fn` once to warm up, then `runs` times; returns the median wall time in ms. */
+export function timeMedian(fn: () => unknown, runs: number): number {
+  fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    (globalThis as { gc?: () => void }).gc?.();
+    const start = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return medianOf(times);
+}
+
+export function formatRow(cells: readonly (string | number)[], widths: readonly number[]): string {
+  return cells.map((cell, i) => String(cell).padEnd(widths[i] ?? 12)).join("  ");
+}

@@ -1,0 +1,28 @@
+import { renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
+import { compile } from "../../compiler/index.js";
+import type { Plan } from "../../compiler/index.js";
+import { readArgument } from "./io.js";
+
+export interface CompiledRecipe {
+  readonly plan: Plan;
+  /** Absolute directory of the root recipe: the plan's relative paths resolve against it. */
+  readonly rootDir: string;
+}
+
+/**
+ * Compiles a recipe for a command that runs it (`judge`, `serve`): diagnostics go to stderr in
+ * the one renderer's format; returns the exit code instead of a plan when it cannot run.
+ */
+export function compileForRuntime(file: string): CompiledRecipe | number {
+  if (readArgument(file) === undefined) return 2;
+  const result = compile(file);
+  if (result.diagnostics.length > 0) {
+    const lookup = (f: string) => result.sources.get(f);
+    process.stderr.write(renderText(result.diagnostics, lookup, { color: shouldColor(process.stderr) }));
+  }
+  if (result.hasErrors || !result.plan || !result.rootDir) {
+    process.stderr.write(`${summary(result.diagnostics)}; nothing to run\n`);
+    return 1;
+  }
+  return { plan: result.plan, rootDir: result.rootDir };
+}

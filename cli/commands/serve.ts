@@ -1,0 +1,38 @@
+import { startJudgeServer } from "../../runtime/server/index.js";
+import { compileForRuntime } from "./compiled.js";
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly cacheDir?: string;
+}
+
+/**
+ * `align serve RECIPE`: the judge server for a recipe's judges and tasks, until SIGINT or
+ * SIGTERM, which drain in-flight batches before exiting (new requests get 503 meanwhile).
+ */
+export async function runServe(recipe: string, opts: ServeOptions): Promise<number> {
+  const port = Number(opts.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`align serve: --port must be an integer in 0..65535, got \`${opts.port}\`\n`);
+    return 2;
+  }
+  const compiled = compileForRuntime(recipe);
+  if (typeof compiled === "number") return compiled;
+  const server = await startJudgeServer(compiled.plan, {
+    host: opts.host,
+    port,
+    baseDir: compiled.rootDir,
+    ...(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir }),
+  });
+  process.stderr.write(`align serve: judging tasks ${Object.keys(compiled.plan.tasks).join(", ") || "(none)"} at ${server.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      process.stderr.write(`align serve: ${signal}: finishing in-flight batches\n`);
+      void server.close().then(resolve);
+    };
+    process.once("SIGINT", () => stop("SIGINT"));
+    process.once("SIGTERM", () => stop("SIGTERM"));
+  });
+  return 0;
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from "commander";
+
+/**
+ * The `align` command line. Each command's module is imported only when it runs, so
+ * `align check` never pays for the plan schema (zod), the formatter or the emitter.
+ * Exit codes: 0 success, 1 the input has errors (or is unformatted, with `fmt --check`),
+ * 2 the invocation is wrong (unknown option, missing file, unknown code).
+ */
+
+const VERSION = "0.1.0";
+
+function buildProgram(): Command {
+  const program = new Command("align")
+    .description("A typed language for LLM alignment recipes: check, format and plan `.align` files.")
+    .version(VERSION, "-V, --version")
+    .showHelpAfterError("(run `align --help` for usage)")
+    .exitOverride();
+
+  program
+    .command("check")
+    .description("Type-check recipes and report diagnostics (exit 1 on errors).")
+    .argument("<files...>", "recipe files")
+    .option("--format <format>", "text or json", "text")
+    .action(async (files: string[], opts: { format: string }) => {
+      const { runCheck } = await import("./commands/check.js");
+      process.exitCode = await runCheck(files, opts);
+    });
+
+  program
+    .command("fmt")
+    .description("Format recipes in place (with --check: list unformatted files and exit 1).")
+    .argument("<files...>", "recipe files")
+    .option("--check", "only check; do not write")
+    .action(async (files: string[], opts: { check?: boolean }) => {
+      const { runFmt } = await import("./commands/fmt.js");
+      process.exitCode = await runFmt(files, opts);
+    });
+
+  program
+    .command("plan")
+    .description("Show the resolved plan: values with provenance, the stage DAG, memory per GPU.")
+    .argument("<file>", "the root recipe")
+    .option("--json", "print plan.json")
+    .option("--out <path>", "write plan.json to a file")
+    .action(async (file: string, opts: { json?: boolean; out?: string }) => {
+      const { runPlan } = await import("./commands/plan.js");
+      process.exitCode = await runPlan(file, opts);
+    });
+
+  program
+    .command("explain")
+    .description("Explain a diagnostic code, with an example that triggers it.")
+    .argument("<code>", "a code such as AL3001")
+    .action(async (code: string) => {
+      const { runExplain } = await import("./commands/explain.js");
+      process.exitCode = await runExplain(code);
+    });
+
+  program
+    .command("schema")
+    .description("The field reference: every kind, or one KIND or KIND.VARIANT.")
+    .argument("[target]", "KIND or KIND.VARIANT, e.g. judge.code_tests")
+    .action(async (target: string | undefined) => {
+      const { runSchema } = await import("./commands/schema.js");
+      process.exitCode = await runSchema(target);
+    });
+
+  program
+    .command("judge")
+    .description("Score a JSONL file of samples offline with one task's mixture of judges.")
+    .argument("<recipe>", "the root recipe")
+    .requiredOption("--task <task>", "the task whose judges score the samples")
+    .requiredOption("--input <file>", "JSONL: prompt, response, the data fields, source")
+    .option("--out <file>", "write each row with its verdicts, feasible and skip (JSONL)")
+    .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
+    .option("--batch-size <n>", "samples judged together", undefined)
+    .action(async (recipe: string, opts: import("./commands/judge.js").JudgeOptions) => {
+      const { runJudge } = await import("./commands/judge.js");
+      process.exitCode = await runJudge(recipe, opts);
+    });
+
+  program
+    .command("serve")
+    .description("Serve a recipe's judges over HTTP (POST /v1/judge, /healthz, /metrics) for the worker.")
+    .argument("<recipe>", "the root recipe")
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option("--port <port>", "port to listen on (0: any free port)", "8765")
+    .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
+    .action(async (recipe: string, opts: import("./commands/serve.js").ServeOptions) => {
+      const { runServe } = await import("./commands/serve.js");
+      process.exitCode = await runServe(recipe, opts);
+    });
+
+  program
+    .command("docs", { hidden: true })
+    .description("Regenerate docs/language.md, docs/diagnostics.md and docs/plan.schema.json.")
+    .option("--check", "exit 1 when a committed file is stale")
+    .option("--root <dir>", "the repository root", ".")
+    .action(async (opts: { check?: boolean; root: string }) => {
+      const { runDocs } = await import("../compiler/docs/generate.js");
+      process.exitCode = runDocs(opts.root, { check: opts.check === true });
+    });
+
+  return program;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error is a usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw error;
+  }
+}
+
+await main(process.argv);

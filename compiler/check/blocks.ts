@@ -1,0 +1,193 @@
+import type { Argument, Block, Call, Identifier, ListLiteral, Reference, Value } from "../../grammar/ast.js";
+import type { Span } from "../../grammar/span.js";
+import { spanCover } from "../../grammar/span.js";
+import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
+import { suggestionFix } from "../diagnostics/suggest.js";
+import type { CallVariant, FieldMap, FieldType } from "../schema/types.js";
+import { convert, wrongType } from "./convert.js";
+import { fromPlan, leaf, list, object, sortedObject, type LObject, type LValue } from "./located.js";
+import { containsError, pathText, report, type CheckScope } from "./scope.js";
+
+/**
+ * Blocks and call shapes: the fields of a declaration, a nested block, a `variants` call such
+ * as `crpg { generations = 8 }` or `hf("id", revision = "main")`. Every written field is
+ * checked against the field map (unknown, duplicate, wrong type); absent fields take their
+ * defaults; missing required fields are reported at the owner.
+ */
+
+export interface Entry {
+  readonly name: Identifier;
+  readonly value: Value;
+}
+
+export interface Owner {
+  /** For messages: "optimizer `crpg`", "stage `s` (sft)". */
+  readonly label: string;
+  /** Where a missing field is reported. */
+  readonly span: Span;
+  /** Suppresses "missing field" after the parser recovered inside the owner (a likely cascade). */
+  readonly recovered?: boolean;
+}
+
+export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner): LObject | undefined {
+  const written = new Map<string, Entry>();
+  let ok = true;
+  for (const entry of entries) {
+    const name = entry.name.name;
+    const previous = written.get(name);
+    if (previous) {
+      ok = false;
+      report(scope, TypeCode.DuplicateField.code, entry.name.span, `\`${name}\` is written more than once in ${owner.label}`, {
+        related: [{ span: previous.name.span, message: "first written here" }],
+      });
+    } else if (!(name in fields)) {
+      ok = false;
+      report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
+        ...suggestionFix(entry.name, Object.keys(fields)),
+      });
+    } else {
+      written.set(name, entry);
+    }
+  }
+  const out: [string, LValue][] = [];
+  for (const [name, spec] of Object.entries(fields)) {
+    const entry = written.get(name);
+    if (entry) {
+      const value = containsError(entry.value) ? undefined : convert(entry.value, spec.type, scope, name);
+      if (value) out.push([name, value]);
+      else ok = false;
+    } else if (spec.default !== undefined) {
+      out.push([name, fromPlan(spec.default, scope.headerSpan)]);
+    } else {
+      ok = false;
+      if (!owner.recovered) {
+        report(scope, TypeCode.MissingField.code, owner.span, `missing required field \`${name}\` in ${owner.label}`, {
+          notes: [`${name}: ${spec.doc}`],
+        });
+      }
+    }
+  }
+  return ok ? object(out, owner.span) : undefined;
+}
+
+export function blockEntries(block: Block | undefined): Entry[] {
+  return (block?.fields ?? []).map((f) => ({ name: f.name, value: f.value }));
+}
+
+export function convertBlockType(value: Value, fields: FieldMap, scope: CheckScope, label: string): LValue | undefined {
+  if (value.kind !== "Block") return wrongType(scope, value, label, "a block `{ ... }`");
+  return convertFields(blockEntries(value), fields, scope, { label: `\`${label}\``, span: value.span });
+}
+
+export function convertMap(value: Value, type: FieldType, scope: CheckScope, label: string): LValue | undefined {
+  if (value.kind !== "Block") return wrongType(scope, value, label, "a block of `name = value` pairs");
+  const out = new Map<string, LValue>();
+  let ok = true;
+  for (const f of value.fields) {
+    if (out.has(f.name.name)) {
+      report(scope, TypeCode.DuplicateField.code, f.name.span, `\`${f.name.name}\` is written more than once in \`${label}\``);
+      ok = false;
+      continue;
+    }
+    const converted = containsError(f.value) ? undefined : convert(f.value, type, scope, `${label}.${f.name.name}`);
+    if (converted) out.set(f.name.name, converted);
+    else ok = false;
+  }
+  return ok ? sortedObject(out, value.span) : undefined;
+}
+
+/** Free-form options: literals as JSON (durations in seconds, sizes in bytes, names as strings). */
+export function convertOptions(value: Value, scope: CheckScope, label: string): LValue | undefined {
+  if (value.kind !== "Block") return wrongType(scope, value, label, "a block `{ ... }`");
+  return anyValue(value, scope, label);
+}
+
+function anyValue(value: Value, scope: CheckScope, label: string): LValue | undefined {
+  switch (value.kind) {
+    case "String":
+    case "Number":
+    case "Boolean":
+      return leaf(value.value, value.span);
+    case "Duration":
+      return leaf(value.seconds, value.span);
+    case "Size":
+      return leaf(value.bytes, value.span);
+    case "Reference":
+      return leaf(pathText(value.path), value.span);
+    case "List": {
+      const items = value.items.map((i) => anyValue(i, scope, label));
+      return items.every((i) => i) ? list(items as LValue[], value.span) : undefined;
+    }
+    case "Block": {
+      const entries = value.fields.map((f) => [f.name.name, anyValue(f.value, scope, label)] as const);
+      if (entries.some(([, v]) => !v)) return undefined;
+      return sortedObject(entries as [string, LValue][], value.span);
+    }
+    case "Call":
+      return wrongType(scope, value, label, "plain values (strings, numbers, lists, blocks)");
+    case "ErrorValue":
+      return undefined;
+  }
+}
+
+/** A call shape chosen by name: `crpg`, `crpg { ... }`, `hf("id")`, `none`, `satisfied(j)`. */
+export function convertVariants(value: Value, type: FieldType & { kind: "variants" }, scope: CheckScope, label: string): LValue | undefined {
+  const callee = value.kind === "Call" ? value.callee : value.kind === "Reference" ? value : undefined;
+  const names = type.variants.map((v) => v.name);
+  const expected = `one of ${names.map((n) => `\`${n}\``).join(", ")}`;
+  if (!callee || callee.path.length !== 1) return wrongType(scope, value, label, expected);
+  const id = callee.path[0]!;
+  const variant = type.variants.find((v) => v.name === id.name);
+  if (!variant) {
+    return report(scope, NameCode.UnknownVariant.code, id.span, `unknown \`${label}\` variant \`${id.name}\``, {
+      ...suggestionFix(id, names),
+      notes: [`expected ${expected}`],
+    });
+  }
+  const fields = convertCallFields(value as Call | Reference, variant, scope, `${label} \`${variant.name}\``, label);
+  if (!fields) return undefined;
+  const constants = Object.entries(variant.constants ?? {}).map(([k, v]) => [k, fromPlan(v, value.span, false)] as const);
+  return object([[type.discriminator, leaf(variant.name, callee.span)], ...fields.entries, ...constants], value.span);
+}
+
+/** The fields of a call: positional arguments fill `positional` in order, then named ones and the block. */
+export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, label: string): LObject | undefined {
+  if (value.kind === "Reference") return convertFields([], variant.fields, scope, { label: ownerLabel, span: value.span });
+  const entries = positionalEntries(value.args, variant, scope, ownerLabel);
+  if (!entries) return undefined;
+  for (const arg of value.args) if (arg.name) entries.push({ name: arg.name, value: arg.value });
+  entries.push(...blockEntries(value.block));
+  return convertFields(entries, variant.fields, scope, { label: ownerLabel, span: value.span });
+}
+
+export function positionalEntries(args: readonly Argument[], variant: Pick<CallVariant, "positional" | "variadic">, scope: CheckScope, ownerLabel: string): Entry[] | undefined {
+  const positional = args.filter((a) => !a.name);
+  const slots = variant.positional;
+  const entries: Entry[] = [];
+  for (let i = 0; i < positional.length; i++) {
+    const arg = positional[i]!;
+    const last = i >= slots.length - 1;
+    if (variant.variadic && last && slots.length > 0) {
+      entries.push({ name: syntheticName(slots[slots.length - 1]!, arg.span), value: listOf(positional.slice(i)) });
+      break;
+    }
+    const slot = slots[i];
+    if (slot === undefined) {
+      const takes = slots.length === 0 ? "takes no positional arguments" : `takes ${slots.length} positional argument${slots.length === 1 ? "" : "s"} (${slots.join(", ")})`;
+      return report(scope, TypeCode.TooManyArguments.code, arg.span, `too many arguments: ${ownerLabel} ${takes}`, {
+        help: "name the argument: `field = value`",
+      });
+    }
+    entries.push({ name: syntheticName(slot, arg.span), value: arg.value });
+  }
+  return entries;
+}
+
+function syntheticName(name: string, span: Span): Identifier {
+  return { kind: "Identifier", name, span };
+}
+
+function listOf(args: readonly Argument[]): ListLiteral {
+  const span = args.map((a) => a.span).reduce((a, b) => spanCover(a, b));
+  return { kind: "List", items: args.map((a) => a.value), span };
+}

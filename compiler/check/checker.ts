@@ -1,0 +1,142 @@
+import * as path from "node:path";
+import type { Document } from "../../grammar/ast.js";
+import type { Diagnostic } from "../../grammar/diagnostic.js";
+import type { Span } from "../../grammar/span.js";
+import { TypeCode } from "../diagnostics/compilerCodes.js";
+import { makeDiagnostic } from "../diagnostics/make.js";
+import { estimateMemory } from "../estimate/index.js";
+import type { EstimatePlan } from "../estimate/types.js";
+import { lowerPlan } from "../plan/lower.js";
+import type { Plan } from "../plan/types.js";
+import type { CompilerHost } from "../resolve/host.js";
+import { loadProgram, type LoadedProgram } from "../resolve/load.js";
+import { buildSymbols, type DeclSymbol, type SymbolTable } from "../resolve/symbols.js";
+import { checkDeclaration, headerSpan, type CheckedDeclaration } from "./declarations.js";
+import type { Rule, RuleContext } from "./rule.js";
+import type { CheckScope } from "./scope.js";
+
+/**
+ * The checker's driver: load → symbols → type-check every declaration against its schema →
+ * lower the well-typed ones to the plan → run the semantic rules on the plan. Diagnostics come
+ * back sorted by file and position, deduplicated, and capped per file.
+ */
+
+export const MAX_ERRORS_PER_FILE = 100;
+
+export interface CheckOptions {
+  readonly host: CompilerHost;
+  readonly cwd?: string;
+  readonly rules?: readonly Rule[];
+}
+
+export interface CheckResult {
+  readonly program: LoadedProgram;
+  readonly diagnostics: readonly Diagnostic[];
+  /** The plan of the well-typed declarations (complete when there are no errors). */
+  readonly plan: Plan;
+  /** Span of every plan value by JSON Pointer. */
+  readonly spans: ReadonlyMap<string, Span>;
+}
+
+/** Checks a root recipe and its imports; undefined when the root file cannot be read. */
+export function checkProgram(rootFile: string, options: CheckOptions): CheckResult | undefined {
+  const cwd = options.cwd ?? process.cwd();
+  const program = loadProgram(rootFile, options.host, cwd);
+  if (!program) return undefined;
+  const { table, diagnostics: nameDiagnostics } = buildSymbols(program.modules);
+  const diagnostics: Diagnostic[] = [...program.diagnostics, ...nameDiagnostics];
+  const declarations = checkAll(table, program, options.host, diagnostics);
+  const relativeFile = relativeFiles(program);
+  const readFile = cachedReader(program.rootDir, options.host);
+  const root = program.modules[0]!.document;
+  const { plan, spans } = lowerPlan({
+    declarations,
+    rootFile: path.basename(root.file),
+    rootSpan: { ...root.span, length: 0 },
+    relativeFile,
+    io: { readFile },
+    estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile }) as unknown as Record<string, unknown>,
+  });
+  const typed = plan as unknown as Plan;
+  const context = ruleContext(typed, program, spans, readFile);
+  for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
+  return { program, diagnostics: finish(diagnostics), plan: typed, spans };
+}
+
+function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {
+  const symbols: DeclSymbol[] = [...table.named.values(), ...table.singletons.values()];
+  const out: CheckedDeclaration[] = [];
+  for (const symbol of symbols) {
+    const scope: CheckScope = {
+      module: symbol.module,
+      table,
+      host,
+      rootDir: program.rootDir,
+      headerSpan: headerSpan(symbol.declaration),
+      diagnostics,
+    };
+    const checked = checkDeclaration(symbol, scope);
+    if (checked) out.push(checked);
+  }
+  return out;
+}
+
+function relativeFiles(program: LoadedProgram): (file: string) => string {
+  const map = new Map(program.modules.map((m) => [m.file, path.relative(program.rootDir, m.absolutePath).split(path.sep).join("/")]));
+  return (file) => map.get(file) ?? file;
+}
+
+function cachedReader(rootDir: string, host: CompilerHost): (relativePath: string) => string | undefined {
+  const cache = new Map<string, string | undefined>();
+  return (relativePath) => {
+    if (!cache.has(relativePath)) cache.set(relativePath, host.readFile(path.resolve(rootDir, relativePath)));
+    return cache.get(relativePath);
+  };
+}
+
+function ruleContext(plan: Plan, program: LoadedProgram, spans: ReadonlyMap<string, Span>, readFile: (p: string) => string | undefined): RuleContext {
+  const documents: readonly Document[] = program.documents;
+  return {
+    plan,
+    documents,
+    rootDir: program.rootDir,
+    spanOf: (pointer) => spans.get(pointer),
+    readFile,
+    diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),
+  };
+}
+
+/** Sorted by file (root first as loaded) and offset, duplicates dropped, errors capped per file. */
+function finish(all: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const unique = all.filter((d) => {
+    const key = `${d.code}\u0000${d.span?.file}\u0000${d.span?.offset}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const files = [...new Set(unique.map((d) => d.span?.file ?? ""))];
+  const sorted = unique
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => files.indexOf(a.d.span?.file ?? "") - files.indexOf(b.d.span?.file ?? "") || (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
+    .map((x) => x.d);
+  return capPerFile(sorted);
+}
+
+function capPerFile(sorted: readonly Diagnostic[]): Diagnostic[] {
+  const errors = new Map<string, number>();
+  const out: Diagnostic[] = [];
+  for (const d of sorted) {
+    const file = d.span?.file ?? "";
+    if (d.severity === "error") {
+      const n = (errors.get(file) ?? 0) + 1;
+      errors.set(file, n);
+      if (n === MAX_ERRORS_PER_FILE + 1) {
+        out.push(makeDiagnostic(TypeCode.TooManyErrors.code, d.span, `too many errors in ${file}; the rest are not shown`));
+      }
+      if (n > MAX_ERRORS_PER_FILE) continue;
+    }
+    out.push(d);
+  }
+  return out;
+}

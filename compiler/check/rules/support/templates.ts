@@ -1,0 +1,85 @@
+/**
+ * Every prompt template in the plan that is filled from data, with the fields its rows
+ * provide: generate and render templates (stage and inline), and llm_judge templates at each
+ * place the judge runs. (A json judge's `schema` is a template in the plan's encoding but is
+ * JSON, not filled from data, so it is not listed.)
+ */
+import type { DataPlan, Plan, TemplatePlan } from "../../../plan/types.js";
+import { fieldsOfData, type DataFields } from "./dataFields.js";
+import { judgeSites } from "./judgeSites.js";
+
+export interface TemplateUse {
+  readonly template: TemplatePlan;
+  /** Pointer of the template value, for its span. */
+  readonly pointer: string;
+  /** "the template of stage `analyze`" / "the template of judge `factuality`". */
+  readonly owner: string;
+  /** Undefined when the fields cannot be known (only syntax is checked then). */
+  readonly data: DataFields | undefined;
+  /** Where the rows come from, when that differs from the owner (a judge's task). */
+  readonly where?: string;
+  readonly wherePointer?: string;
+}
+
+export function templateUses(plan: Plan): TemplateUse[] {
+  return [...stageTemplates(plan), ...judgeTemplates(plan)];
+}
+
+function stageTemplates(plan: Plan): TemplateUse[] {
+  const uses: TemplateUse[] = [];
+  for (const [name, stage] of Object.entries(plan.stages)) {
+    const base = `/stages/${name}`;
+    if (stage.variant === "generate") {
+      const source = stage.prompts ?? stage.from;
+      const data = source ? fieldsOfData(plan, source) : undefined;
+      uses.push({ template: stage.template, pointer: `${base}/template`, owner: `the template of stage \`${name}\``, data });
+      if (source) uses.push(...inlineRenders(plan, source, `${base}/${stage.prompts ? "prompts" : "from"}`));
+    } else if (stage.variant === "render") {
+      const data = fieldsOfData(plan, stage.from);
+      uses.push({ template: stage.template, pointer: `${base}/template`, owner: `the template of stage \`${name}\``, data });
+      uses.push(...inlineRenders(plan, stage.from, `${base}/from`));
+    } else if (stage.variant === "judge") {
+      uses.push(...inlineRenders(plan, stage.from, `${base}/from`));
+    } else if (stage.variant === "sft" || stage.variant === "dpo") {
+      stage.data.forEach((item, index) => uses.push(...inlineRenders(plan, item, `${base}/data/${index}`)));
+    } else if (stage.variant === "eval" && stage.prompts) {
+      uses.push(...inlineRenders(plan, stage.prompts, `${base}/prompts`));
+    }
+  }
+  return uses;
+}
+
+/** `render(from, template = ..., target = ...)` written inline, possibly nested. */
+function inlineRenders(plan: Plan, data: DataPlan, pointer: string): TemplateUse[] {
+  if (!("render" in data)) return [];
+  const { from, template } = data.render;
+  return [
+    { template, pointer: `${pointer}/render/template`, owner: "the template of the inline render", data: fieldsOfData(plan, from) },
+    ...inlineRenders(plan, from, `${pointer}/render/from`),
+  ];
+}
+
+function judgeTemplates(plan: Plan): TemplateUse[] {
+  const uses: TemplateUse[] = [];
+  const sited = new Set<string>();
+  for (const site of judgeSites(plan)) {
+    const judge = plan.judges[site.judge];
+    if (judge?.variant !== "llm_judge") continue;
+    sited.add(site.judge);
+    uses.push({
+      template: judge.template,
+      pointer: `/judges/${site.judge}/template`,
+      owner: `the template of judge \`${site.judge}\``,
+      data: site.data,
+      where: site.where,
+      wherePointer: site.pointer,
+    });
+  }
+  // A judge used nowhere still gets its syntax checked.
+  for (const [name, judge] of Object.entries(plan.judges)) {
+    if (judge.variant === "llm_judge" && !sited.has(name)) {
+      uses.push({ template: judge.template, pointer: `/judges/${name}/template`, owner: `the template of judge \`${name}\``, data: undefined });
+    }
+  }
+  return uses;
+}

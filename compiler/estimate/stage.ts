@@ -1,0 +1,168 @@
+/** One stage's estimate under a given number of shards (1 for ddp, all GPUs for fsdp). */
+import { activationBytes, frozenWeights, kvCacheBytes, trainableTerms } from "./components.js";
+import { baseModelName, modelInfo, rewardInfo, type ModelInfo } from "./models.js";
+import { asObj, list, num, refName, str, type Obj } from "./read.js";
+import type { EstimateIO, EstimatePlan, MemoryComponents } from "./types.js";
+
+/** Prompt length assumed for generation and RL training (prompts are not tokenized at check time). */
+export const PROMPT_TOKENS = 512;
+/** Prompts per GPU assumed for generate/eval stages, which declare no batch size. */
+export const GENERATION_BATCH = 8;
+
+export interface StageContext {
+  readonly plan: EstimatePlan;
+  readonly io: EstimateIO;
+  /** Data-parallel ranks (GPUs, or processes on CPU). */
+  readonly ranks: number;
+}
+
+export interface StageEstimate {
+  readonly components: MemoryComponents;
+  readonly unknownModels: readonly string[];
+  readonly assumptions: readonly string[];
+}
+
+const ZERO: MemoryComponents = {
+  weights: 0, grads: 0, optimizer: 0, reference: 0, reward: 0, kv_cache: 0, activations: 0,
+};
+
+/** The sequence length of generation: prompt plus answer, capped by a known context. */
+function sequenceTokens(model: ModelInfo, maxTokens: number): number {
+  const context = model.arch?.context;
+  return context === undefined ? PROMPT_TOKENS + maxTokens : Math.min(context, PROMPT_TOKENS + maxTokens);
+}
+
+function perRank(total: number, ranks: number): number {
+  return Math.max(1, Math.ceil(total / ranks));
+}
+
+/** The stage's main model (trained or served), or undefined when its size is unknown. */
+function mainModel(context: StageContext, stage: Obj): ModelInfo | undefined {
+  const name = baseModelName(context.plan, stage["model"] ?? stage["policy"]);
+  const info = name === undefined ? undefined : modelInfo(context.plan, name, context.io);
+  return info?.arch ? info : undefined;
+}
+
+export function estimateStage(context: StageContext, stage: Obj, shards: number): StageEstimate | undefined {
+  const variant = str(stage, "variant");
+  const model = mainModel(context, stage);
+  if (!model?.arch) return undefined;
+  switch (variant) {
+    case "sft":
+    case "dpo":
+    case "cgpo":
+      return training(context, stage, model, shards);
+    case "generate":
+    case "eval":
+      return inference(stage, model, shards);
+    default:
+      return undefined;
+  }
+}
+
+function inference(stage: Obj, model: ModelInfo, shards: number): StageEstimate {
+  const arch = model.arch!;
+  const sequences = GENERATION_BATCH * (num(stage, "samples") ?? 1);
+  return {
+    components: {
+      ...ZERO,
+      weights: frozenWeights(model, shards),
+      kv_cache: kvCacheBytes(arch, model.bytesPerParam, sequences, sequenceTokens(model, num(stage, "max_tokens") ?? 256)),
+    },
+    unknownModels: [],
+    assumptions: [`${GENERATION_BATCH} prompts per GPU`, `prompts of ${PROMPT_TOKENS} tokens`],
+  };
+}
+
+function training(context: StageContext, stage: Obj, model: ModelInfo, shards: number): StageEstimate {
+  const arch = model.arch!;
+  const lora = stageLora(stage) ?? model.lora;
+  const unknown: string[] = [];
+  const assumptions: string[] = [];
+  const workload = trainingWorkload(context, stage, model);
+  const reference = referenceBytes(context, stage, model, lora !== undefined, shards, unknown);
+  const rewards = str(stage, "variant") === "cgpo" ? rewardBytes(context, stage, shards, unknown) : 0;
+  if (workload.assumption) assumptions.push(workload.assumption);
+  if (arch.shapeGuessed) assumptions.push(`shape of \`${model.name}\` guessed from its parameter count`);
+  if (lora && stage["reference"] == null && str(stage, "variant") !== "sft") {
+    assumptions.push("reference = the policy with its LoRA adapters disabled");
+  }
+  return {
+    components: {
+      ...trainableTerms(model, arch, lora, shards),
+      reference,
+      reward: rewards,
+      kv_cache: workload.kvCache,
+      activations: activationBytes(arch, model.bytesPerParam, workload.tokens, model.gradientCheckpointing),
+    },
+    unknownModels: unknown,
+    assumptions,
+  };
+}
+
+function stageLora(stage: Obj): ModelInfo["lora"] {
+  const lora = asObj(stage["lora"]);
+  if (!lora) return undefined;
+  const targets = list(lora, "targets").filter((t): t is string => typeof t === "string");
+  return { rank: num(lora, "rank") ?? 16, targets: targets.length > 0 ? targets : ["q_proj", "v_proj"] };
+}
+
+interface Workload {
+  /** Tokens in one micro-batch on one rank. */
+  readonly tokens: number;
+  readonly kvCache: number;
+  readonly assumption?: string;
+}
+
+function trainingWorkload(context: StageContext, stage: Obj, model: ModelInfo): Workload {
+  const accumulation = num(stage, "grad_accum") ?? 1;
+  const micro = num(stage, "micro_batch_size") ?? undefined;
+  if (str(stage, "variant") !== "cgpo") {
+    const sequences = micro ?? perRank(perRank(num(stage, "batch_size") ?? 8, context.ranks), accumulation);
+    const pairs = str(stage, "variant") === "dpo" ? 2 : 1;
+    return { tokens: sequences * pairs * (num(stage, "max_length") ?? 1024), kvCache: 0 };
+  }
+  let tokens = 0;
+  let kvCache = 0;
+  for (const task of stageTasks(context, stage)) {
+    const optimizer = asObj(task["optimizer"]);
+    const samples = perRank(num(task, "batch_size") ?? 8, context.ranks) * (num(optimizer, "generations") ?? 4);
+    const length = sequenceTokens(model, num(optimizer, "max_tokens") ?? 256);
+    kvCache = Math.max(kvCache, kvCacheBytes(model.arch!, model.bytesPerParam, samples, length));
+    tokens = Math.max(tokens, (micro ?? perRank(samples, accumulation)) * length);
+  }
+  return { tokens, kvCache, assumption: `prompts of ${PROMPT_TOKENS} tokens` };
+}
+
+function stageTasks(context: StageContext, stage: Obj): Obj[] {
+  return list(stage, "tasks")
+    .map((ref) => refName(ref, "task"))
+    .map((name) => (name === undefined ? undefined : asObj(context.plan.tasks?.[name])))
+    .filter((task): task is Obj => task !== undefined);
+}
+
+function referenceBytes(context: StageContext, stage: Obj, model: ModelInfo, lora: boolean, shards: number, unknown: string[]): number {
+  const variant = str(stage, "variant");
+  if (variant !== "dpo" && variant !== "cgpo") return 0;
+  const declared = stage["reference"];
+  if (declared == null) return lora ? 0 : frozenWeights(model, shards);
+  const name = baseModelName(context.plan, declared);
+  const info = name === undefined ? undefined : modelInfo(context.plan, name, context.io);
+  if (!info?.arch) {
+    if (name !== undefined) unknown.push(name);
+    return 0;
+  }
+  return frozenWeights(info, shards);
+}
+
+function rewardBytes(context: StageContext, stage: Obj, shards: number, unknown: string[]): number {
+  const names = new Set(stageTasks(context, stage).map((task) => refName(task["reward"], "reward")));
+  let total = 0;
+  for (const name of names) {
+    if (name === undefined) continue;
+    const info = rewardInfo(context.plan, name, context.io);
+    if (info && !info.arch) unknown.push(name);
+    if (info) total += frozenWeights(info, shards);
+  }
+  return total;
+}

@@ -1,0 +1,98 @@
+import { posix } from "node:path";
+import { architectureOfConfig, builtinArchitecture } from "../estimate/architecture.js";
+import type { CheckedDeclaration } from "../check/declarations.js";
+import { get, leaf, object, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
+import { logicalFields } from "../schema/kinds/dataset.js";
+import { stageOutputs } from "../schema/kinds/stages.js";
+
+/**
+ * Per-kind reshaping from checked fields to the plan objects of docs/plan.md: the dataset's
+ * logical fields gather into `fields`, judges and stages get their `variant` first, stages
+ * their `needs` and `output`, models a computed dtype and size.
+ */
+
+export interface LowerIO {
+  /** Reads a file relative to the root recipe's directory. */
+  readFile(relativePath: string): string | undefined;
+}
+
+export function lowerModel(decl: CheckedDeclaration, io: LowerIO): LObject {
+  const from = get(decl.fields, "from");
+  const type = scalar(get(from, "type"));
+  const entries = new Map(decl.fields.entries);
+  const dtype = entries.get("dtype");
+  if (type === "builtin" && dtype?.isDefault) entries.set("dtype", leaf("fp32", dtype.span, true));
+  const params = entries.get("params");
+  if (params && scalar(params) === null) {
+    const computed = computedParams(from, io);
+    if (computed !== undefined) entries.set("params", leaf(computed, params.span, true));
+  }
+  return object(entries, decl.fields.span);
+}
+
+function computedParams(from: LValue | undefined, io: LowerIO): number | undefined {
+  const num = (key: string) => Number(scalar(get(from, key)));
+  switch (scalar(get(from, "type"))) {
+    case "builtin":
+      return builtinArchitecture(num("layers"), num("width"), num("heads"), num("context"), num("vocab")).params;
+    case "local": {
+      const dir = String(scalar(get(from, "path")));
+      const text = io.readFile(posix.join(dir, "config.json"));
+      return text === undefined ? undefined : architectureOfConfig(text)?.params;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export function lowerDataset(decl: CheckedDeclaration): LObject {
+  const f = decl.fields;
+  const mapped: [string, LValue][] = [];
+  for (const name of Object.keys(logicalFields)) {
+    const column = get(f, name);
+    if (column && scalar(column) !== null) mapped.push([name, column]);
+  }
+  const extra = get(f, "fields");
+  if (extra?.t === "object") mapped.push(...extra.entries);
+  return object(
+    [
+      ["type", leaf(decl.variant?.name ?? "jsonl", decl.symbol.declaration.variant?.span ?? decl.headerSpan)],
+      ["path", get(f, "path")!],
+      ["fields", sortedObject(mapped, extra?.span ?? decl.headerSpan, extra?.isDefault ?? true)],
+      ["limit", get(f, "limit")!],
+      ["shuffle", get(f, "shuffle")!],
+    ],
+    f.span,
+  );
+}
+
+export function lowerJudge(decl: CheckedDeclaration): LObject {
+  const variant = leaf(decl.variant!.name, decl.symbol.declaration.variant!.span);
+  return object([["variant", variant], ...decl.fields.entries], decl.fields.span);
+}
+
+/** Stage names referenced anywhere in a stage's fields (`{"stage": name, "output": ...}`). */
+export function stageNeeds(value: LValue, out = new Set<string>()): Set<string> {
+  if (value.t === "list") value.items.forEach((item) => stageNeeds(item, out));
+  if (value.t === "object") {
+    const stage = value.entries.get("stage");
+    if (stage?.t === "leaf" && typeof stage.value === "string" && value.entries.has("output")) out.add(stage.value);
+    for (const v of value.entries.values()) stageNeeds(v, out);
+  }
+  return out;
+}
+
+export function lowerStage(decl: CheckedDeclaration): LObject {
+  const name = decl.variant!.name as keyof typeof stageOutputs;
+  const at = decl.symbol.declaration.variant!.span;
+  const needs = [...stageNeeds(decl.fields)].sort().map((n) => leaf(n, decl.headerSpan));
+  return object(
+    [
+      ["variant", leaf(name, at)],
+      ["needs", { t: "list", items: needs, span: decl.headerSpan, isDefault: false }],
+      ["output", leaf(stageOutputs[name], at)],
+      ...decl.fields.entries,
+    ],
+    decl.fields.span,
+  );
+}

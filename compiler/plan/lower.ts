@@ -1,0 +1,108 @@
+import * as path from "node:path";
+import type { Span } from "../../grammar/span.js";
+import type { CheckedDeclaration } from "../check/declarations.js";
+import { fromPlan, get, leaf, object, sortedObject, toJson, walk, type LObject, type LValue } from "../check/located.js";
+import { clusterFields, recipeFields } from "../schema/kinds/infra.js";
+import type { PlanValue } from "../schema/types.js";
+import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
+import { lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type LowerIO } from "./kinds.js";
+import { stageOrder } from "./order.js";
+
+/**
+ * Lowers checked declarations to plan.json (docs/plan.md): top-level sections in a fixed
+ * order, maps sorted by key, every default filled in, and a provenance entry (JSON Pointer →
+ * `file:line:col` or `default`) for every leaf of the declaration sections.
+ */
+
+/** Sections whose values come from declarations and so carry provenance. */
+const DECLARED_SECTIONS = ["recipe", "models", "rewards", "datasets", "judges", "tasks", "stages", "cluster", "launch"];
+
+export interface LowerInput {
+  readonly declarations: readonly CheckedDeclaration[];
+  /** The root recipe's path relative to the root directory (its basename). */
+  readonly rootFile: string;
+  /** Span standing for "the recipe" when nothing more precise exists (start of the root file). */
+  readonly rootSpan: Span;
+  /** Maps a span's display file to its path relative to the root directory. */
+  readonly relativeFile: (displayFile: string) => string;
+  readonly io: LowerIO;
+  /** Memory estimates by stage, computed from the plan without estimates. */
+  readonly estimate?: (plan: Record<string, unknown>) => Record<string, unknown>;
+}
+
+export interface LoweredPlan {
+  /** plan.json as plain data, keys in output order. */
+  readonly plan: Record<string, PlanValue>;
+  /** Span of every value by JSON Pointer (defaults: the declaration header). */
+  readonly spans: ReadonlyMap<string, Span>;
+}
+
+export function lowerPlan(input: LowerInput): LoweredPlan {
+  const byKind = (kind: string) => input.declarations.filter((d) => d.symbol.kind.name === kind);
+  const named = (kind: string, lower: (d: CheckedDeclaration) => LObject) =>
+    sortedObject(byKind(kind).map((d) => [d.symbol.qualifiedName, lower(d)] as const), input.rootSpan);
+  const stages = named("stage", lowerStage);
+  const sections: [string, LValue][] = [
+    ["recipe", lowerRecipe(byKind("recipe")[0], input)],
+    ["models", named("model", (d) => lowerModel(d, input.io))],
+    ["rewards", named("reward", (d) => d.fields)],
+    ["datasets", named("dataset", lowerDataset)],
+    ["judges", named("judge", lowerJudge)],
+    ["tasks", named("task", (d) => d.fields)],
+    ["stages", stages],
+  ];
+  const cluster = byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
+  const launch = sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
+  const spans = new Map<string, Span>();
+  const provenance: [string, string][] = [];
+  for (const [key, value] of [...sections, ["cluster", cluster] as const, ["launch", launch] as const]) {
+    collect(value, `/${key}`, input, spans, provenance);
+  }
+  const json = Object.fromEntries(sections.map(([k, v]) => [k, toJson(v)]));
+  const plan: Record<string, PlanValue> = {
+    version: PLAN_VERSION,
+    compiler: { name: "align", version: COMPILER_VERSION },
+    ...json,
+    stage_order: orderOf(byKind("stage")),
+    cluster: toJson(cluster),
+    launch: toJson(launch),
+    estimates: {},
+    provenance: {},
+  };
+  plan.estimates = (input.estimate?.(plan) ?? {}) as PlanValue;
+  provenance.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  plan.provenance = Object.fromEntries(provenance);
+  return { plan, spans };
+}
+
+function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): LObject {
+  const fields = decl?.fields ?? defaults(recipeFields, input.rootSpan);
+  const nameId = decl?.symbol.declaration.name;
+  const name = nameId ? leaf(nameId.name, nameId.span) : leaf(path.posix.basename(input.rootFile, ".align"), input.rootSpan, true);
+  return object(
+    [
+      ["name", name],
+      ["seed", get(fields, "seed")!],
+      ["file", leaf(input.rootFile, input.rootSpan, true)],
+      ["description", get(fields, "description")!],
+      ["output_dir", get(fields, "output_dir")!],
+    ],
+    fields.span,
+  );
+}
+
+function defaults(fields: Record<string, { default: PlanValue | undefined }>, span: Span): LObject {
+  return object(Object.entries(fields).map(([k, f]) => [k, fromPlan(f.default ?? null, span)] as const), span, true);
+}
+
+function orderOf(stages: readonly CheckedDeclaration[]): string[] {
+  return stageOrder(stages.map((d) => ({ name: d.symbol.qualifiedName, needs: [...stageNeeds(d.fields)] })));
+}
+
+function collect(value: LValue, pointer: string, input: LowerInput, spans: Map<string, Span>, provenance: [string, string][]): void {
+  walk(value, pointer, (p, node, isLeaf) => {
+    spans.set(p, node.span);
+    if (isLeaf) provenance.push([p, node.isDefault ? "default" : `${input.relativeFile(node.span.file)}:${node.span.line}:${node.span.column}`]);
+  });
+}
+

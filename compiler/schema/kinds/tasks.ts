@@ -1,0 +1,51 @@
+import { call, enumOf, int, list, num, ref, variants } from "../fields.js";
+import type { KindSpec } from "../types.js";
+
+/** Sampling fields every optimizer has. */
+const sampling = {
+  generations: int("Responses sampled per prompt (K).", { default: 4, min: 1 }),
+  temperature: num("Sampling temperature.", { default: 1.0, min: 0 }),
+  top_p: num("Nucleus sampling mass.", { default: 1.0, min: 0, max: 1 }),
+  max_tokens: int("Tokens generated per response at most.", { default: 256, min: 1 }),
+};
+
+export const optimizer = variants(
+  "variant",
+  [
+    call("crpg", "Calibrated-regularized policy gradient: REINFORCE on the gated, feasibility-masked calibrated reward.", {
+      ...sampling,
+      kl_max: num("KL threshold of the gate `max(1 - (log π - log π_ref) / kl_max, 0)`.", { default: 0.1 }),
+    }),
+    call("codpo", "Constrained online DPO: chosen = best feasible, rejected = worst infeasible; needs generations ≥ 2.", {
+      ...sampling,
+      beta: num("DPO temperature β.", { default: 0.1 }),
+      lambda: num("Weight of the per-token NLL term on the chosen response.", { default: 0.0 }),
+    }),
+    call("crraft", "Constrained reward-ranking fine-tuning: keep the best feasible sample within the KL threshold.", {
+      ...sampling,
+      kl_max: num("Samples with `log π - log π_ref` above this are dropped.", { default: 0.1 }),
+      fallback: enumOf(["baseline", "skip"], "When nothing is kept: train on the baseline ā if feasible, or skip the prompt.", {
+        default: "baseline",
+      }),
+    }),
+  ],
+  "The task's optimizer, e.g. `crpg { generations = 8  kl_max = 0.2 }`.",
+);
+
+export const taskFields = {
+  prompts: list(ref("dataset", "A prompt source."), "The task's prompt sources.", { nonEmpty: true }),
+  reward: ref("reward", "The task's reward model."),
+  judges: list(ref("judge", "A judge."), "The mixture of judges; a response is feasible when every judge is satisfied.", { default: [] }),
+  optimizer,
+  weight: num("The task's weight ρ in the multi-task loss `Σ ρ_l · loss_l`.", { default: 1.0 }),
+  batch_size: int("Prompts per step (global, divided over data-parallel ranks).", { default: 8, min: 1 }),
+};
+
+export const taskKind: KindSpec = {
+  name: "task",
+  doc: "A CGPO task: prompt sources, reward, judges, optimizer and weight.",
+  naming: "named",
+  common: taskFields,
+  variants: null,
+  syntax: "task NAME { ... }",
+};

@@ -1,0 +1,43 @@
+import { datasetKind } from "./kinds/dataset.js";
+import { clusterKind, launchKind, recipeKind } from "./kinds/infra.js";
+import { judgeKind } from "./kinds/judges.js";
+import { modelKind, rewardKind } from "./kinds/models.js";
+import { stageKind } from "./kinds/stages.js";
+import { taskKind } from "./kinds/tasks.js";
+import type { DeclKind, FieldMap, KindSpec, VariantSpec } from "./types.js";
+
+/** Every declaration kind, in the order docs and `align schema` list them. */
+export const kinds: readonly KindSpec[] = [
+  recipeKind,
+  modelKind,
+  rewardKind,
+  datasetKind,
+  judgeKind,
+  taskKind,
+  stageKind,
+  clusterKind,
+  launchKind,
+];
+
+const byName = new Map<string, KindSpec>(kinds.map((k) => [k.name, k]));
+
+export function kindSpec(name: string): KindSpec | undefined {
+  return byName.get(name);
+}
+
+export function kindNames(): string[] {
+  return kinds.map((k) => k.name);
+}
+
+export function variantSpec(kind: KindSpec, name: string): VariantSpec | undefined {
+  return kind.variants?.find((v) => v.name === name);
+}
+
+/** The fields a declaration of `kind` (and `variant`) accepts, common fields first. */
+export function declarationFields(kind: KindSpec, variant: VariantSpec | undefined): FieldMap {
+  return variant ? { ...kind.common, ...variant.fields } : kind.common;
+}
+
+export function isDeclKind(name: string): name is DeclKind {
+  return byName.has(name);
+}

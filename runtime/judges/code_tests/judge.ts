@@ -1,0 +1,94 @@
+/**
+ * The `code_tests` judge: extract the program from the response, run it against the
+ * sample's unit tests in the sandbox, and turn what happened into a verdict.
+ * Reasons, shapes and guarantees: docs/judges/code_tests.md.
+ */
+import { randomBytes } from "node:crypto";
+import { SandboxPool, type SandboxHostOptions, type SandboxRequest } from "../../sandbox/index.js";
+import { judgeError, violated, type Judge, type JudgeContext, type Judgement, type Sample } from "../types.js";
+import { parseCodeTestsConfig, type CodeTestsConfig } from "./config.js";
+import { calledNames, extractCode } from "./extract.js";
+import { HARNESS_FILE, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { neededNames, normalizeTests, type TestSpec } from "./tests_spec.js";
+import { judgementFor } from "./verdict.js";
+
+export interface CodeTestsDeps {
+  /** A shared pool (the judge server's code-execution pool); default: one per judge. */
+  readonly pool?: SandboxPool;
+  /** Host settings for a pool this judge makes itself. */
+  readonly host?: SandboxHostOptions;
+  /** Python inside the sandbox; must live under /usr (or a path in host.readOnlyPaths). */
+  readonly python?: string;
+}
+
+const DEFAULT_PYTHON = "/usr/bin/python3";
+
+/** The sample's entry point: the configured field, else the conventional `entry_point`. */
+function entryPointOf(sample: Sample, config: CodeTestsConfig): string | undefined {
+  const value = sample.fields[config.entry_point?.field ?? "entry_point"];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** tests.json as the harness reads it (snake_case, the harness is Python). */
+function specJson(spec: TestSpec): string {
+  switch (spec.kind) {
+    case "asserts":
+      return JSON.stringify({ kind: spec.kind, source: spec.source });
+    case "check":
+      return JSON.stringify({ kind: spec.kind, source: spec.source, entry_point: spec.entryPoint });
+    case "stdio":
+      return JSON.stringify({ kind: spec.kind, cases: spec.cases });
+    case "call":
+      return JSON.stringify({ kind: spec.kind, fn_name: spec.fnName, cases: spec.cases });
+  }
+}
+
+function buildRequest(config: CodeTestsConfig, python: string, code: string, spec: TestSpec, nonce: string, signal?: AbortSignal): SandboxRequest {
+  return {
+    mode: config.sandbox,
+    argv: [python, "-B", "-s", HARNESS_FILE],
+    files: { [HARNESS_FILE]: HARNESS_SOURCE, [SOLUTION_FILE]: code, [SPEC_FILE]: specJson(spec) },
+    stdin: `${nonce}\n`,
+    // Same hash seed every run: set and dict-of-str iteration order must not vary between
+    // two evaluations of the same response (judges are deterministic). One BLAS/OpenMP
+    // thread: numpy would otherwise start one per host CPU and hit the process limit.
+    env: { PYTHONHASHSEED: "0", PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
+    limits: {
+      wallMs: Math.ceil(config.timeout_s * 1000),
+      cpuSeconds: Math.ceil(config.timeout_s),
+      memoryBytes: config.memory_bytes,
+      processes: config.processes,
+    },
+    ...(signal !== undefined ? { signal } : {}),
+  };
+}
+
+async function evaluate(config: CodeTestsConfig, pool: SandboxPool, python: string, sample: Sample, context: JudgeContext): Promise<Judgement> {
+  const tests = normalizeTests(sample.fields[config.tests.field], entryPointOf(sample, config));
+  if (!tests.ok) return judgeError("invalid_tests", tests.error);
+  const extracted = extractCode(sample.response, neededNames(tests.spec, calledNames));
+  if (extracted === null) return violated("no_code_found", "the response has no Python code block");
+  const nonce = randomBytes(16).toString("hex");
+  const result = await pool.run(buildRequest(config, python, extracted.code, tests.spec, nonce, context.signal));
+  return judgementFor(result, {
+    nonce,
+    wholeResponse: extracted.from === "whole_response",
+    timeoutS: config.timeout_s,
+    cancelled: context.signal?.aborted === true,
+  });
+}
+
+/**
+ * @param name the judge's declared name in the recipe
+ * @param rawConfig the plan's judge object (unknown keys such as `variant` are ignored)
+ */
+export function createCodeTestsJudge(name: string, rawConfig: unknown, deps: CodeTestsDeps = {}): Judge {
+  const config = parseCodeTestsConfig(rawConfig);
+  const pool = deps.pool ?? new SandboxPool({ ...(deps.host !== undefined ? { host: deps.host } : {}) });
+  const python = deps.python ?? DEFAULT_PYTHON;
+  return {
+    name,
+    variant: "code_tests",
+    evaluate: (sample, context) => evaluate(config, pool, python, sample, context),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The `instructions` judge: IFEval's verifiable instructions, read per sample from a data
+ * field, checked strictly or loosely. A sample is satisfied when it follows every instruction.
+ *
+ * Rule lists repeat across samples (the same prompt is sampled K times; the server sees the
+ * same rows again every epoch), so compiled lists are cached per judge, keyed by the field's
+ * value, errors included.
+ */
+import { z } from "zod";
+import { judgeError, satisfied, violated, type Judge, type Judgement, type Sample } from "../types.js";
+import { compileRequirements, type CompiledRequirements, type CompiledRule } from "./compile.js";
+import { failedRules, type Mode } from "./evaluate.js";
+import { Lru } from "./lru.js";
+import { parseRequirements } from "./requirements.js";
+import { suggestion } from "./suggest.js";
+import { TextView } from "./view.js";
+
+/**
+ * The judge's fields as the plan carries them (docs/plan.md: `requirements` is a `field`,
+ * `mode` defaults to strict). The plan's judge object also holds `variant`, `on_error` and
+ * `scope`, which belong to the MoJ; they are stripped here, not rejected.
+ */
+export const instructionsJudgeConfigSchema = z.object({
+  requirements: z.object({ field: z.string().min(1) }).strict(),
+  mode: z.enum(["strict", "loose"]).default("strict"),
+});
+
+export interface InstructionsJudgeConfig {
+  readonly requirements: { readonly field: string };
+  readonly mode: Mode;
+}
+
+const CACHE_ENTRIES = 4096;
+const DETAIL_CHARS = 600;
+
+function truncate(s: string): string {
+  return s.length <= DETAIL_CHARS ? s : `${s.slice(0, DETAIL_CHARS - 1)}…`;
+}
+
+/** A cache key for a field value: strings as they are, anything else as JSON. */
+function cacheKey(raw: unknown): string | undefined {
+  if (typeof raw === "string") return `s${raw}`;
+  try {
+    return `j${JSON.stringify(raw)}`;
+  } catch {
+    return undefined; // cyclic or BigInt: not cacheable, and parsing will report it
+  }
+}
+
+function compileField(raw: unknown): CompiledRequirements {
+  const parsed = parseRequirements(raw);
+  if (!parsed.ok) return { ok: false, reason: "invalid_requirements", detail: parsed.detail };
+  return compileRequirements(parsed.rules);
+}
+
+function violation(failed: readonly CompiledRule[], total: number, response: string): Judgement {
+  const view = new TextView(response);
+  const parts = failed.map((r) => `${r.id}[${r.index}]: ${r.checker.explain(view)}`);
+  return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));
+}
+
+/** Create an `instructions` judge named `name`. Throws on an invalid configuration. */
+export function createInstructionsJudge(name: string, config: InstructionsJudgeConfig): Judge {
+  const { requirements, mode } = instructionsJudgeConfigSchema.parse(config);
+  const field = requirements.field;
+  const cache = new Lru<string, CompiledRequirements>(CACHE_ENTRIES);
+
+  const compiled = (raw: unknown): CompiledRequirements => {
+    const key = cacheKey(raw);
+    const hit = key === undefined ? undefined : cache.get(key);
+    if (hit !== undefined) return hit;
+    const result = compileField(raw);
+    if (key !== undefined) cache.set(key, result);
+    return result;
+  };
+
+  const evaluate = (sample: Sample): Judgement => {
+    const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
+    if (raw === undefined || raw === null) {
+      const hint = suggestion(field, Object.keys(sample.fields));
+      return judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`);
+    }
+    if (typeof sample.response !== "string") return judgeError("invalid_response", "the response is not a string");
+    const rules = compiled(raw);
+    if (!rules.ok) return judgeError(rules.reason, truncate(rules.detail));
+    const failed = failedRules(rules.rules, sample.response, mode);
+    if (failed.length > 0) return violation(failed, rules.rules.length, sample.response);
+    return satisfied(rules.rules.length === 0 ? "no_instructions" : "all_followed");
+  };
+
+  return {
+    name,
+    variant: "instructions",
+    evaluate(sample: Sample): Judgement {
+      try {
+        return evaluate(sample);
+      } catch (e) {
+        // A bug here must cost one verdict, not the batch.
+        return judgeError("internal_error", truncate(String((e as Error)?.stack ?? e)));
+      }
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The LLM judge's response cache: an in-memory LRU, optionally backed by an append-only JSONL
+ * file so a restarted server or a second `align judge` run does not pay for the same calls.
+ * Keys are hashes of model + template + filled inputs (see cacheKey), so a changed template or
+ * model simply misses.
+ */
+import { createHash } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { EndpointReply } from "./client.js";
+
+export interface KeyParts {
+  readonly baseUrl: string;
+  readonly model: string;
+  readonly api: string;
+  readonly maxTokens: number;
+  readonly logprobs: boolean;
+  readonly templateText: string;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+export function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+export function cacheKey(parts: KeyParts): string {
+  const slots = Object.keys(parts.values).sort().map((slot) => [slot, parts.values[slot]]);
+  return sha256(
+    JSON.stringify([parts.baseUrl, parts.model, parts.api, parts.maxTokens, parts.logprobs, sha256(parts.templateText), slots]),
+  );
+}
+
+export class ReplyCache {
+  private readonly entries = new Map<string, EndpointReply>();
+  private readonly file: string | null;
+
+  constructor(
+    private readonly maxEntries: number,
+    directory: string | null,
+    fileName: string,
+  ) {
+    this.file = directory === null ? null : join(directory, fileName);
+    if (this.file !== null) this.load(this.file);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(key: string): EndpointReply | undefined {
+    const hit = this.entries.get(key);
+    if (hit === undefined) return undefined;
+    // Re-insert to mark it most recently used (Map keeps insertion order).
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, reply: EndpointReply): void {
+    this.remember(key, reply);
+    if (this.file === null) return;
+    try {
+      // One short line per append: O_APPEND keeps lines whole even with several writers.
+      appendFileSync(this.file, `${JSON.stringify({ k: key, v: reply })}\n`);
+    } catch {
+      // The disk cache is an optimisation; a full disk must not fail the verdict.
+    }
+  }
+
+  private remember(key: string, reply: EndpointReply): void {
+    this.entries.delete(key);
+    this.entries.set(key, reply);
+    while (this.entries.size > this.maxEntries) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest === undefined) break;
+      this.entries.delete(oldest);
+    }
+  }
+
+  private load(file: string): void {
+    const directory = join(file, "..");
+    if (!existsSync(directory)) mkdirSync(directory, { recursive: true });
+    if (!existsSync(file)) return;
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const entry = parseLine(line);
+      if (entry !== null) this.remember(entry.k, entry.v);
+    }
+  }
+}
+
+function parseLine(line: string): { k: string; v: EndpointReply } | null {
+  if (line.trim() === "") return null;
+  try {
+    const entry = JSON.parse(line) as { k?: unknown; v?: { text?: unknown; top?: unknown } };
+    // A torn last line (crash mid-append) or a foreign line is skipped, not fatal.
+    if (typeof entry.k !== "string" || typeof entry.v?.text !== "string") return null;
+    const top = Array.isArray(entry.v.top) ? (entry.v.top as EndpointReply["top"]) : null;
+    return { k: entry.k, v: { text: entry.v.text, top } };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,8 @@
+/** The rule judges: pure, synchronous, deterministic checks on the response text. */
+
+export { JudgeConfigError } from "./config-error.js";
+export { createContainsJudge, type ContainsJudgeConfig } from "./contains.js";
+export { createJsonJudge, fencedJson, JSON_MAX_INPUT_CHARS, type JsonJudgeConfig, type JsonLimits } from "./json.js";
+export type { SchemaTemplate } from "./json-schema.js";
+export { createLengthJudge, type LengthJudgeConfig } from "./length.js";
+export { createRegexJudge, REGEX_MAX_INPUT_CHARS, type RegexJudgeConfig, type RegexLimits } from "./regex.js";

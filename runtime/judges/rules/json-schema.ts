@@ -1,0 +1,82 @@
+/**
+ * Compiles the json judge's schema once, with the ajv class that matches the schema's
+ * `$schema` (draft-07 when absent). Every problem is a config error naming the schema file.
+ */
+
+import { Ajv, type Options, type ValidateFunction } from "ajv";
+import { Ajv2019 } from "ajv/dist/2019.js";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { createRequire } from "node:module";
+import { JudgeConfigError } from "./config-error.js";
+import { FORMATS } from "./json-formats.js";
+
+export interface SchemaTemplate {
+  readonly text: string;
+  readonly file: string | null;
+  readonly slots: readonly string[];
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Unknown keywords and formats are errors (a typo must not silently disable a check); ajv's
+ * stylistic strictness (types, tuples) is off, it rejects valid schemas. Never log from a judge.
+ */
+const OPTIONS: Options = {
+  strictSchema: true,
+  strictNumbers: true,
+  strictTypes: false,
+  strictTuples: false,
+  strictRequired: false,
+  allErrors: false,
+  logger: false,
+};
+
+type Draft = "draft-06" | "draft-07" | "2019-09" | "2020-12";
+
+function draftOf(schema: unknown): Draft | null {
+  const id = typeof schema === "object" && schema !== null ? (schema as { $schema?: unknown }).$schema : undefined;
+  if (id === undefined) return "draft-07";
+  if (typeof id !== "string") return null;
+  if (id.includes("2020-12")) return "2020-12";
+  if (id.includes("2019-09")) return "2019-09";
+  if (id.includes("draft-07")) return "draft-07";
+  if (id.includes("draft-06")) return "draft-06";
+  return null;
+}
+
+function createAjv(draft: Draft) {
+  if (draft === "2020-12") return new Ajv2020(OPTIONS);
+  if (draft === "2019-09") return new Ajv2019(OPTIONS);
+  const ajv = new Ajv(OPTIONS);
+  if (draft === "draft-06") ajv.addMetaSchema(require("ajv/dist/refs/json-schema-draft-06.json") as object);
+  return ajv;
+}
+
+export function compileSchema(judge: string, template: SchemaTemplate): ValidateFunction {
+  const where = template.file === null ? "schema" : `schema (${template.file})`;
+  let schema: unknown;
+  try {
+    schema = JSON.parse(template.text);
+  } catch (error) {
+    throw new JudgeConfigError(site, where, `not valid JSON: ${messageOf(error)}`);
+  }
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
+    if (typeof schema !== "boolean") throw new JudgeConfigError(site, where, "a JSON Schema is an object or a boolean");
+  }
+  const draft = draftOf(schema);
+  if (draft === null) {
+    throw new JudgeConfigError(site, where, "unsupported $schema (use draft-06, draft-07, 2019-09 or 2020-12)");
+  }
+  const ajv = createAjv(draft);
+  for (const [format, validate] of Object.entries(FORMATS)) ajv.addFormat(format, { type: "string", validate });
+  try {
+    return ajv.compile(schema as object);
+  } catch (error) {
+    throw new JudgeConfigError(site, where, `invalid JSON Schema: ${messageOf(error)}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,77 @@
+/**
+ * regex judge: the response matches (or does not match) a pattern. The pattern is compiled once
+ * at creation; an invalid pattern, a meaningless flag or a nested quantifier is a config error.
+ */
+
+import type { Judge, Judgement, Sample } from "../types.js";
+import { judgeError, satisfied, violated } from "../types.js";
+import { JudgeConfigError, requireEnum, requireString } from "./config-error.js";
+import { enableBacktrackFallback } from "./regex-guard.js";
+import { findNestedQuantifier } from "./regex-safety.js";
+import { quote } from "./text.js";
+
+export interface RegexJudgeConfig {
+  readonly pattern: string;
+  readonly flags: string;
+  readonly expect: "match" | "no_match";
+}
+
+export interface RegexLimits {
+  /** Longer responses are not matched at all (error `input_too_long`): see docs/judges/rules.md. */
+  readonly maxInputChars?: number;
+}
+
+/** 16 Ki characters: about 4,000 tokens, far above typical RLHF generation lengths. */
+export const REGEX_MAX_INPUT_CHARS = 16 * 1024;
+
+/** `g` and `y` make `test` stateful (lastIndex) and mean nothing for a one-shot check. */
+const ALLOWED_FLAGS = new Set(["d", "i", "m", "s", "u", "v"]);
+
+export function createRegexJudge(name: string, config: RegexJudgeConfig, limits: RegexLimits = {}): Judge {
+  const regex = compilePattern(name, config);
+  const expect = requireEnum(site, "expect", config.expect, ["match", "no_match"] as const);
+  const maxInput = limits.maxInputChars ?? REGEX_MAX_INPUT_CHARS;
+  const wantMatch = expect === "match";
+  return {
+    name,
+    variant: "regex",
+    evaluate(sample: Sample): Judgement {
+      const text = sample.response;
+      if (text.length > maxInput) {
+        return judgeError("input_too_long", `${text.length} chars > ${maxInput}`);
+      }
+      const matched = regex.test(text);
+      if (matched === wantMatch) return satisfied(matched ? "pattern_matched" : "pattern_not_matched");
+      if (!matched) return violated("pattern_not_matched");
+      // Only the violation path pays for a second run, to show what matched.
+      const found = regex.exec(text);
+      return violated("pattern_matched", found ? `matched ${quote(found[0])}` : undefined);
+    },
+  };
+}
+
+function compilePattern(name: string, config: RegexJudgeConfig): RegExp {
+  const pattern = requireString(site, "pattern", config.pattern);
+  const flags = requireString(site, "flags", config.flags ?? "");
+  for (const flag of flags) {
+    if (!ALLOWED_FLAGS.has(flag)) {
+      const why = flag === "g" || flag === "y" ? " (the judge tests once per response; anchor with ^ instead)" : "";
+      throw new JudgeConfigError(site, "flags", `flag "${flag}" is not allowed${why}; use d, i, m, s, u or v`);
+    }
+  }
+  const nested = findNestedQuantifier(pattern);
+  if (nested !== null) {
+    throw new JudgeConfigError(
+      name,
+      "pattern",
+      `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`,
+    );
+  }
+  enableBacktrackFallback();
+  try {
+    return new RegExp(pattern, flags);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new JudgeConfigError(site, "pattern", `invalid regular expression: ${message}`);
+  }
+}

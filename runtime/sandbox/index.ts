@@ -1,0 +1,14 @@
+/** The sandbox runner: bubblewrap isolation, resource limits, bounded output, a pool. */
+export { runSandboxed, resolveLimits } from "./sandbox.js";
+export { SandboxPool, type SandboxPoolOptions, type SandboxPoolStats } from "./pool.js";
+export { probeSandbox, clearProbeCache, type ProbeResult, type SandboxHost } from "./probe.js";
+export { WORK_DIR } from "./bwrap_args.js";
+export {
+  DEFAULT_LIMITS,
+  type SandboxHostOptions,
+  type SandboxLimits,
+  type SandboxMode,
+  type SandboxRequest,
+  type SandboxResult,
+  type SandboxStatus,
+} from "./types.js";

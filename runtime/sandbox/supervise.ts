@@ -1,0 +1,192 @@
+/**
+ * Spawning one process and watching it: feeding stdin and the file pipes, draining every
+ * output into bounded captures, and killing the whole tree on the wall-clock limit, on too
+ * much output, or on cancellation. Used for bwrap itself and for the trusted `none` mode.
+ */
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { BoundedCapture } from "./capture.js";
+import type { KillReason } from "./classify.js";
+import type { SandboxLimits } from "./types.js";
+
+/** fd numbers in the spawned process (bwrap passes 0-3 on to the command unchanged). */
+export const REPORT_FD = 3;
+export const STATUS_FD = 4;
+export const FIRST_FILE_FD = 5;
+
+export interface SpawnSpec {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly uid?: number;
+  readonly gid?: number;
+  readonly stdin: Buffer;
+  /** Contents written to fds FIRST_FILE_FD, FIRST_FILE_FD + 1, ... (bwrap `--file`). */
+  readonly fileData: readonly Buffer[];
+  /** Open STATUS_FD as a pipe for bwrap's `--json-status-fd`. */
+  readonly statusPipe: boolean;
+  /**
+   * SIGKILL the process group once the run is over. Needed without bwrap, where children may
+   * outlive the command; with bwrap the pid namespace is already gone and the group id could
+   * in principle be reused, so we leave it alone.
+   */
+  readonly killGroupAtEnd: boolean;
+}
+
+export interface Supervised {
+  readonly spawnError?: string;
+  readonly killedFor?: KillReason;
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: BoundedCapture;
+  readonly stderr: BoundedCapture;
+  readonly report: BoundedCapture;
+  readonly status: string;
+  readonly wallMs: number;
+}
+
+/** After the spawned process exits, how long its pipes may stay open (a leftover child). */
+const CLOSE_GRACE_MS = 1_000;
+
+function stdioFor(spec: SpawnSpec): StdioOptions {
+  const stdio: Array<"pipe" | "ignore"> = ["pipe", "pipe", "pipe", "pipe", spec.statusPipe ? "pipe" : "ignore"];
+  for (let i = 0; i < spec.fileData.length; i++) stdio.push("pipe");
+  return stdio;
+}
+
+/** SIGKILL the process group (detached spawn makes the child its leader), then the child. */
+export function killTree(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+  child.kill("SIGKILL");
+}
+
+/** Write and close; a child that exits without reading gives EPIPE, which is not our error. */
+function feed(stream: Writable | null | undefined, data: Buffer): void {
+  if (!stream) return;
+  stream.on("error", () => {});
+  stream.end(data);
+}
+
+function spawnChild(spec: SpawnSpec): ChildProcess {
+  return spawn(spec.command, [...spec.args], {
+    cwd: spec.cwd,
+    env: { ...spec.env },
+    stdio: stdioFor(spec),
+    detached: true,
+    windowsHide: true,
+    ...(spec.uid !== undefined ? { uid: spec.uid } : {}),
+    ...(spec.gid !== undefined ? { gid: spec.gid } : {}),
+  });
+}
+
+/** One spawned process from start to finish; resolves exactly once. */
+class Supervision {
+  private readonly started = performance.now();
+  private readonly stdout: BoundedCapture;
+  private readonly stderr: BoundedCapture;
+  private readonly report: BoundedCapture;
+  private readonly status = new BoundedCapture(16 * 1024, 0);
+  private killedFor: KillReason | undefined;
+  private spawnError: string | undefined;
+  private exit: { code: number | null; signal: string | null } = { code: null, signal: null };
+  private outputTotal = 0;
+  private readonly wallTimer: NodeJS.Timeout;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private done = false;
+  private readonly onAbort = (): void => this.kill("abort");
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly spec: SpawnSpec,
+    private readonly limits: SandboxLimits,
+    private readonly signal: AbortSignal | undefined,
+    private readonly resolve: (result: Supervised) => void,
+  ) {
+    this.stdout = new BoundedCapture(limits.captureBytes, limits.tailBytes);
+    this.stderr = new BoundedCapture(limits.captureBytes, limits.tailBytes);
+    this.report = new BoundedCapture(limits.captureBytes, limits.tailBytes);
+    this.wallTimer = setTimeout(() => this.kill("timeout"), limits.wallMs);
+    signal?.addEventListener("abort", this.onAbort, { once: true });
+    if (signal?.aborted) this.kill("abort");
+  }
+
+  attach(): void {
+    const { child, spec } = this;
+    this.drain(child.stdout, this.stdout, true);
+    this.drain(child.stderr, this.stderr, true);
+    this.drain(child.stdio[REPORT_FD] as Readable | null, this.report, true);
+    if (spec.statusPipe) this.drain(child.stdio[STATUS_FD] as Readable | null, this.status, false);
+    child.on("error", (err) => {
+      this.spawnError = err.message;
+      this.finish();
+    });
+    child.on("exit", (code, sig) => {
+      this.exit = { code, signal: sig };
+      this.graceTimer = setTimeout(() => this.finish(), CLOSE_GRACE_MS);
+    });
+    child.on("close", () => this.finish());
+    feed(child.stdin, spec.stdin);
+    spec.fileData.forEach((data, i) => feed(child.stdio[FIRST_FILE_FD + i] as Writable | null, data));
+  }
+
+  private kill(reason: KillReason): void {
+    this.killedFor ??= reason;
+    killTree(this.child);
+  }
+
+  /** Keep what the capture keeps, count everything, kill on too much output. */
+  private drain(stream: Readable | null | undefined, capture: BoundedCapture, counted: boolean): void {
+    stream?.on("error", () => {});
+    stream?.on("data", (chunk: Buffer) => {
+      capture.push(chunk);
+      if (!counted) return;
+      this.outputTotal += chunk.length;
+      if (this.outputTotal > this.limits.killOutputBytes && this.killedFor === undefined) this.kill("output");
+    });
+  }
+
+  private finish(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.wallTimer);
+    clearTimeout(this.graceTimer);
+    this.signal?.removeEventListener("abort", this.onAbort);
+    for (const stream of this.child.stdio) stream?.destroy();
+    if (this.spec.killGroupAtEnd) killTree(this.child);
+    this.resolve({
+      ...(this.spawnError !== undefined ? { spawnError: this.spawnError } : {}),
+      ...(this.killedFor !== undefined ? { killedFor: this.killedFor } : {}),
+      exitCode: this.exit.code,
+      signal: this.exit.signal,
+      stdout: this.stdout,
+      stderr: this.stderr,
+      report: this.report,
+      status: this.status.text(),
+      wallMs: performance.now() - this.started,
+    });
+  }
+}
+
+function spawnFailure(err: unknown, limits: SandboxLimits): Supervised {
+  const empty = (): BoundedCapture => new BoundedCapture(limits.captureBytes, limits.tailBytes);
+  return { spawnError: String(err), exitCode: null, signal: null, stdout: empty(), stderr: empty(), report: empty(), status: "", wallMs: 0 };
+}
+
+export function supervise(spec: SpawnSpec, limits: SandboxLimits, signal?: AbortSignal): Promise<Supervised> {
+  return new Promise((resolve) => {
+    let child: ChildProcess;
+    try {
+      child = spawnChild(spec);
+    } catch (err) {
+      resolve(spawnFailure(err, limits));
+      return;
+    }
+    new Supervision(child, spec, limits, signal, resolve).attach();
+  });
+}

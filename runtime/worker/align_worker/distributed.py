@@ -1,0 +1,131 @@
+"""torch.distributed from the environment (torchrun, srun, Kubernetes and Ray all set
+RANK / WORLD_SIZE / MASTER_ADDR / MASTER_PORT), gloo on CPU, NCCL on GPU; DDP or FSDP wrapping.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from typing import Any, List, Optional
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+
+
+@dataclass
+class Dist:
+    """This process's place in the job. world = 1 means no process group."""
+    rank: int = 0
+    world: int = 1
+    local_rank: int = 0
+    device: torch.device = torch.device("cpu")
+    mode: str = "single"          # single | ddp | fsdp
+
+    @property
+    def is_main(self) -> bool:
+        return self.rank == 0
+
+    def reduce_sum(self, t: torch.Tensor) -> torch.Tensor:
+        """Sum a tensor over ranks (a no-op alone); returns a new tensor on t's device."""
+        if self.world == 1:
+            return t
+        buf = t.detach().clone().to(self.device)
+        dist.all_reduce(buf, op=dist.ReduceOp.SUM)
+        return buf.to(t.device)
+
+    def reduce_max(self, value: float) -> float:
+        if self.world == 1:
+            return value
+        buf = torch.tensor([float(value)], device=self.device)
+        dist.all_reduce(buf, op=dist.ReduceOp.MAX)
+        return float(buf.item())
+
+    def gather_objects(self, obj: Any) -> List[Any]:
+        """Every rank's `obj`, in rank order (e.g. per-rank RNG states for a checkpoint)."""
+        if self.world == 1:
+            return [obj]
+        out: List[Any] = [None] * self.world
+        dist.all_gather_object(out, obj)
+        return out
+
+    def barrier(self) -> None:
+        if self.world > 1:
+            dist.barrier()
+
+
+def init_from_env(want_gpu: bool = True) -> Dist:
+    """Join the process group the launcher described; pick the device and backend."""
+    world = int(os.environ.get("WORLD_SIZE", "1"))
+    rank = int(os.environ.get("RANK", "0"))
+    local = int(os.environ.get("LOCAL_RANK", os.environ.get("SLURM_LOCALID", "0")))
+    cuda = want_gpu and torch.cuda.is_available()
+    device = torch.device("cuda", local) if cuda else torch.device("cpu")
+    if cuda:
+        torch.cuda.set_device(device)
+    if world > 1 and not dist.is_initialized():
+        dist.init_process_group(backend="nccl" if cuda else "gloo", init_method="env://",
+                                rank=rank, world_size=world)
+    return Dist(rank, world, local, device, "single" if world == 1 else "ddp")
+
+
+def shutdown() -> None:
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
+
+
+def choose_mode(d: Dist, sharding: str, n_params: int, gpu_memory: Optional[float]) -> str:
+    """DDP when weights + grads + AdamW state fit comfortably on one device, else FSDP (GPU only).
+
+    A trainable fp32 parameter costs 16 bytes (weight, grad, two Adam moments); we allow 60% of
+    device memory for them and leave the rest to activations and the KV cache.
+    """
+    if d.world == 1:
+        return "single"
+    if d.device.type != "cuda":
+        return "ddp"                      # FSDP needs NCCL; CPU runs use replicated DDP
+    if sharding in ("ddp", "fsdp"):
+        return sharding
+    memory = gpu_memory or torch.cuda.get_device_properties(d.device).total_memory
+    return "ddp" if 16 * n_params < 0.6 * memory else "fsdp"
+
+
+def wrap(module: nn.Module, d: Dist, mode: str, dtype: torch.dtype) -> nn.Module:
+    """DDP (replicated) or FSDP (full shard, mixed precision with fp32 reduction)."""
+    if mode == "ddp":
+        from torch.nn.parallel import DistributedDataParallel as DDP
+        ids = [d.device.index] if d.device.type == "cuda" else None
+        return DDP(module, device_ids=ids)
+    if mode == "fsdp":
+        from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+        from torch.distributed.fsdp import MixedPrecision, ShardingStrategy
+        mp = MixedPrecision(param_dtype=dtype, reduce_dtype=torch.float32, buffer_dtype=dtype)
+        return FSDP(module, sharding_strategy=ShardingStrategy.FULL_SHARD, mixed_precision=mp,
+                    auto_wrap_policy=_block_policy(module), device_id=d.device,
+                    use_orig_params=True)
+    return module
+
+
+def _block_policy(module: nn.Module):
+    """Wrap each transformer block in its own FSDP unit (decoder layers, or builtin Blocks)."""
+    import functools
+    from torch.distributed.fsdp.wrap import transformer_auto_wrap_policy
+    names = {"LlamaDecoderLayer", "MistralDecoderLayer", "Qwen2DecoderLayer", "GPT2Block", "Block"}
+    classes = {type(m) for m in module.modules() if type(m).__name__ in names}
+    return functools.partial(transformer_auto_wrap_policy, transformer_layer_cls=classes)
+
+
+def no_sync(module: nn.Module, skip: bool):
+    """DDP's no_sync while accumulating; FSDP syncs every backward (sharded grads accumulate)."""
+    if skip and hasattr(module, "no_sync") and type(module).__name__ == "DistributedDataParallel":
+        return module.no_sync()
+    return contextlib.nullcontext()
+
+
+def full_params(module: nn.Module):
+    """Gather FSDP's shards for generation; a no-op for other modules."""
+    if type(module).__name__ == "FullyShardedDataParallel":
+        from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+        return FSDP.summon_full_params(module, writeback=False, recurse=True)
+    return contextlib.nullcontext()

@@ -1,0 +1,163 @@
+"""Batched KV-cached sampling and teacher-forced sequence log-probabilities.
+
+Sampling draws each row's random numbers from its own generator seeded per (step, prompt,
+sample), so what a prompt samples does not depend on the batch it shares or the number of ranks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, List, Optional, Sequence, Tuple
+
+import torch
+
+from .models import LanguageModel
+
+
+@dataclass
+class Samples:
+    """Generated responses, one per (prompt, sample) row, in prompt-major order."""
+    tokens: List[List[int]]        # response tokens, EOS included when the row stopped
+    logp: torch.Tensor             # [N] sequence log π(a|s) under the untempered policy, no grad
+    finished: List[bool]           # stopped at EOS (False: hit max_tokens)
+
+
+def left_pad(seqs: Sequence[Sequence[int]], pad: int) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Left-padded ids and attention mask, so every row's next token sits in the last column."""
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    for i, s in enumerate(seqs):
+        if s:
+            ids[i, width - len(s):] = torch.tensor(list(s), dtype=torch.long)
+            mask[i, width - len(s):] = 1
+    return ids, mask
+
+
+def filter_top_p(probs: torch.Tensor, top_p: float) -> torch.Tensor:
+    """Zero the tail outside the smallest set with cumulative probability ≥ top_p (nucleus)."""
+    if top_p >= 1.0:
+        return probs
+    sorted_p, order = probs.sort(dim=-1, descending=True)
+    before = sorted_p.cumsum(dim=-1) - sorted_p          # mass strictly before each token
+    sorted_p = torch.where(before < top_p, sorted_p, torch.zeros_like(sorted_p))
+    return torch.zeros_like(probs).scatter(-1, order, sorted_p)
+
+
+def choose(logits: torch.Tensor, temperature: float, top_p: float,
+           gens: Optional[List[torch.Generator]]) -> torch.Tensor:
+    """Next token per row: argmax at temperature 0, else inverse-CDF sampling per row."""
+    if temperature <= 0 or gens is None:
+        return logits.argmax(dim=-1)
+    probs = filter_top_p(torch.softmax(logits.float() / temperature, dim=-1), top_p)
+    cdf = probs.cumsum(dim=-1)
+    u = torch.stack([torch.rand((), generator=g, dtype=torch.float64) for g in gens]).to(probs.device)
+    target = (u * cdf[:, -1].double()).float()[:, None]
+    return torch.searchsorted(cdf, target).clamp(max=probs.shape[-1] - 1).squeeze(-1)
+
+
+@torch.no_grad()
+def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequence[int],
+             temperature: float, top_p: float, max_tokens: int, module=None,
+             all_done: Optional[Callable[[bool], bool]] = None) -> Samples:
+    """Sample one response per prompt row (repeat a prompt K times for K samples).
+
+    `seeds[i]` seeds row i. The recorded log-prob is of the untempered, unfiltered policy,
+    the π(a|s) that CRPG's gate and CRRAFT's KL filter need. `module` overrides the model
+    (FSDP: the sharded root, whose forwards are collective); then `all_done` must agree the
+    stop across ranks, so every rank runs the same number of forwards.
+    """
+    module = module if module is not None else lm.unwrapped()
+    was_training = module.training
+    module.eval()
+    room = max(1, lm.context - max_tokens)
+    prompts = [list(p)[-room:] for p in prompts]
+    dev = lm.device
+    ids, mask = left_pad(prompts, lm.tokenizer.pad_id)
+    ids, mask = ids.to(dev), mask.to(dev)
+    pos = (mask.cumsum(1) - 1).clamp(min=0)
+    gens = None if temperature <= 0 else [torch.Generator().manual_seed(int(s)) for s in seeds]
+    n, eos = len(prompts), lm.tokenizer.eos_id
+    out = torch.full((n, max_tokens), lm.tokenizer.pad_id, dtype=torch.long, device=dev)
+    logp = torch.zeros(n, dtype=torch.float64, device=dev)
+    done = torch.zeros(n, dtype=torch.bool, device=dev)
+    logits, past = lm.step(ids, mask, pos, None, module=module)
+    length = 0
+    for t in range(max_tokens):
+        last = logits[:, -1, :].float()
+        tok = choose(last, temperature, top_p, gens)
+        lp = torch.log_softmax(last, dim=-1).gather(1, tok[:, None]).squeeze(1)
+        tok = torch.where(done, torch.full_like(tok, lm.tokenizer.pad_id), tok)
+        logp += torch.where(done, torch.zeros_like(lp), lp).double()
+        out[:, t] = tok
+        length = t + 1
+        done |= tok == eos
+        finished = bool(done.all())
+        if all_done is not None:
+            finished = all_done(finished)
+        if finished or t == max_tokens - 1:
+            break
+        mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
+        pos = pos[:, -1:] + 1
+        logits, past = lm.step(tok[:, None], mask, pos, past, module=module)
+    module.train(was_training)
+    return _collect(out[:, :length].cpu(), logp.float().cpu(), eos, lm.tokenizer.pad_id)
+
+
+def _collect(out: torch.Tensor, logp: torch.Tensor, eos: int, pad: int) -> Samples:
+    tokens, finished = [], []
+    for row in out.tolist():
+        cut = row.index(eos) + 1 if eos in row else len(row)
+        tokens.append(row[:cut])
+        finished.append(eos in row)
+    return Samples(tokens, logp, finished)
+
+
+def right_pad(prompts: Sequence[Sequence[int]], responses: Sequence[Sequence[int]], pad: int,
+              max_len: int) -> Tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """prompt+response rows, right-padded; target mask marks response positions to predict.
+
+    Over-long rows lose prompt tokens from the left first, then response tokens from the right.
+    """
+    rows, starts = [], []
+    for p, r in zip(prompts, responses):
+        r = list(r)[:max_len - 1]
+        p = list(p)[-(max_len - len(r)):] if len(p) + len(r) > max_len else list(p)
+        rows.append(p + r)
+        starts.append(len(p))
+    width = max(len(r) for r in rows)
+    ids = torch.full((len(rows), width), pad, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    target = torch.zeros_like(ids, dtype=torch.bool)
+    for i, (row, s) in enumerate(zip(rows, starts)):
+        ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
+        mask[i, :len(row)] = 1
+        target[i, s:len(row)] = True
+    return ids, mask, target
+
+
+def token_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
+                   responses: Sequence[Sequence[int]], module=None,
+                   max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Per-token log π of each response token [N, T-1] and the target mask [N, T-1].
+
+    Gradients flow when called with grad enabled; `module` may be the DDP/FSDP wrapper.
+    """
+    ids, mask, target = right_pad(prompts, responses, lm.tokenizer.pad_id, max_len or lm.context)
+    dev = lm.device
+    ids, mask, target = ids.to(dev), mask.to(dev), target.to(dev)
+    pos = (mask.cumsum(1) - 1).clamp(min=0)
+    logits, _ = lm.step(ids, mask, pos, None, module=module)
+    logits = logits[:, :-1].float()
+    nxt = ids[:, 1:]
+    lp = logits.gather(2, nxt[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+    tmask = target[:, 1:]
+    return lp * tmask, tmask
+
+
+def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
+                      responses: Sequence[Sequence[int]], module=None,
+                      max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Sequence log π(a|s) [N] (sum over response tokens) and response lengths [N]."""
+    lp, tmask = token_logprobs(lm, prompts, responses, module, max_len)
+    return lp.sum(dim=1), tmask.sum(dim=1)

@@ -1,0 +1,170 @@
+"""The losses of DESIGN §2.1 as small pure functions on tensors.
+
+Conventions shared by every function here:
+- `logp` is a *sequence* log-probability, the sum of the response tokens' log-probabilities
+  (EOS included when the sample ended with it). Shapes are given per argument.
+- Losses return `sum(per-item loss) / denom`. `denom` defaults to the number of items that count,
+  which gives the plain mean; the trainer passes the global count (over every rank and
+  micro-batch of one optimizer step), so the gradient is the same however the batch is split.
+- Nothing here calls torch.distributed; a cross-rank reduction is passed in as `reduce_sum`.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Dict, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+
+Tensor = torch.Tensor
+ReduceSum = Callable[[Tensor], Tensor]
+
+BASELINE_FALLBACK_WEIGHT = 0.5   # Rc(s, ā) = sigmoid(r(ā) - r(ā)) = sigmoid(0)
+
+
+def _denom(denom: Optional[float], count: Tensor) -> Tensor:
+    """The given denominator, or the count clamped to 1 so an empty batch yields loss 0."""
+    if denom is not None:
+        return torch.as_tensor(float(max(denom, 1e-12)), dtype=torch.float32, device=count.device)
+    return count.float().clamp(min=1.0)
+
+
+def calibrated_reward(reward: Tensor, baseline: Optional[Tensor] = None) -> Tensor:
+    """Rc(s,a) = sigmoid(r(s,a) - r(s,ā)); with no baseline, sigmoid(r(s,a)).
+
+    Calibration makes rewards comparable across prompts and bounds each in (0, 1).
+    """
+    return torch.sigmoid(reward if baseline is None else reward - baseline)
+
+
+def kl_gate(logp_old: Tensor, logp_ref: Tensor, kl_max: float) -> Tensor:
+    """g = max(1 - (log π(a|s) - log π_ref(a|s)) / KL_max, 0), from sampling-time log-probs.
+
+    The gate is deliberately not capped above: a negative log ratio gives g > 1 (paper eq. 11).
+    The inputs are detached: the gate is a weight, never differentiated.
+    """
+    ratio = (logp_old - logp_ref).detach()
+    return torch.clamp(1.0 - ratio / kl_max, min=0.0)
+
+
+def crpg_advantages(logp_old: Tensor, logp_ref: Tensor, calibrated: Tensor, feasible: Tensor,
+                    kl_max: float, valid: Optional[Tensor] = None,
+                    reduce_sum: Optional[ReduceSum] = None) -> Tuple[Tensor, Tensor]:
+    """CRPG advantages A = g·R - mean(g·R), R = Rc·1[feasible], over all B·K samples of a task.
+
+    All arguments have shape [N] (N = B·K samples on this rank). `valid` drops samples a judge
+    asked to skip: they get A = 0 and are not in the mean. `reduce_sum` sums a tensor over ranks,
+    so the mean is over the task's global batch, not a per-rank batch. Returns (A, g).
+    """
+    valid_f = torch.ones_like(calibrated) if valid is None else valid.to(calibrated.dtype)
+    gate = kl_gate(logp_old, logp_ref, kl_max)
+    gr = gate * calibrated.detach() * feasible.to(calibrated.dtype)
+    stats = torch.stack([(gr * valid_f).sum(), valid_f.sum()])
+    if reduce_sum is not None:
+        stats = reduce_sum(stats)
+    mean = stats[0] / stats[1].clamp(min=1.0)
+    return (gr - mean) * valid_f, gate
+
+
+def crpg_loss(logp: Tensor, advantages: Tensor, valid: Optional[Tensor] = None,
+              denom: Optional[float] = None) -> Tensor:
+    """loss = -mean(A · log π(a|s)); gradient = -mean(A · ∇ log π) (REINFORCE, no critic, no clip).
+
+    logp [N] carries the gradient; advantages [N] are constants.
+    """
+    count = torch.as_tensor(logp.numel() if valid is None else int(valid.sum()), device=logp.device)
+    a = advantages.detach() if valid is None else advantages.detach() * valid.to(logp.dtype)
+    return -(a * logp).sum() / _denom(denom, count)
+
+
+def codpo_select(rewards: Tensor, feasible: Tensor,
+                 valid: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
+    """Choose CODPO pairs per prompt from rewards/feasible of shape [P, K].
+
+    chosen = the highest reward among feasible samples; rejected = the lowest reward among
+    infeasible samples, or, when every sample is feasible, the lowest among the others. Masks
+    use ±inf, never 0, so negative rewards cannot pull an infeasible sample into `chosen`.
+    Returns (chosen [P], rejected [P], keep [P]); keep is False when no sample is feasible.
+    """
+    ok = torch.ones_like(feasible, dtype=torch.bool) if valid is None else valid.bool()
+    feas = feasible.bool() & ok
+    inf = torch.tensor(float("inf"), dtype=rewards.dtype, device=rewards.device)
+    chosen = torch.where(feas, rewards, -inf).argmax(dim=1)
+    infeas = ~feasible.bool() & ok
+    none_infeasible = ~infeas.any(dim=1, keepdim=True)
+    others = ok.clone()
+    others.scatter_(1, chosen[:, None], False)
+    pool = torch.where(none_infeasible, others, infeas)
+    rejected = torch.where(pool, rewards, inf).argmin(dim=1)
+    keep = feas.any(dim=1) & pool.any(dim=1)
+    return chosen, rejected, keep
+
+
+def codpo_loss(logp_c: Tensor, ref_c: Tensor, logp_r: Tensor, ref_r: Tensor, len_c: Tensor,
+               beta: float, lam: float, denom: Optional[float] = None) -> Tensor:
+    """-(log σ(β(Δ+ − Δ−)) + (λ/|a+|)·log π(a+|s)), Δ = log π − log π_ref, mean over pairs.
+
+    All arguments [P] for the kept prompts; len_c is the chosen response's token count.
+    """
+    margin = beta * ((logp_c - ref_c.detach()) - (logp_r - ref_r.detach()))
+    per_pair = -(F.logsigmoid(margin) + lam / len_c.to(logp_c.dtype).clamp(min=1.0) * logp_c)
+    return per_pair.sum() / _denom(denom, torch.as_tensor(per_pair.numel()))
+
+
+def crraft_select(rewards: Tensor, feasible: Tensor, log_ratio: Tensor, kl_max: float,
+                  baseline_feasible: Tensor, fallback: str = "baseline",
+                  valid: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
+    """CRRAFT choice per prompt, inputs [P, K] (baseline_feasible [P]).
+
+    Keep feasible samples with log π − log π_ref ≤ KL_max; take the highest raw reward (the
+    calibrated reward ranks the same within a prompt). If none remain: the baseline ā when it is
+    feasible and fallback = "baseline", else skip the prompt.
+    Returns (best [P], use_baseline [P], keep [P]); `best` is meaningless where no sample remains.
+    """
+    ok = feasible.bool() & (log_ratio <= kl_max)
+    if valid is not None:
+        ok = ok & valid.bool()
+    inf = torch.tensor(float("inf"), dtype=rewards.dtype, device=rewards.device)
+    best = torch.where(ok, rewards, -inf).argmax(dim=1)
+    has = ok.any(dim=1)
+    use_baseline = ~has & baseline_feasible.bool() & (fallback == "baseline")
+    return best, use_baseline, has | use_baseline
+
+
+def crraft_weights(calibrated: Tensor, best: Tensor, use_baseline: Tensor) -> Tensor:
+    """Weight Rc(a*) of each prompt's choice [P]; 0.5 (= sigmoid(0)) for the baseline ā."""
+    picked = calibrated.gather(1, best[:, None]).squeeze(1)
+    return torch.where(use_baseline, torch.full_like(picked, BASELINE_FALLBACK_WEIGHT), picked)
+
+
+def crraft_loss(logp_star: Tensor, weights: Tensor, denom: Optional[float] = None) -> Tensor:
+    """loss = -mean(Rc(a*) · log π(a*|s)) over kept prompts; logp_star, weights [P]."""
+    return -(weights.detach() * logp_star).sum() / _denom(denom, torch.as_tensor(logp_star.numel()))
+
+
+def sft_loss(token_logp: Tensor, target_mask: Tensor, norm: str = "sample",
+             denom: Optional[float] = None) -> Tensor:
+    """Cross-entropy on target tokens only; prompt tokens are masked out (mask 0).
+
+    token_logp, target_mask [N, T]. norm "sample": mean over samples of each sample's mean
+    token NLL; "token": total NLL over all target tokens / number of target tokens.
+    """
+    mask = target_mask.to(token_logp.dtype)
+    nll = -(token_logp * mask).sum(dim=1)
+    if norm == "token":
+        return nll.sum() / _denom(denom, mask.sum())
+    per_sample = nll / mask.sum(dim=1).clamp(min=1.0)
+    return per_sample.sum() / _denom(denom, torch.as_tensor(nll.numel()))
+
+
+def dpo_loss(logp_c: Tensor, ref_c: Tensor, logp_r: Tensor, ref_r: Tensor, beta: float,
+             denom: Optional[float] = None) -> Tensor:
+    """DPO on offline pairs: -mean(log σ(β((log π_c − log ref_c) − (log π_r − log ref_r))))."""
+    margin = beta * ((logp_c - ref_c.detach()) - (logp_r - ref_r.detach()))
+    per_pair = -F.logsigmoid(margin)
+    return per_pair.sum() / _denom(denom, torch.as_tensor(per_pair.numel()))
+
+
+def multitask_loss(losses: Dict[str, Tensor], weights: Dict[str, float]) -> Tensor:
+    """Σ_l ρ_l · loss_l: one loss, hence one optimizer step, over all tasks (paper Alg. 2)."""
+    return sum(weights[name] * loss for name, loss in losses.items())

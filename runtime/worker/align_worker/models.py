@@ -1,0 +1,185 @@
+"""Load, wrap and save models: the built-in transformer, or Hugging Face models when installed.
+
+Everything above this module sees a `LanguageModel`: a tokenizer, a torch module and one
+`step` function with the cache-aware forward signature, whichever backend is behind it.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import torch
+import torch.nn as nn
+
+from .errors import UserError
+from .model_builtin import BuiltinConfig, TinyLM, TinyRewardModel
+from .plan import ModelSpec
+from .tokenizer import ByteTokenizer
+
+MODEL_META = "align_model.json"
+DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
+
+
+@dataclass
+class LanguageModel:
+    """A causal LM behind one interface. `module` is what gets trained (maybe DDP/FSDP-wrapped)."""
+    module: nn.Module
+    tokenizer: Any
+    backend: str                 # "builtin" | "hf"
+    context: int                 # maximum sequence length
+    meta: dict                   # what `save_model` writes to align_model.json
+    autocast: Optional[torch.dtype] = None   # bf16/fp16 compute over fp32 master weights (GPU)
+
+    def step(self, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any = None,
+             module: Optional[nn.Module] = None):
+        """Logits [B, T, V] and the new cache; `module` overrides self.module (e.g. the DDP wrapper)."""
+        m = module if module is not None else self.module
+        if self.autocast is not None and ids.device.type == "cuda":
+            with torch.autocast("cuda", dtype=self.autocast):
+                return self._forward(m, ids, mask, pos, past)
+        return self._forward(m, ids, mask, pos, past)
+
+    def _forward(self, m: nn.Module, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any):
+        if self.backend == "builtin":
+            return m(ids, mask, pos, past)
+        out = m(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=past,
+                use_cache=past is not None or not torch.is_grad_enabled())
+        return out.logits, getattr(out, "past_key_values", None)
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.module.parameters()).device
+
+    def unwrapped(self) -> nn.Module:
+        """The bare module (no DDP wrapper), for generation and saving."""
+        return getattr(self.module, "module", self.module)
+
+
+def seed_for(seed: int, name: str) -> int:
+    """A stable per-declaration seed: the same model declaration gets the same initial weights."""
+    return (seed * 1_000_003 + zlib.crc32(name.encode())) % (2**31)
+
+
+def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
+               device: torch.device, trainable: bool) -> LanguageModel:
+    """Build or load the model `spec` names. Trainable models keep fp32 master weights."""
+    src = spec.source
+    if src["type"] == "builtin":
+        cfg = BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"],
+                            src.get("vocab") or 259)
+        torch.manual_seed(seed_for(seed, spec.name))
+        lm = LanguageModel(TinyLM(cfg), ByteTokenizer(), "builtin", cfg.context,
+                           {"type": "builtin", "config": cfg.to_dict()})
+    elif src["type"] == "stage":
+        lm = load_local(run_dir / src["stage"] / "model", spec, device, trainable)
+    elif src["type"] == "local":
+        lm = load_local(resolve_path(base_dir, src["path"]), spec, device, trainable)
+    else:
+        from .hf import load_hf_causal_lm
+        lm = load_hf_causal_lm(src["id"], src.get("revision"), spec, device, trainable)
+    return finish(lm, spec, device, trainable)
+
+
+def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: bool) -> LanguageModel:
+    """Device, dtype, gradient checkpointing, LoRA and train/eval mode, the same for all backends."""
+    dtype = DTYPES[spec.dtype] if not trainable else torch.float32
+    if device.type == "cpu" and dtype == torch.float16:
+        dtype = torch.float32            # fp16 kernels are missing on CPU
+    lm.module.to(device=device, dtype=dtype)
+    if trainable and device.type == "cuda" and spec.dtype != "fp32":
+        lm.autocast = DTYPES[spec.dtype]
+    if spec.gradient_checkpointing:
+        if lm.backend == "builtin":
+            lm.module.gradient_checkpointing = True
+        elif hasattr(lm.module, "gradient_checkpointing_enable"):
+            lm.module.gradient_checkpointing_enable()
+    if trainable and spec.lora is not None:
+        from .hf import apply_lora
+        lm.module = apply_lora(lm, spec.lora)
+    lm.module.train(trainable)
+    for p in lm.module.parameters():
+        if not trainable:
+            p.requires_grad_(False)
+    return lm
+
+
+def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: bool) -> LanguageModel:
+    """A directory written by `save_model` (builtin) or any Hugging Face checkpoint directory."""
+    meta_file = path / MODEL_META
+    if not path.is_dir():
+        raise UserError(f"{spec.pointer}: model directory {path} does not exist")
+    meta = json.loads(meta_file.read_text()) if meta_file.exists() else {"type": "hf"}
+    if meta["type"] == "builtin":
+        cfg = BuiltinConfig(**meta["config"])
+        module = TinyLM(cfg)
+        module.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
+        return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context, meta)
+    from .hf import load_hf_causal_lm
+    return load_hf_causal_lm(str(path), None, spec, device, trainable)
+
+
+def save_model(lm: LanguageModel, out_dir: Path, state_dict: Optional[dict] = None) -> None:
+    """Write the final model atomically (temp dir, fsync, rename) so later stages can load it."""
+    from .checkpoint import atomic_dir
+
+    def write(tmp: Path) -> None:
+        if lm.backend == "builtin":
+            sd = state_dict if state_dict is not None else lm.unwrapped().state_dict()
+            torch.save({k: v.detach().cpu().float() for k, v in sd.items()}, tmp / "model.pt")
+        else:
+            from .hf import save_hf
+            save_hf(lm, tmp, state_dict)
+        (tmp / MODEL_META).write_text(json.dumps(lm.meta, sort_keys=True))
+    atomic_dir(out_dir, write)
+
+
+def frozen_copy(lm: LanguageModel, dtype: Optional[torch.dtype] = None) -> LanguageModel:
+    """A gradient-free copy (the reference model when the plan says reference = null)."""
+    module = copy.deepcopy(lm.unwrapped())
+    if dtype is not None:
+        module.to(dtype=dtype)
+    module.eval()
+    for p in module.parameters():
+        p.requires_grad_(False)
+    return LanguageModel(module, lm.tokenizer, lm.backend, lm.context, dict(lm.meta), lm.autocast)
+
+
+def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device: torch.device,
+                      dtype: str = "fp32") -> Callable[[list, list], torch.Tensor]:
+    """A frozen sequence-classification reward model as `score(prompts, responses) -> [N]`."""
+    if source["type"] == "builtin":
+        cfg = BuiltinConfig(source["layers"], source["width"], source["heads"], source["context"],
+                            source.get("vocab") or 259)
+        torch.manual_seed(seed_for(seed, "reward:" + name))
+        model = TinyRewardModel(cfg).to(device).eval()
+        tok = ByteTokenizer()
+        return lambda ps, rs: _score_builtin(model, tok, cfg.context, ps, rs)
+    from .hf import load_hf_reward
+    ident = source["id"] if source["type"] == "hf" else str(resolve_path(base_dir, source["path"]))
+    return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype])
+
+
+@torch.no_grad()
+def _score_builtin(model: TinyRewardModel, tok: ByteTokenizer, context: int,
+                   prompts: list, responses: list) -> torch.Tensor:
+    seqs = [(tok.encode_prompt(p) + tok.encode_response(r))[-context:] for p, r in zip(prompts, responses)]
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), tok.pad_id, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+        mask[i, :len(s)] = 1
+    dev = next(model.parameters()).device
+    return model(ids.to(dev), mask.to(dev)).float().cpu()
+
+
+def resolve_path(base_dir: Path, path: str) -> Path:
+    """Plan paths are relative to the root recipe's directory (docs/plan.md)."""
+    p = Path(os.path.expanduser(path))
+    return p if p.is_absolute() else base_dir / p

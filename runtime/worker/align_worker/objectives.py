@@ -1,0 +1,127 @@
+"""Turn a task's rollout into loss work items for CRPG, CODPO or CRRAFT (DESIGN §2.1).
+
+Each work item is one micro-batch forward returning ρ_l · loss_l, where loss_l is normalised by
+the task's global count (samples, kept prompts, or tokens) so that summing items over ranks and
+micro-batches gives exactly the loss of the whole batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Dict, List, Tuple
+
+import torch
+
+from . import losses as L
+from .distributed import Dist
+from .generation import sequence_logprobs
+from .models import LanguageModel
+from .rollout import Rollout
+
+Work = Callable[[], torch.Tensor]
+
+
+def _chunks(items: List[int], size: int) -> List[List[int]]:
+    size = max(1, size)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def build_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+               record: Dict[str, Any]) -> List[Work]:
+    """Work items for the task's optimizer; fills optimizer-specific metrics into `record`."""
+    fn = {"crpg": crpg_work, "codpo": codpo_work, "crraft": crraft_work}[r.task.optimizer.variant]
+    record["_loss_local"] = 0.0
+    return fn(r, policy, d, norm, micro, record)
+
+
+def _forward(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]]) -> torch.Tensor:
+    logp, _ = sequence_logprobs(policy, prompts, responses, module=policy.module)
+    return logp.float().cpu() if logp.device.type != "cpu" else logp.float()
+
+
+def _global(d: Dist, *values: float) -> List[float]:
+    return d.reduce_sum(torch.tensor(values, dtype=torch.float64)).tolist()
+
+
+def crpg_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+              record: Dict[str, Any]) -> List[Work]:
+    opt, w = r.task.optimizer, r.task.weight
+    adv, gate = L.crpg_advantages(r.logp_old, r.logp_ref, r.calibrated, r.feasible, opt.kl_max,
+                                  r.valid, reduce_sum=d.reduce_sum)
+    valid = r.valid.float()
+    all_skipped = float((r.grid(valid).sum(1) == 0).sum())
+    n_valid, n_tokens, gate_zero, gate_sum, skipped = _global(
+        d, float(valid.sum()), float((r.lengths * valid).sum()), float(((gate == 0).float() * valid).sum()),
+        float((gate * valid).sum()), all_skipped)
+    denom = n_tokens if norm == "token" else n_valid
+    record.update({"kl_gate_zero_rate": gate_zero / max(n_valid, 1.0),
+                   "kl_gate_mean": gate_sum / max(n_valid, 1.0), "skipped_prompts": int(skipped),
+                   "advantage_abs_mean": float(adv.abs().mean()) if adv.numel() else 0.0})
+    idx = [i for i in range(len(r.texts)) if bool(r.valid[i])]
+    prompts = [r.prompt_ids[i // r.k] for i in range(len(r.texts))]
+
+    def item(chunk: List[int]) -> Work:
+        def run() -> torch.Tensor:
+            logp = _forward(policy, [prompts[i] for i in chunk], [r.sample_ids[i] for i in chunk])
+            loss = L.crpg_loss(logp, adv[chunk], None, denom)
+            record["_loss_local"] += float(loss.detach())
+            return w * loss
+        return run
+    return [item(c) for c in _chunks(idx, micro)]
+
+
+def codpo_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+               record: Dict[str, Any]) -> List[Work]:
+    opt, w = r.task.optimizer, r.task.weight
+    chosen, rejected, keep = L.codpo_select(r.grid(r.raw), r.grid(r.feasible), r.grid(r.valid))
+    kept = [p for p in range(len(r.rows)) if bool(keep[p])]
+    n_kept, n_prompts = _global(d, float(len(kept)), float(len(r.rows)))
+    record.update({"skipped_prompts": int(n_prompts - n_kept), "pairs": int(n_kept)})
+    k = r.k
+
+    def item(chunk: List[int]) -> Work:
+        def run() -> torch.Tensor:
+            ci = [p * k + int(chosen[p]) for p in chunk]
+            ri = [p * k + int(rejected[p]) for p in chunk]
+            prompts = [r.prompt_ids[p] for p in chunk] * 2
+            logp = _forward(policy, prompts, [r.sample_ids[i] for i in ci + ri])
+            n = len(chunk)
+            loss = L.codpo_loss(logp[:n], r.logp_ref[ci], logp[n:], r.logp_ref[ri], r.lengths[ci],
+                                opt.beta, opt.lam, n_kept)
+            record["_loss_local"] += float(loss.detach())
+            return w * loss
+        return run
+    return [item(c) for c in _chunks(kept, max(1, micro // 2))]
+
+
+def crraft_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+                record: Dict[str, Any]) -> List[Work]:
+    opt, w = r.task.optimizer, r.task.weight
+    ratio = r.grid(r.logp_old - r.logp_ref)
+    base_ok = torch.tensor([b.feasible for b in r.baselines], dtype=torch.bool)
+    best, use_base, keep = L.crraft_select(r.grid(r.raw), r.grid(r.feasible), ratio, opt.kl_max,
+                                           base_ok, opt.fallback, r.grid(r.valid))
+    weights = L.crraft_weights(r.grid(r.calibrated), best, use_base)
+    kept = [p for p in range(len(r.rows)) if bool(keep[p])]
+    targets = {p: (policy.tokenizer.encode_response(r.baselines[p].text or "") if bool(use_base[p])
+                   else r.sample_ids[p * r.k + int(best[p])]) for p in kept}
+    over = float(((ratio > opt.kl_max) & r.grid(r.feasible)).sum())
+    n_kept, n_prompts, n_tok, n_base, n_over = _global(
+        d, float(len(kept)), float(len(r.rows)), float(sum(len(t) for t in targets.values())),
+        float(use_base.sum()), over)
+    denom = n_tok if norm == "token" else n_kept
+    record.update({"skipped_prompts": int(n_prompts - n_kept), "baseline_fallbacks": int(n_base),
+                   "kl_filtered_samples": int(n_over)})
+
+    def item(chunk: List[int]) -> Work:
+        def run() -> torch.Tensor:
+            logp = _forward(policy, [r.prompt_ids[p] for p in chunk], [targets[p] for p in chunk])
+            loss = L.crraft_loss(logp, weights[chunk], denom)
+            record["_loss_local"] += float(loss.detach())
+            return w * loss
+        return run
+    return [item(c) for c in _chunks(kept, micro)]
+
+
+def token_count(r: Rollout) -> int:
+    return int(r.prompt_tokens + r.lengths.sum())
+

@@ -1,0 +1,201 @@
+"""Parsers for the parts of a stage: models, data sources, judges, rewards, tasks, training.
+
+Each parser records the declarations it reads into `closure` (pointer → value); the stage's
+configuration hash and the resume diff are computed over exactly that closure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from .errors import PlanError
+from .plan import (DataSpec, DatasetSpec, JudgeSpec, ModelSpec, OptimizerSpec, RewardSpec,
+                   StageSpec, TaskSpec, TrainingSpec)
+from .pointer import Node, describe, escape
+
+DTYPES = ["bf16", "fp16", "fp32"]
+JUDGE_VARIANTS = ["math_answer", "code_tests", "instructions", "regex", "contains", "length",
+                  "json", "llm_judge", "custom"]
+
+
+class Ctx:
+    """The plan root plus the configuration closure being collected."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.closure: Dict[str, Any] = {}
+
+    def decl(self, kind: str, name: str, ref_pointer: str) -> Node:
+        table = self.root.child(kind)
+        if name not in table.obj():
+            raise PlanError(ref_pointer, f"refers to unknown {kind[:-1]} {describe(name)}")
+        node = table.child(name)
+        self.closure[node.pointer] = node.value
+        return node
+
+
+def ref_name(node: Node, kind: str) -> str:
+    """Read `{"<kind>": "name"}`."""
+    obj = node.obj()
+    if kind not in obj:
+        raise node.fail(f"expected a reference {{\"{kind}\": ...}}, got {describe(node.value)}")
+    return node.child(kind).str()
+
+
+def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
+    """ref(model) or `{"stage": s, "output": "model"}`."""
+    obj = node.obj()
+    if "stage" in obj:
+        stage = node.child("stage").str()
+        if node.opt("output").value not in (None, "model"):
+            raise node.fail("a model must be a stage's \"model\" output")
+        ctx.decl("stages", stage, node.pointer)
+        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage})
+    name = ref_name(node, "model")
+    decl = ctx.decl("models", name, node.pointer)
+    src = decl.child("from")
+    stype = src.child("type").enum(["builtin", "hf", "local", "endpoint"])
+    if stype == "endpoint":
+        raise src.fail("an endpoint model cannot be trained or sampled by the worker")
+    source = dict(src.obj())
+    if stype == "builtin":
+        for key in ("layers", "width", "heads", "context"):
+            src.child(key).int(minimum=1)
+        if source["width"] % source["heads"]:
+            raise src.child("heads").fail("width must be divisible by heads")
+    elif stype == "hf":
+        src.child("id").str()
+    else:
+        src.child("path").str()
+    lora = decl.opt("lora")
+    if not lora.is_null():
+        lora.child("rank").int(minimum=1)
+        lora.child("alpha").num(positive=True)
+        lora.child("dropout").num(minimum=0.0)
+        [t.str() for t in lora.child("targets").items()]
+    gc = decl.opt("gradient_checkpointing")
+    return ModelSpec(node.pointer, name, source, decl.child("dtype").enum(DTYPES),
+                     False if gc.is_null() else gc.bool(),
+                     None if lora.is_null() else dict(lora.obj()))
+
+
+def parse_data(ctx: Ctx, node: Node) -> DataSpec:
+    """ref(dataset) | a dataset-producing stage | an inline render (see docs/worker.md)."""
+    obj = node.obj()
+    if "dataset" in obj:
+        name = node.child("dataset").str()
+        decl = ctx.decl("datasets", name, node.pointer)
+        decl.child("type").enum(["jsonl"])
+        fields = {k: n.str() for k, n in ((k, decl.child("fields").child(k))
+                                           for k in decl.child("fields").obj())}
+        ds = DatasetSpec(decl.pointer, name, decl.child("path").str(), fields,
+                         decl.opt("limit").opt_int(minimum=0),
+                         True if decl.opt("shuffle").is_null() else decl.opt("shuffle").bool())
+        return DataSpec(node.pointer, "dataset", name, dataset=ds)
+    if "stage" in obj:
+        name = node.child("stage").str()
+        if node.opt("output").value not in (None, "dataset"):
+            raise node.fail("data must be a stage's \"dataset\" output")
+        ctx.decl("stages", name, node.pointer)
+        return DataSpec(node.pointer, "stage", name)
+    body = node.child("render") if "render" in obj else node
+    if "render" in obj or body.opt("variant").value == "render":
+        src = parse_data(ctx, body.child("from"))
+        template = parse_template(body.child("template"))
+        return DataSpec(node.pointer, "render", src.name, render_from=src, template=template,
+                        target=body.child("target").str())
+    raise node.fail(f"expected a dataset, stage or render reference, got {describe(node.value)}")
+
+
+def parse_template(node: Node) -> Dict[str, Any]:
+    """`{"text", "file", "slots"}`; a bare string is accepted as the text."""
+    if isinstance(node.value, str):
+        return {"text": node.value, "file": None, "slots": None}
+    node.child("text").str()
+    return dict(node.obj())
+
+
+def parse_judge(ctx: Ctx, node: Node) -> JudgeSpec:
+    name = ref_name(node, "judge")
+    decl = ctx.decl("judges", name, node.pointer)
+    scope = decl.opt("scope")
+    return JudgeSpec(name, decl.child("variant").enum(JUDGE_VARIANTS),
+                     decl.child("on_error").enum(["violated", "satisfied", "skip_sample"]),
+                     None if scope.is_null() else [ref_or_str(s, "dataset") for s in scope.items()])
+
+
+def ref_or_str(node: Node, kind: str) -> str:
+    return node.str() if isinstance(node.value, str) else ref_name(node, kind)
+
+
+def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
+    name = ref_name(node, "reward")
+    decl = ctx.decl("rewards", name, node.pointer)
+    src = decl.child("from")
+    stype = src.child("type").enum(["builtin", "hf", "local", "judge"])
+    if stype == "judge":
+        ref_or_str(src.child("judge"), "judge")
+    base = decl.child("baseline")
+    btype = base.child("type").enum(["field", "generated", "none"])
+    model = None
+    if btype == "field":
+        base.child("field").str()
+    elif btype == "generated":
+        model = parse_model(ctx, base.child("model"))
+    return RewardSpec(decl.pointer, name, dict(src.obj()),
+                      decl.child("kind").enum(["scalar", "pairwise"]), dict(base.obj()), model)
+
+
+def parse_optimizer(node: Node) -> OptimizerSpec:
+    variant = node.child("variant").enum(["crpg", "codpo", "crraft"])
+    spec = OptimizerSpec(variant, node.child("generations").int(minimum=1),
+                         node.child("temperature").num(minimum=0.0),
+                         node.child("top_p").num(positive=True), node.child("max_tokens").int(minimum=1))
+    if spec.top_p > 1:
+        raise node.child("top_p").fail(f"expected a number in (0, 1], got {spec.top_p:g}")
+    if variant in ("crpg", "crraft"):
+        spec.kl_max = node.child("kl_max").num(positive=True)
+    if variant == "crraft":
+        spec.fallback = node.child("fallback").enum(["baseline", "skip"])
+    if variant == "codpo":
+        spec.beta = node.child("beta").num(positive=True)
+        spec.lam = node.child("lambda").num(minimum=0.0)
+        if spec.generations < 2:
+            raise node.child("generations").fail("codpo needs generations >= 2 (a chosen and a rejected sample)")
+    return spec
+
+
+def parse_task(ctx: Ctx, node: Node) -> TaskSpec:
+    name = ref_name(node, "task")
+    decl = ctx.decl("tasks", name, node.pointer)
+    prompts = [parse_data(ctx, p) for p in decl.child("prompts").items()]
+    if not prompts:
+        raise decl.child("prompts").fail("a task needs at least one prompt source")
+    weight = decl.child("weight").num(minimum=0.0)
+    return TaskSpec(decl.pointer, name, prompts, parse_reward(ctx, decl.child("reward")),
+                    [parse_judge(ctx, j) for j in decl.child("judges").items()],
+                    parse_optimizer(decl.child("optimizer")), weight,
+                    decl.child("batch_size").int(minimum=1))
+
+
+def parse_training(node: Node) -> TrainingSpec:
+    def get(key: str, default: Any) -> Node:
+        n = node.opt(key)
+        return Node(default, n.pointer) if n.is_null() and default is not None else n
+    return TrainingSpec(
+        schedule=get("schedule", "cosine").enum(["constant", "linear", "cosine"]),
+        warmup=get("warmup", 0).int(minimum=0), clip=get("clip", 1.0).num(minimum=0.0),
+        grad_accum=get("grad_accum", 1).int(minimum=1),
+        weight_decay=get("weight_decay", 0.0).num(minimum=0.0),
+        loss_norm=get("loss_norm", "sample").enum(["sample", "token"]),
+        checkpoint_every=get("checkpoint_every", 100).int(minimum=0),
+        micro_batch_size=node.opt("micro_batch_size").opt_int(minimum=1))
+
+
+def parse_cluster(root: Node, spec: StageSpec) -> None:
+    cluster = root.opt("cluster")
+    if cluster.is_null():
+        return
+    sharding = cluster.opt("sharding")
+    spec.sharding = "auto" if sharding.is_null() else sharding.enum(["auto", "ddp", "fsdp"])
+    spec.gpu_memory = cluster.opt("gpu_memory").opt_num(minimum=0)

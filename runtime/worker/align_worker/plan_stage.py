@@ -1,0 +1,143 @@
+"""Per-variant parsing of a stage body (generate, judge, render, sft, dpo, cgpo, eval)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict
+
+from .plan import StageSpec
+from .plan_parts import (Ctx, parse_cluster, parse_data, parse_judge, parse_model, parse_task,
+                         parse_template, parse_training)
+from .pointer import Node
+
+KEEP_TYPES = ["all", "satisfied", "violated"]
+
+
+def parse_stage_body(root: Node, node: Node, spec: StageSpec) -> None:
+    """Fill `spec` from the stage node; records the configuration closure for hashing."""
+    ctx = Ctx(root)
+    ctx.closure[node.pointer] = node.value
+    ctx.closure["/recipe/seed"] = spec.seed
+    parse_cluster(root, spec)
+    {"generate": _generate, "judge": _judge, "render": _render, "sft": _sft, "dpo": _dpo,
+     "cgpo": _cgpo, "eval": _eval}[spec.variant](ctx, node, spec)
+    spec.config = ctx.closure
+
+
+def _sampling(node: Node, f: Dict[str, Any], samples: bool = True) -> None:
+    if samples:
+        f["samples"] = node.child("samples").int(minimum=1)
+    f["temperature"] = node.child("temperature").num(minimum=0.0)
+    top_p = node.opt("top_p")
+    f["top_p"] = 1.0 if top_p.is_null() else top_p.num(positive=True)
+    if f["top_p"] > 1:
+        raise top_p.fail(f"expected a number in (0, 1], got {f['top_p']:g}")
+    f["max_tokens"] = node.child("max_tokens").int(minimum=1)
+
+
+def _keep(node: Node, f: Dict[str, Any]) -> None:
+    keep = node.opt("keep")
+    if keep.is_null():
+        f["keep"] = {"type": "all", "judges": []}
+        return
+    ktype = keep.child("type").enum(KEEP_TYPES)
+    judges = keep.opt("judges")
+    names = [] if judges.is_null() else [j.str() if isinstance(j.value, str) else j.child("judge").str()
+                                          for j in judges.items()]
+    f["keep"] = {"type": ktype, "judges": names}
+
+
+def _generate(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("model"))
+    has_p, has_f = not node.opt("prompts").is_null(), not node.opt("from").is_null()
+    if has_p == has_f:
+        raise node.fail("a generate stage needs exactly one of prompts and from")
+    spec.data = [parse_data(ctx, node.child("prompts" if has_p else "from"))]
+    tpl = node.opt("template")
+    spec.fields["template"] = None if tpl.is_null() else parse_template(tpl)
+    _sampling(node, spec.fields)
+    spec.judges = [parse_judge(ctx, j) for j in node.opt("judges").items()] \
+        if not node.opt("judges").is_null() else []
+    _keep(node, spec.fields)
+    _check_keep(node, spec)
+
+
+def _check_keep(node: Node, spec: StageSpec) -> None:
+    names = {j.name for j in spec.judges}
+    for i, name in enumerate(spec.fields["keep"]["judges"]):
+        if name not in names:
+            raise Node(None, f"{node.pointer}/keep/judges/{i}").fail(
+                f"keep names judge {name!r}, which the stage does not run")
+
+
+def _judge(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.data = [parse_data(ctx, node.child("from"))]
+    spec.judges = [parse_judge(ctx, j) for j in node.child("judges").items()]
+    _keep(node, spec.fields)
+    _check_keep(node, spec)
+
+
+def _render(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.data = [parse_data(ctx, node.child("from"))]
+    spec.fields["template"] = parse_template(node.child("template"))
+    spec.fields["target"] = node.child("target").str()
+
+
+def _train_common(node: Node, spec: StageSpec, lr_key: str = "lr") -> None:
+    spec.fields["lr"] = node.child(lr_key).num(positive=True)
+    spec.training = parse_training(node)
+
+
+def _epochs(node: Node, spec: StageSpec) -> None:
+    spec.fields["epochs"] = node.child("epochs").int(minimum=1)
+    spec.fields["batch_size"] = node.child("batch_size").int(minimum=1)
+    ml = node.opt("max_length")
+    spec.fields["max_length"] = 1024 if ml.is_null() else ml.int(minimum=2)
+
+
+def _data_list(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.data = [parse_data(ctx, d) for d in node.child("data").items()]
+    if not spec.data:
+        raise node.child("data").fail("needs at least one data source")
+
+
+def _sft(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("model"))
+    lora = node.opt("lora")
+    if not lora.is_null():
+        lora.child("rank").int(minimum=1)
+        spec.model.lora = dict(lora.obj())
+    _data_list(ctx, node, spec)
+    _epochs(node, spec)
+    _train_common(node, spec)
+
+
+def _dpo(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("model"))
+    ref = node.opt("reference")
+    spec.reference = None if ref.is_null() else parse_model(ctx, ref)
+    _data_list(ctx, node, spec)
+    spec.fields["beta"] = node.child("beta").num(positive=True)
+    _epochs(node, spec)
+    _train_common(node, spec)
+
+
+def _cgpo(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("policy"))
+    ref = node.opt("reference")
+    spec.reference = None if ref.is_null() else parse_model(ctx, ref)
+    spec.tasks = [parse_task(ctx, t) for t in node.child("tasks").items()]
+    if not spec.tasks:
+        raise node.child("tasks").fail("a cgpo stage needs at least one task")
+    spec.fields["steps"] = node.child("steps").int(minimum=1)
+    _train_common(node, spec)
+
+
+def _eval(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("model"))
+    tasks = node.opt("tasks")
+    if not tasks.is_null():
+        spec.tasks = [parse_task(ctx, t) for t in tasks.items()]
+    else:
+        spec.data = [parse_data(ctx, node.child("prompts"))]
+        spec.judges = [parse_judge(ctx, j) for j in node.child("judges").items()]
+    _sampling(node, spec.fields)

@@ -1,0 +1,134 @@
+"""One task's on-policy batch at one step: prompts → K samples → judges → rewards → log-probs.
+
+Prompts of the task's global batch are split over ranks; every sample of a prompt stays on the
+prompt's rank, so per-prompt choices (CODPO, CRRAFT) are local and only batch means are reduced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import torch
+
+from .data import rank_slice
+from .generation import generate, sequence_logprobs
+from .judge_client import JudgeResult
+from .models import LanguageModel
+from .plan import TaskSpec
+from .rewards import Baseline, RewardFunction
+from .seeding import derive_seed
+
+GEN_CHUNK = 256          # sequences per generate() call (bounds KV-cache memory)
+SCORE_CHUNK = 64         # sequences per no-grad reference forward
+
+
+@dataclass
+class Rollout:
+    task: TaskSpec
+    rows: List[Dict[str, Any]]          # this rank's prompt rows [P]
+    prompt_ids: List[List[int]]         # [P]
+    sample_ids: List[List[int]]         # [P·K] response tokens, prompt-major
+    texts: List[str]                    # [P·K]
+    logp_old: torch.Tensor              # [P·K] log π at sampling time
+    logp_ref: torch.Tensor              # [P·K]
+    lengths: torch.Tensor               # [P·K] response tokens
+    results: List[JudgeResult]          # [P·K]
+    feasible: torch.Tensor              # [P·K] bool
+    valid: torch.Tensor                 # [P·K] bool (False: a judge asked to skip the sample)
+    raw: torch.Tensor                   # [P·K] r(s,a)
+    calibrated: torch.Tensor            # [P·K] Rc(s,a)
+    baselines: List[Baseline]           # [P]
+    prompt_tokens: int
+
+    @property
+    def k(self) -> int:
+        return self.task.optimizer.generations
+
+    def grid(self, t: torch.Tensor) -> torch.Tensor:
+        """[P·K] → [P, K]."""
+        return t.view(len(self.rows), self.k)
+
+
+def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dict[str, Any]],
+                 policy: LanguageModel, reference: LanguageModel, reward: RewardFunction,
+                 judge, seed: int, stage: str, rank: int, world: int, gen_module=None,
+                 all_done=None) -> Rollout:
+    """Sample, judge and score this rank's share of the task's batch at `step`."""
+    opt = task.optimizer
+    mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
+    rows = [r for _, r in mine]
+    prompts = [str(r.get("prompt", "")) for r in rows]
+    prompt_ids = [policy.tokenizer.encode_prompt(p) for p in prompts]
+    rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
+    seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
+    tokens, logp_old = [], []
+    for i in range(0, len(rep_ids), GEN_CHUNK):
+        s = generate(policy, rep_ids[i:i + GEN_CHUNK], seeds[i:i + GEN_CHUNK], opt.temperature,
+                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done)
+        tokens += s.tokens
+        logp_old.append(s.logp)
+    texts = [policy.tokenizer.decode(t) for t in tokens]
+    rep_rows = [r for r in rows for _ in range(opt.generations)]
+    rep_prompts = [p for p in prompts for _ in range(opt.generations)]
+    results = judge(rep_rows, rep_prompts, texts)
+    baselines = reward.baselines(rows, prompts, need_feasible=opt.variant == "crraft")
+    raw = reward.raw(rep_rows, rep_prompts, texts, results)
+    logp_ref = score_no_grad(reference, rep_ids, tokens)
+    return Rollout(task, rows, prompt_ids, tokens, texts, torch.cat(logp_old), logp_ref,
+                   torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
+                   torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
+                   raw, reward.calibrated(raw, baselines, opt.generations), baselines,
+                   sum(len(p) for p in prompt_ids) * opt.generations)
+
+
+@torch.no_grad()
+def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
+                  module=None) -> torch.Tensor:
+    """Sequence log-probs [N] without gradient, in chunks."""
+    out = []
+    for i in range(0, len(prompts), SCORE_CHUNK):
+        lp, _ = sequence_logprobs(lm, prompts[i:i + SCORE_CHUNK], responses[i:i + SCORE_CHUNK], module)
+        out.append(lp.float().cpu())
+    return torch.cat(out) if out else torch.zeros(0)
+
+
+def judge_samples(client, task_name: str, ids_prefix: str, no_judges: bool):
+    """A judge function over (rows, prompts, responses); without judges, all samples are feasible."""
+    def run(rows: List[Dict[str, Any]], prompts: List[str], texts: List[str]) -> List[JudgeResult]:
+        if no_judges:
+            return [JudgeResult(True, False, {}) for _ in texts]
+        samples = [{"id": f"{ids_prefix}-{i}", "prompt": p, "response": t,
+                    "fields": {k: v for k, v in r.items() if k not in ("source", "verdicts")},
+                    "source": r.get("source")} for i, (r, p, t) in enumerate(zip(rows, prompts, texts))]
+        return client.judge(task_name, samples)
+    return run
+
+
+def rollout_metrics(r: Rollout, reduce_sum, reduce_max) -> Dict[str, Any]:
+    """Task metrics over the global batch: rewards, feasibility (overall and per judge), log ratio."""
+    v = r.valid.float()
+    ratio = (r.logp_old - r.logp_ref)
+    judges = [j.name for j in r.task.judges]
+    sat = [sum(1.0 for x in r.results if x.verdicts.get(j, {}).get("status") == "satisfied") for j in judges]
+    judged = [sum(1.0 for x in r.results if x.verdicts.get(j, {}).get("status") not in (None, "skipped"))
+              for j in judges]
+    errors = sum(1.0 for x in r.results for vd in x.verdicts.values() if vd.get("status") == "error")
+    vec = torch.tensor([float(v.numel()), float(v.sum()), float((r.raw * v).sum()),
+                        float((r.calibrated * v).sum()), float((r.feasible.float() * v).sum()),
+                        float(ratio.sum()), float((ratio ** 2).sum()), float(r.lengths.sum()),
+                        errors] + sat + judged, dtype=torch.float64)
+    g = reduce_sum(vec).tolist()
+    n, nv = g[0], max(g[1], 1.0)
+    mean = g[5] / max(n, 1.0)
+    out = {"task": r.task.name, "samples": int(n), "skipped_samples": int(n - g[1]),
+           "reward_raw_mean": g[2] / nv, "reward_calibrated_mean": g[3] / nv,
+           "feasible_rate": g[4] / nv, "judge_errors": int(g[8]),
+           "log_ratio_mean": mean, "log_ratio_std": max(g[6] / max(n, 1.0) - mean * mean, 0.0) ** 0.5,
+           "log_ratio_max": reduce_max(float(ratio.max()) if ratio.numel() else float("-inf")),
+           "log_ratio_min": -reduce_max(-float(ratio.min()) if ratio.numel() else float("-inf")),
+           "response_tokens_mean": g[7] / max(n, 1.0)}
+    m = len(judges)
+    out["feasible_rate_by_judge"] = {j: (g[9 + i] / g[9 + m + i] if g[9 + m + i] else None)
+                                     for i, j in enumerate(judges)}
+    return out

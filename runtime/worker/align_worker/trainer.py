@@ -1,0 +1,187 @@
+"""The optimisation loop shared by sft, dpo and cgpo: accumulation, clipping, AdamW step,
+schedule, metrics, atomic checkpoints and exact resume.
+
+A stage supplies `step_fn(step) -> (work, metrics)`: `work` is a list of closures, each doing one
+micro-batch forward and returning its (already normalised and weighted) loss. The trainer runs
+the backward passes so every rank does the same number of them and gradients sync once.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import torch
+
+from . import checkpoint as ckpt
+from .context import RunContext
+from .distributed import choose_mode, no_sync, wrap
+from .errors import ResumeError, UserError
+from .metrics import MetricsWriter, peak_memory_bytes
+from .models import DTYPES, LanguageModel, save_model
+from .optim import clip_gradients, make_optimizer, make_scheduler
+from .seeding import rng_state, set_rng_state
+
+Work = Callable[[], torch.Tensor]
+StepFn = Callable[[int], Tuple[List[Work], Dict[str, Any]]]
+
+
+class Trainer:
+    def __init__(self, ctx: RunContext, policy: LanguageModel, total_steps: int, lr: float) -> None:
+        self.ctx, self.policy, self.total = ctx, policy, total_steps
+        spec, d = ctx.spec, ctx.dist
+        assert spec.training is not None and spec.model is not None
+        self.training = spec.training
+        n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
+        self.mode = choose_mode(d, spec.sharding, n_params, spec.gpu_memory)
+        d.mode = self.mode
+        policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])
+        self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay)
+        self.sched = make_scheduler(self.opt, total_steps, spec.training.warmup, spec.training.schedule)
+        self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps)
+        self.start_step = 0
+        self.state_extra: Dict[str, Any] = {}
+
+    # ----- resume -----------------------------------------------------------------------------
+    def prepare_run_dir(self) -> None:
+        """Fresh run: refuse to clobber checkpoints. --resume: load the newest checkpoint."""
+        stage_dir, d = self.ctx.stage_dir, self.ctx.dist
+        if d.is_main:
+            stage_dir.mkdir(parents=True, exist_ok=True)
+            ckpt.clean_temp(stage_dir)
+        d.barrier()
+        if not self.ctx.resume:
+            if ckpt.list_checkpoints(stage_dir):
+                raise UserError(f"{stage_dir} already has checkpoints of stage {self.ctx.spec.name!r}; "
+                                f"pass --resume to continue it, or use a new --run-dir")
+            if d.is_main and self.metrics.path.exists():
+                self.metrics.path.unlink()
+            return
+        found = ckpt.load_latest(stage_dir, self.ctx.spec.config)
+        if found is None:
+            print(f"[{self.ctx.spec.name}] --resume: no checkpoint yet, starting at step 0", flush=True)
+            return
+        self._restore(found)
+
+    def _restore(self, found: Dict[str, Any]) -> None:
+        state, payload, d = found["state"], found["payload"], self.ctx.dist
+        self._load_model_and_optimizer(payload["model"], payload["optimizer"])
+        self.sched.load_state_dict(payload["scheduler"])
+        ranks = payload["rng"]
+        if len(ranks) != d.world:
+            raise ResumeError(f"checkpoint {found['path']} was written by {len(ranks)} ranks, "
+                              f"this run has {d.world}; resume with the same world size")
+        set_rng_state(ranks[d.rank])
+        self.start_step = int(state["step"])
+        self.state_extra = state.get("extra", {})
+        self.metrics.truncate_after(self.start_step)
+
+    def _load_model_and_optimizer(self, model_sd: Dict[str, Any], optim_sd: Dict[str, Any]) -> None:
+        module = self.policy.module
+        if self.mode == "fsdp":
+            from torch.distributed.fsdp import FullyShardedDataParallel as FSDP, StateDictType
+            with FSDP.state_dict_type(module, StateDictType.FULL_STATE_DICT):
+                module.load_state_dict(model_sd)
+            self.opt.load_state_dict(FSDP.optim_state_dict_to_load(module, self.opt, optim_sd))
+            return
+        self.policy.unwrapped().load_state_dict(model_sd)
+        self.opt.load_state_dict(optim_sd)
+
+    # ----- one step ---------------------------------------------------------------------------
+    def accumulate(self, work: List[Work]) -> float:
+        """Run every micro-batch's forward and backward; returns the summed loss of this rank.
+
+        Ranks pad their work to the same count with zero-loss passes (FSDP's collectives and
+        DDP's final synchronising backward need every rank to take part); only the last
+        backward synchronises DDP gradients. DDP/FSDP average gradients over ranks while our
+        losses are already normalised by global counts, hence the factor `world`.
+        """
+        d = self.ctx.dist
+        count = int(d.reduce_max(len(work))) if d.world > 1 else len(work)
+        work = list(work) + [self._zero_work] * (count - len(work))
+        scale = float(d.world) if self.mode in ("ddp", "fsdp") else 1.0
+        total = 0.0
+        for i, item in enumerate(work):
+            with no_sync(self.policy.module, skip=i < count - 1):
+                loss = item()
+                (loss * scale).backward()
+            total += float(loss.detach())
+        return total
+
+    def _zero_work(self) -> torch.Tensor:
+        ids = torch.tensor([[self.policy.tokenizer.pad_id] * 2], device=self.policy.device)
+        mask = torch.ones_like(ids)
+        logits, _ = self.policy.step(ids, mask, torch.arange(2, device=ids.device)[None],
+                                     None, module=self.policy.module)
+        return logits.float().sum() * 0.0
+
+    def optimizer_step(self) -> Tuple[float, float]:
+        lr = self.opt.param_groups[0]["lr"]
+        norm = clip_gradients(self.policy.module, self.training.clip)
+        self.opt.step()
+        self.sched.step()
+        self.opt.zero_grad(set_to_none=True)
+        return norm, lr
+
+    def run(self, step_fn: StepFn, extra_state: Optional[Callable[[int], Dict[str, Any]]] = None) -> None:
+        """Steps start_step..total-1, then the final model. Metrics and checkpoints on rank 0."""
+        every = self.training.checkpoint_every
+        for step in range(self.start_step, self.total):
+            t0 = time.time()
+            work, info = step_fn(step)
+            loss = self.accumulate(work)
+            grad_norm, lr = self.optimizer_step()
+            self._report(step + 1, time.time() - t0, loss, grad_norm, lr, info)
+            if every and (step + 1) % every == 0 and step + 1 < self.total:
+                self.save_checkpoint(step + 1, extra_state(step + 1) if extra_state else {})
+        self.save_final()
+
+    def _report(self, step: int, dt: float, loss: float, grad_norm: float, lr: float,
+                info: Dict[str, Any]) -> None:
+        d = self.ctx.dist
+        tokens = float(d.reduce_sum(torch.tensor([float(info.pop("tokens", 0))]))[0])
+        loss_all = float(d.reduce_sum(torch.tensor([loss]))[0])
+        common = {"stage": self.ctx.spec.name, "step": step, "step_time_s": dt, "tokens": tokens,
+                  "tokens_per_s": tokens / dt if dt > 0 else None, "lr": lr, "grad_norm": grad_norm,
+                  "peak_memory_bytes": peak_memory_bytes(d.device), "world_size": d.world}
+        tasks = info.pop("tasks", [])
+        for rec in tasks:
+            if "_loss_local" in rec:
+                rec["loss"] = float(d.reduce_sum(torch.tensor([rec.pop("_loss_local")]))[0])
+            self.metrics.write({**common, **rec})
+        summary = {**common, "task": None, "loss": loss_all, **info}
+        if tasks:
+            summary["reward"] = sum(t.get("reward_calibrated_mean", 0.0) for t in tasks) / len(tasks)
+            summary["feasible"] = sum(t.get("feasible_rate", 0.0) for t in tasks) / len(tasks)
+        self.metrics.write(summary)
+        self.metrics.progress(step, summary)
+
+    # ----- checkpoints --------------------------------------------------------------------------
+    def _gather_state(self) -> Tuple[Dict[str, Any], Dict[str, Any]]:
+        module = self.policy.module
+        if self.mode == "fsdp":
+            from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+            from torch.distributed.fsdp import FullStateDictConfig, StateDictType
+            cfg = FullStateDictConfig(offload_to_cpu=True, rank0_only=True)
+            with FSDP.state_dict_type(module, StateDictType.FULL_STATE_DICT, cfg):
+                return module.state_dict(), FSDP.optim_state_dict(module, self.opt)
+        return self.policy.unwrapped().state_dict(), self.opt.state_dict()
+
+    def save_checkpoint(self, step: int, extra: Dict[str, Any]) -> None:
+        d = self.ctx.dist
+        model_sd, optim_sd = self._gather_state()
+        rngs = d.gather_objects(rng_state())
+        if d.is_main:
+            state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
+                     "world_size": d.world, "extra": extra, "time": time.time()}
+            payload = {"model": model_sd, "optimizer": optim_sd,
+                       "scheduler": self.sched.state_dict(), "rng": rngs}
+            ckpt.save_checkpoint(self.ctx.stage_dir, step, payload, state, self.ctx.spec.config)
+        d.barrier()
+
+    def save_final(self) -> None:
+        d = self.ctx.dist
+        model_sd, _ = self._gather_state() if self.mode == "fsdp" else (None, None)
+        if d.is_main:
+            save_model(self.policy, self.ctx.stage_dir / "model", model_sd)
+        d.barrier()

@@ -1,0 +1,123 @@
+"""Atomic checkpoints and exact resume: SIGKILL at a random step, resume, identical parameters."""
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from align_worker import checkpoint as ckpt
+from align_worker import planbuild as pb
+from conftest import WORKER, arith_plan, read_jsonl, run_cli
+
+STEPS = 6
+FILES = {"model.pt", "optimizer.pt", "scheduler.pt", "rng.pt", "state.json", "config.json"}
+
+
+def cgpo_args(plan_path, run_dir, url, resume=False):
+    return ["run", "--plan", str(plan_path), "--stage", "cgpo", "--run-dir", str(run_dir), "--judge-url", url,
+            "--cpu"] + (["--resume"] if resume else [])
+
+
+def final_params(run_dir):
+    return torch.load(run_dir / "cgpo" / "model" / "model.pt")
+
+
+def assert_complete_checkpoints(run_dir):
+    for path in ckpt.list_checkpoints(run_dir / "cgpo"):
+        assert {p.name for p in path.iterdir()} == FILES, path
+        assert json.loads((path / "state.json").read_text())["step"] == int(path.name.split("-")[1])
+        torch.load(path / "model.pt")
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    """One uninterrupted reference run shared by the tests of this module."""
+    from align_worker import arith
+    from align_worker.devserver import JudgeApp, serve
+    workspace = tmp_path_factory.mktemp("resume")
+    train, test = arith.split(seed=0, max_operand=9, n_test=20)
+    arith.write_jsonl(train, workspace / "train.jsonl")
+    arith.write_jsonl(test, workspace / "test.jsonl")
+    plan = arith_plan(steps=STEPS, checkpoint_every=1, warmup=2, grad_accum=2)
+    path = pb.write(plan, workspace / "plan.json")
+    server = serve(JudgeApp(plan))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    reference = workspace / "ref"
+    r = run_cli(cgpo_args(path, reference, url))
+    assert r.returncode == 0, r.stderr
+    yield workspace, path, url, final_params(reference), plan
+    server.shutdown()
+    server.server_close()
+
+
+def test_sigkill_at_a_random_step_then_resume_is_exact(setup):
+    workspace, path, url, expected, _ = setup
+    kill_at = random.Random().randint(1, STEPS - 2)
+    run_dir = workspace / "killed"
+    env = {"PYTHONPATH": str(WORKER), "OMP_NUM_THREADS": "1"}
+    import os
+    proc = subprocess.Popen([sys.executable, "-m", "align_worker", *cgpo_args(path, run_dir, url)],
+                            env=dict(os.environ, **env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    metrics = run_dir / "cgpo" / "metrics.jsonl"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if metrics.exists() and len([r for r in read_jsonl(metrics) if r.get("task") is None]) >= kill_at:
+            proc.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.01)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL, f"worker finished before step {kill_at}"
+    assert not (run_dir / "cgpo" / "model").exists()
+    assert_complete_checkpoints(run_dir)
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    got = final_params(run_dir)
+    assert got.keys() == expected.keys()
+    for k in expected:
+        assert torch.equal(got[k], expected[k]), f"{k} differs after kill at step {kill_at}"
+    steps = [r["step"] for r in read_jsonl(run_dir / "cgpo" / "metrics.jsonl") if r.get("task") is None]
+    assert steps == list(range(1, STEPS + 1))
+
+
+def test_kill_inside_a_checkpoint_write_leaves_no_half_checkpoint(setup):
+    workspace, path, url, expected, _ = setup
+    run_dir = workspace / "torn"
+    r = run_cli(cgpo_args(path, run_dir, url), env_extra={"ALIGN_WORKER_TEST_KILL_IN_CHECKPOINT": "3"})
+    assert r.returncode == -signal.SIGKILL
+    names = [p.name for p in ckpt.list_checkpoints(run_dir / "cgpo")]
+    assert names == ["step-00000001", "step-00000002"]          # step 3 never became visible
+    assert any(p.name.startswith(".tmp-") for p in (run_dir / "cgpo" / "checkpoints").iterdir())
+    assert_complete_checkpoints(run_dir)
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    got = final_params(run_dir)
+    assert all(torch.equal(got[k], expected[k]) for k in expected)
+    assert not any(p.name.startswith(".tmp-") for p in (run_dir / "cgpo" / "checkpoints").iterdir())
+
+
+def test_resume_refuses_a_changed_configuration(setup):
+    workspace, path, url, _, plan = setup
+    plan = json.loads(json.dumps(plan))
+    path = workspace / "plan-changed.json"
+    pb.write(plan, path)
+    run_dir = workspace / "changed"
+    r = run_cli(cgpo_args(path, run_dir, url), env_extra={"ALIGN_WORKER_TEST_KILL_IN_CHECKPOINT": "3"})
+    plan["stages"]["cgpo"]["lr"] = 5e-4
+    plan["tasks"]["arith"]["optimizer"]["kl_max"] = 0.5
+    pb.write(plan, path)
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 2
+    assert "configuration changed" in r.stderr
+    assert "/stages/cgpo/lr" in r.stderr and "/tasks/arith/optimizer/kl_max" in r.stderr
+
+
+def test_config_diff_names_fields():
+    old = {"/stages/s": {"lr": 1, "tasks": [{"task": "a"}]}, "/recipe/seed": 1}
+    new = {"/stages/s": {"lr": 2, "tasks": [{"task": "a"}, {"task": "b"}]}, "/recipe/seed": 1}
+    assert ckpt.config_diff(old, new) == ["/stages/s/lr", "/stages/s/tasks/1/task"]
+    assert ckpt.config_hash(old) != ckpt.config_hash(new)

@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { describeEstimate, estimateMemory, estimateStages, type EstimatePlan } from "../../compiler/estimate/index.js";
+import type { Plan } from "../../compiler/plan/types.js";
+import { architectureOfConfig, architectureOfHfId, paramsOfShape } from "../../compiler/estimate/architecture.js";
+
+const GIB = 1024 ** 3;
+
+function llama70bSft(cluster: object, extra: object = {}): EstimatePlan {
+  return {
+    models: {
+      policy: {
+        from: { type: "hf", id: "meta-llama/Meta-Llama-3-70B", revision: "main" },
+        dtype: "bf16",
+        params: 70e9,
+        gradient_checkpointing: false,
+        lora: null,
+        ...extra,
+      },
+    },
+    stages: {
+      finetune: { variant: "sft", needs: [], output: "model", model: { model: "policy" }, batch_size: 8, max_length: 1024, grad_accum: 1, micro_batch_size: null, lora: null },
+    },
+    cluster,
+  };
+}
+
+// Hand-computed: 70e9 params in bf16 → weights 140e9 B, grads 140e9, Adam moments 8·70e9 = 560e9,
+// fp32 master 4·70e9 = 280e9. Activations for one 1024-token sequence per GPU, Llama-3-70B
+// shape (80 layers, hidden 8192, vocab 128256): 80·34·8192·1024 + 1024·128256·4 = 23,342,350,336.
+const ACTIVATIONS = 80 * 34 * 8192 * 1024 + 1024 * 128256 * 4;
+
+describe("estimateMemory: a 70B bf16 full fine-tune", () => {
+  it("replicates everything under ddp on 8×H100 and does not fit", () => {
+    const estimate = estimateStages(llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "ddp" }))["finetune"]!;
+    expect(estimate.sharding).toBe("ddp");
+    expect(estimate.components).toEqual({
+      weights: 140e9, grads: 140e9, optimizer: 840e9,
+      reference: 0, reward: 0, kv_cache: 0, activations: ACTIVATIONS,
+    });
+    expect(estimate.total).toBe(1120e9 + ACTIVATIONS);
+    expect(estimate.capacity).toBe(80 * GIB);
+    expect(estimate.fits).toBe(false);
+  });
+
+  it("divides weights, grads and optimizer state over 8 GPUs under fsdp, still too big", () => {
+    const estimate = estimateStages(llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" }))["finetune"]!;
+    expect(estimate.components.weights).toBe(17.5e9);
+    expect(estimate.components.optimizer).toBe(105e9); // (8 + 4) B × 70e9 / 8
+    expect(estimate.total).toBe(140e9 + ACTIVATIONS);
+    expect((estimate.total / GIB).toFixed(1)).toBe("152.1");
+    expect(estimate.fits).toBe(false);
+  });
+
+  it("fits under fsdp over 8×8 H100 (auto picks fsdp because ddp does not fit)", () => {
+    const estimate = estimateStages(llama70bSft({ nodes: 8, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "auto" }))["finetune"]!;
+    expect(estimate.sharding).toBe("fsdp");
+    expect(estimate.gpus).toBe(64);
+    expect(estimate.total).toBe(1120e9 / 64 + ACTIVATIONS);
+    expect(estimate.fits).toBe(true);
+  });
+
+  it("keeps only layer inputs and one layer's internals with gradient checkpointing", () => {
+    const plan = llama70bSft({ nodes: 8, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" }, { gradient_checkpointing: true });
+    const estimate = estimateStages(plan)["finetune"]!;
+    expect(estimate.components.activations).toBe(80 * 8192 * 2 * 1024 + 34 * 8192 * 1024 + 1024 * 128256 * 4);
+  });
+
+  it("trains only LoRA adapters: no full grads or Adam state", () => {
+    const plan = llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "ddp" }, {
+      lora: { rank: 16, alpha: 32, dropout: 0.05, targets: ["q_proj", "v_proj"] },
+    });
+    const estimate = estimateStages(plan)["finetune"]!;
+    // q: 16·(8192 + 8192), v: 16·(8192 + 1024) per layer, 80 layers.
+    const adapters = 80 * (16 * (8192 + 8192) + 16 * (8192 + 1024));
+    expect(estimate.components.grads).toBe(adapters * 2);
+    expect(estimate.components.optimizer).toBe(adapters * 12);
+    expect(estimate.components.weights).toBe(140e9 + adapters * 2);
+  });
+
+  it("gives the plan's shape and describes the numbers in GiB", () => {
+    const plan = llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "ddp" });
+    const estimate = estimateMemory(plan)["finetune"]!;
+    expect(estimate).toMatchObject({ per_gpu_bytes: 1120e9 + ACTIVATIONS, gpu_memory_bytes: 80 * GIB, fits: false, sharding: "ddp" });
+    expect(describeEstimate(estimate, "h100_80gb")).toBe(
+      "~1064.8 GiB per GPU of 80.0 GiB (h100_80gb), ddp (weights 130.4, grads 130.4, Adam 782.3, activations 21.7)",
+    );
+  });
+
+  it("accepts the compiler's Plan type", () => {
+    const typed = (plan: Plan) => estimateMemory(plan);
+    expect(typeof typed).toBe("function");
+  });
+});
+
+describe("estimateMemory: cgpo, generation and unknown sizes", () => {
+  const builtin = { type: "builtin", layers: 2, width: 64, heads: 4, context: 64, vocab: 259 };
+  const basePlan = (stages: Record<string, object>, extra: Partial<EstimatePlan> = {}): EstimatePlan => ({
+    models: { tiny: { from: builtin, dtype: "fp32", params: null, gradient_checkpointing: false, lora: null } },
+    rewards: { correct: { from: { type: "judge", judge: "correct" }, kind: "scalar", baseline: { type: "none" } } },
+    tasks: {
+      arith: { prompts: [{ dataset: "arith" }], reward: { reward: "correct" }, judges: [], weight: 1, batch_size: 4, optimizer: { variant: "crpg", generations: 4, max_tokens: 16, kl_max: 0.1 } },
+    },
+    stages,
+    cluster: { nodes: 1, gpus_per_node: 0, gpu: "cpu", gpu_memory: null, sharding: "auto" },
+    ...extra,
+  });
+
+  it("counts the built-in model, a frozen reference and the KV cache of K generations", () => {
+    const plan = basePlan({ rl: { variant: "cgpo", model: undefined, policy: { model: "tiny" }, reference: null, tasks: [{ task: "arith" }], steps: 10, grad_accum: 1, micro_batch_size: null } });
+    const estimate = estimateStages(plan)["rl"]!;
+    const params = 2 * 12 * 64 * 64 + 2 * 259 * 64 + 64 * 64; // 135,424
+    expect(estimate.components.weights).toBe(params * 4);
+    expect(estimate.components.optimizer).toBe(params * 8); // fp32 trains without a master copy
+    expect(estimate.components.reference).toBe(params * 4);
+    expect(estimate.components.reward).toBe(0); // a judge reward holds no weights
+    // 4 prompts × 4 generations, sequence capped at the context (64), 2 layers, K and V of width 64, fp32.
+    expect(estimate.components.kv_cache).toBe(16 * 64 * 2 * 2 * 64 * 4);
+    expect(estimate.capacity).toBeNull();
+    expect(estimate.fits).toBeNull();
+  });
+
+  it("estimates generate stages as weights plus KV cache", () => {
+    const plan = basePlan({ gen: { variant: "generate", model: { model: "tiny" }, samples: 2, max_tokens: 16 } });
+    const estimate = estimateStages(plan)["gen"]!;
+    expect(estimate.components.grads).toBe(0);
+    expect(estimate.components.kv_cache).toBe(8 * 2 * 64 * 2 * 2 * 64 * 4);
+  });
+
+  it("follows a stage's model output back to the declared model", () => {
+    const plan = basePlan({
+      sft: { variant: "sft", model: { model: "tiny" }, batch_size: 8, max_length: 64 },
+      gen: { variant: "generate", model: { stage: "sft", output: "model" }, samples: 1, max_tokens: 16 },
+    });
+    expect(Object.keys(estimateStages(plan))).toEqual(["gen", "sft"]);
+  });
+
+  it("gives no estimate for a model of unknown size and skips data-only stages", () => {
+    const plan: EstimatePlan = {
+      models: { mystery: { from: { type: "hf", id: "org/mystery-model", revision: "main" }, dtype: "bf16", params: null } },
+      stages: {
+        a: { variant: "sft", model: { model: "mystery" }, batch_size: 8 },
+        b: { variant: "render", from: { dataset: "x" } },
+      },
+      cluster: { nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", sharding: "auto" },
+    };
+    expect(estimateStages(plan)).toEqual({});
+    expect(estimateMemory(plan)).toEqual({});
+  });
+
+  it("lists a reward model of unknown size instead of guessing", () => {
+    const plan = basePlan(
+      { rl: { variant: "cgpo", policy: { model: "tiny" }, reference: null, tasks: [{ task: "arith" }] } },
+      { rewards: { correct: { from: { type: "hf", id: "org/reward", revision: "main" } } } },
+    );
+    expect(estimateStages(plan)["rl"]!.unknownModels).toEqual(["correct"]);
+  });
+
+  it("reads a local checkpoint's config.json", () => {
+    const config = JSON.stringify({ hidden_size: 4096, num_hidden_layers: 32, intermediate_size: 14336, vocab_size: 128256, num_attention_heads: 32, num_key_value_heads: 8 });
+    const plan: EstimatePlan = {
+      models: { local: { from: { type: "local", path: "ckpt/llama" }, dtype: "bf16", params: null } },
+      stages: { gen: { variant: "generate", model: { model: "local" }, samples: 1, max_tokens: 256 } },
+      cluster: { nodes: 1, gpus_per_node: 1, gpu: "h100_80gb", sharding: "auto" },
+    };
+    const estimate = estimateStages(plan, { readFile: (path) => (path === "ckpt/llama/config.json" ? config : undefined) })["gen"]!;
+    expect(estimate.components.weights).toBe(8_030_261_248 * 2);
+  });
+});
+
+describe("architectures", () => {
+  it("knows Llama 3 70B and 8B from their hub ids", () => {
+    expect(architectureOfHfId("meta-llama/Meta-Llama-3-70B-Instruct")?.params).toBe(70_553_706_496);
+    expect(architectureOfHfId("meta-llama/Meta-Llama-Guard-2-8B")?.params).toBe(8_030_261_248);
+  });
+
+  it("guesses a shape from a size in the id, and knows nothing without one", () => {
+    expect(architectureOfHfId("org/some-13b-chat")?.params).toBe(13e9);
+    expect(architectureOfHfId("org/reward-model")).toBeUndefined();
+  });
+
+  it("rejects a config.json without the shape fields", () => {
+    expect(architectureOfConfig("{\"model_type\": \"llama\"}")).toBeUndefined();
+    expect(architectureOfConfig("not json")).toBeUndefined();
+    expect(paramsOfShape({ hidden: 4, layers: 1, heads: 1, kvHeads: 1, intermediate: 8, vocab: 10 })).toBe(2 * 16 + 2 * 16 + 3 * 32 + 8 + 80 + 4);
+  });
+});

@@ -1,0 +1,229 @@
+import { describe, expect, it } from "vitest";
+import { ruleCodes } from "../../compiler/check/rules/index.js";
+import { compileFiles } from "../compiler/helpers.js";
+
+/**
+ * Every rule: a recipe that triggers its code (at the expected line:col) and a corrected
+ * recipe that does not. Data files live in memory beside the recipe.
+ */
+
+const DATA = {
+  "qa.jsonl": '{"question": "What is 2 + 3?", "answer": "5", "reference": "5", "tests": "assert f() == 5"}\n',
+  "pairs.jsonl": '{"prompt": "hi", "chosen": "Hello!", "rejected": "go away"}\n',
+  "bad.jsonl": '{"question": "a"}\n{"question": "b",}\n',
+  "empty.jsonl": "\n",
+};
+
+const QA = 'dataset qa = jsonl("qa.jsonl") { prompt = "question"  answer = "answer"  reference = "reference" }\n';
+const M = 'model m { from = hf("org/m") }\n';
+const R = 'reward r { from = hf("org/rm") }\n';
+const ENDPOINT = 'model judge_llm { from = endpoint("http://judge:8000/v1", model = "j") }\n';
+
+interface Case {
+  readonly code: string;
+  readonly bad: string;
+  /** `line:col` of each expected diagnostic of `code` in `bad`. */
+  readonly at: readonly string[];
+  readonly good: string;
+}
+
+const cases: readonly Case[] = [
+  {
+    code: "AL4001",
+    bad: `${M}stage a = generate { model = m  from = b }\nstage b = generate { model = m  from = a }\n`,
+    at: ["2:1"],
+    good: `${M}${QA}stage a = generate { model = m  prompts = qa }\nstage b = generate { model = m  from = a }\n`,
+  },
+  {
+    code: "AL4002",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = codpo { generations = 1 } }\n`,
+    at: ["3:72"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = codpo { generations = 2 } }\n`,
+  },
+  {
+    code: "AL4003",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { kl_max = 0 } }\n`,
+    at: ["3:66"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { kl_max = 0.1 } }\n`,
+  },
+  {
+    code: "AL4004",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = -1 }\n`,
+    at: ["3:68"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = 0 }\n`,
+  },
+  {
+    code: "AL4005",
+    bad: `${M}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = 0 }\nstage s = cgpo { policy = m  tasks = [t]  steps = 1 }\n`,
+    at: ["5:38"],
+    good: `${M}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = 0.5 }\nstage s = cgpo { policy = m  tasks = [t]  steps = 1 }\n`,
+  },
+  {
+    code: "AL4006",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crraft { fallback = baseline } }\n`,
+    at: ["3:70"],
+    good: `${QA}reward r { from = hf("org/rm")  baseline = field("reference") }\ntask t { prompts = [qa]  reward = r  optimizer = crraft { fallback = baseline } }\n`,
+  },
+  {
+    code: "AL4007",
+    bad: `model judge_llm { from = hf("org/judge") }\njudge j = llm_judge { model = judge_llm  template = "{response}" }\n`,
+    at: ["2:31"],
+    good: `${ENDPOINT}judge j = llm_judge { model = judge_llm  template = "{response}" }\n`,
+  },
+  {
+    code: "AL4008",
+    bad: `${QA}dataset other = jsonl("qa.jsonl") { prompt = "question"  answer = "answer" }\n${R}judge j = math_answer { scope = [other] }\ntask t { prompts = [qa]  reward = r  judges = [j]  optimizer = crpg {} }\n`,
+    at: ["4:34"],
+    good: `${QA}dataset other = jsonl("qa.jsonl") { prompt = "question"  answer = "answer" }\n${R}judge j = math_answer { scope = [other] }\ntask t { prompts = [qa, other]  reward = r  judges = [j]  optimizer = crpg {} }\n`,
+  },
+  {
+    code: "AL4009",
+    bad: `${M}model spare { from = hf("org/s") }\n${QA}stage s = generate { model = m  prompts = qa }\n`,
+    at: ["2:7"],
+    good: `${M}${QA}stage s = generate { model = m  prompts = qa }\n`,
+  },
+  {
+    code: "AL4010",
+    bad: 'judge j = custom { module = "j.ts"  options { token = "sk-proj-abcdefghijklmnopqrstuvwx12" } }\n',
+    at: ["1:55"],
+    good: 'judge j = custom { module = "j.ts"  options { token_env = "JUDGE_TOKEN" } }\n',
+  },
+  {
+    code: "AL4011",
+    bad: "judge t = code_tests { sandbox = none }\n",
+    at: ["1:34"],
+    good: "judge t = code_tests { sandbox = bwrap }\n",
+  },
+  {
+    code: "AL4012",
+    bad: 'judge j = regex { pattern = "(unclosed" }\n',
+    at: ["1:29"],
+    good: 'judge j = regex { pattern = "(closed)" }\n',
+  },
+  {
+    code: "AL4013",
+    bad: "judge j = length { min = 10  max = 5 }\n",
+    at: ["1:26"],
+    good: "judge j = length { min = 5  max = 10 }\n",
+  },
+  {
+    code: "AL4014",
+    bad: `${ENDPOINT}judge j = llm_judge { model = judge_llm  template = "{response}"  positive = "A"  negative = "A" }\n`,
+    at: ["2:94"],
+    good: `${ENDPOINT}judge j = llm_judge { model = judge_llm  template = "{response}"  positive = "A"  negative = "B" }\n`,
+  },
+  {
+    code: "AL4015",
+    bad: `${M}${QA}stage g = generate { model = m }\n`,
+    at: ["3:1"],
+    good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
+  },
+  {
+    code: "AL5001",
+    bad: 'dataset d = jsonl("qa.jsnl") { prompt = "question" }\n',
+    at: ["1:19"],
+    good: 'dataset d = jsonl("qa.jsonl") { prompt = "question" }\n',
+  },
+  {
+    code: "AL5002",
+    bad: 'dataset d = jsonl("bad.jsonl") { prompt = "question" }\n',
+    at: ["1:19"],
+    good: 'dataset d = jsonl("qa.jsonl") { prompt = "question" }\n',
+  },
+  {
+    code: "AL5003",
+    bad: 'dataset d = jsonl("qa.jsonl") { prompt = "question"  answer = "answr" }\n',
+    at: ["1:63"],
+    good: 'dataset d = jsonl("qa.jsonl") { prompt = "question"  answer = "answer" }\n',
+  },
+  {
+    code: "AL5004",
+    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{question}" }\n`,
+    at: ["3:58"],
+    good: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt} {answer}" }\n`,
+  },
+  {
+    code: "AL5005",
+    bad: `dataset qa = jsonl("qa.jsonl") { prompt = "question" }\n${R}judge j = math_answer {}\ntask t { prompts = [qa]  reward = r  judges = [j]  optimizer = crpg {} }\n`,
+    at: ["3:1"],
+    good: `${QA}${R}judge j = math_answer {}\ntask t { prompts = [qa]  reward = r  judges = [j]  optimizer = crpg {} }\n`,
+  },
+  {
+    code: "AL5006",
+    bad: `${M}${QA}stage s = sft { model = m  data = [qa] }\n`,
+    at: ["3:36"],
+    good: `${M}${QA}stage s = sft { model = m  data = [render(qa, template = "{prompt}", target = "answer")] }\n`,
+  },
+  {
+    code: "AL5007",
+    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt" }\n`,
+    at: ["3:58"],
+    good: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{{prompt}} {prompt}" }\n`,
+  },
+  {
+    code: "AL5008",
+    bad: 'dataset d = jsonl("empty.jsonl")\n',
+    at: ["1:19"],
+    good: 'dataset d = jsonl("pairs.jsonl")\n',
+  },
+  {
+    code: "AL5009",
+    bad: `dataset qa = jsonl("qa.jsonl") { prompt = "question" }\nreward r { from = hf("org/rm")  baseline = field("reference") }\ntask t { prompts = [qa]  reward = r  optimizer = crpg {} }\n`,
+    at: ["3:21"],
+    good: `${QA}reward r { from = hf("org/rm")  baseline = field("reference") }\ntask t { prompts = [qa]  reward = r  optimizer = crpg {} }\n`,
+  },
+  {
+    code: "AL6001",
+    bad: `model p { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = a100_40gb }\n`,
+    at: ["3:25"],
+    good: `model p { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")]  lora { rank = 8 }  micro_batch_size = 1 }\ncluster { gpus_per_node = 1  gpu = a100_40gb }\n`,
+  },
+  {
+    code: "AL6002",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  batch_size = 6 }\ncluster { gpus_per_node = 4  gpu = h100_80gb }\n`,
+    at: ["3:72"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  batch_size = 8 }\ncluster { gpus_per_node = 4  gpu = h100_80gb }\n`,
+  },
+  {
+    code: "AL6003",
+    bad: "cluster { gpus_per_node = 0  gpu = h100_80gb }\n",
+    at: ["1:27"],
+    good: "cluster { gpus_per_node = 2  gpu = h100_80gb }\n",
+  },
+  {
+    code: "AL6004",
+    bad: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 100 }\n`,
+    at: ["3:63"],
+    good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
+  },
+];
+
+function codesOf(recipe: string, code: string): string[] {
+  const result = compileFiles({ "main.align": recipe, ...DATA });
+  return result.diagnostics.filter((d) => d.code === code).map((d) => `${d.span?.line}:${d.span?.column}`);
+}
+
+describe("semantic, data and resource rules", () => {
+  for (const { code, bad, at, good } of cases) {
+    it(`${code} is reported where it applies`, () => {
+      expect(codesOf(bad, code)).toEqual(at);
+    });
+    it(`${code} is silent on the corrected recipe`, () => {
+      expect(codesOf(good, code)).toEqual([]);
+    });
+  }
+
+  it("has a case for every rule code", () => {
+    expect(cases.map((c) => c.code).sort()).toEqual(ruleCodes.map((c) => c.code).sort());
+  });
+
+  it("each code's example triggers it (in memory, with its data)", () => {
+    const examples: Record<string, string> = { ...DATA, "d.jsonl": '{"prompt": "x"}\n', "chat.jsonl": '{"prompt": "x"}\n', "math.jsonl": '{"problem": "1+1", "answer": "2"}\n', "prompts.jsonl": '{"prompt": "x"}\n', "empty.jsonl": "" };
+    const dataBound = new Set(["AL5002"]);
+    const failing = ruleCodes
+      .filter((info) => !dataBound.has(info.code))
+      .map((info) => ({ code: info.code, got: compileFiles({ "main.align": info.example, ...examples }).diagnostics.map((d) => d.code) }))
+      .filter(({ code, got }) => !got.includes(code));
+    expect(failing).toEqual([]);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { bwrapArgs, checkFileName, prlimitArgs, sandboxEnv, WORK_DIR, type HostLayout } from "../../runtime/sandbox/bwrap_args.js";
+import { DEFAULT_LIMITS } from "../../runtime/sandbox/types.js";
+
+const layout: HostLayout = {
+  roots: [
+    { path: "/bin", kind: "symlink", target: "usr/bin" },
+    { path: "/lib", kind: "symlink", target: "usr/lib" },
+    { path: "/lib64", kind: "dir" },
+  ],
+  etcPaths: ["/etc/ld.so.cache"],
+  disableUserns: true,
+};
+
+function args(overrides: Partial<Parameters<typeof bwrapArgs>[0]> = {}): string[] {
+  return bwrapArgs({
+    layout,
+    limits: DEFAULT_LIMITS,
+    env: sandboxEnv(),
+    argv: ["/usr/bin/python3", "main.py"],
+    files: [{ fd: 5, name: "main.py" }],
+    statusFd: 4,
+    prlimitPath: "/usr/bin/prlimit",
+    readOnlyPaths: [],
+    ...overrides,
+  });
+}
+
+/** The positions of a flag followed by its operands, as joined strings. */
+function has(list: string[], ...seq: string[]): boolean {
+  return list.some((_, i) => seq.every((s, j) => list[i + j] === s));
+}
+
+describe("bwrapArgs", () => {
+  it("isolates every namespace, including a new user namespace without nested ones", () => {
+    const a = args();
+    for (const flag of ["--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent", "--new-session", "--clearenv"]) {
+      expect(a).toContain(flag);
+    }
+    expect(a).not.toContain("--share-net");
+    expect(has(a, "--uid", "1000")).toBe(true);
+  });
+
+  it("leaves out --disable-userns where bwrap does not know it", () => {
+    expect(args({ layout: { ...layout, disableUserns: false } })).not.toContain("--disable-userns");
+  });
+
+  it("binds only /usr, the root links and the loader cache, all read-only", () => {
+    const a = args();
+    expect(has(a, "--ro-bind", "/usr", "/usr")).toBe(true);
+    expect(has(a, "--symlink", "usr/bin", "/bin")).toBe(true);
+    expect(has(a, "--ro-bind", "/lib64", "/lib64")).toBe(true);
+    expect(has(a, "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache")).toBe(true);
+    expect(a).not.toContain("--bind");
+    expect(a).not.toContain("--dev-bind");
+    expect(a.join(" ")).not.toMatch(/\/root|\/home|\/tmp/);
+  });
+
+  it("mounts a size-limited tmpfs work dir, read-only /dev, and remounts / read-only after the mounts", () => {
+    const a = args();
+    expect(has(a, "--size", String(DEFAULT_LIMITS.workDirBytes), "--tmpfs", WORK_DIR)).toBe(true);
+    expect(has(a, "--dev", "/dev", "--remount-ro", "/dev")).toBe(true);
+    const remount = a.findIndex((x, i) => x === "--remount-ro" && a[i + 1] === "/");
+    const lastMount = Math.max(a.lastIndexOf("--file"), a.lastIndexOf("--tmpfs"), a.lastIndexOf("--ro-bind"));
+    expect(remount).toBeGreaterThan(lastMount);
+    expect(has(a, "--file", "5", `${WORK_DIR}/main.py`)).toBe(true);
+    expect(has(a, "--json-status-fd", "4")).toBe(true);
+  });
+
+  it("sets only the fixed environment, then runs the command under prlimit", () => {
+    const a = args({ env: sandboxEnv({ PYTHONHASHSEED: "0" }) });
+    const names = a.flatMap((x, i) => (x === "--setenv" ? [a[i + 1]] : []));
+    expect(names.sort()).toEqual(["HOME", "LANG", "PATH", "PYTHONHASHSEED", "TMPDIR", "TZ"]);
+    const sep = a.indexOf("--");
+    expect(a.slice(sep + 1, sep + 2)).toEqual(["/usr/bin/prlimit"]);
+    expect(a.slice(-2)).toEqual(["/usr/bin/python3", "main.py"]);
+  });
+
+  it("loads the seccomp filter from its fd when there is one", () => {
+    expect(has(args({ seccompFd: 5, files: [{ fd: 6, name: "main.py" }] }), "--seccomp", "5")).toBe(true);
+    expect(args()).not.toContain("--seccomp");
+  });
+
+  it("rejects file names that could leave the work dir", () => {
+    for (const bad of ["../x", "/etc/passwd", "a/b", "", ".hidden"]) expect(() => checkFileName(bad)).toThrow();
+    expect(() => checkFileName("solution.py")).not.toThrow();
+    expect(() => args({ files: [{ fd: 5, name: "../escape" }] })).toThrow();
+  });
+
+  it("rejects malformed environment names", () => {
+    expect(() => sandboxEnv({ "A=B": "x" })).toThrow();
+    expect(() => sandboxEnv({ OK: "a\0b" })).toThrow();
+  });
+});
+
+describe("prlimitArgs", () => {
+  it("sets CPU (hard = soft + 1), address space, processes, file size, open files and no core dumps", () => {
+    const a = prlimitArgs("/usr/bin/prlimit", { ...DEFAULT_LIMITS, cpuSeconds: 2.5, memoryBytes: 1 << 28, processes: 8 });
+    expect(a).toEqual([
+      "/usr/bin/prlimit",
+      "--cpu=3:4",
+      `--as=${1 << 28}`,
+      "--nproc=8",
+      `--fsize=${DEFAULT_LIMITS.fileSizeBytes}`,
+      `--nofile=${DEFAULT_LIMITS.openFiles}`,
+      "--core=0",
+      "--",
+    ]);
+  });
+});

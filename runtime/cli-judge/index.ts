@@ -115,8 +115,7 @@ async function prepareTask(plan: JudgePlan, options: JudgeCommandOptions): Promi
       throw new JudgeCommandError((error as Error).message);
     }
   }
-  const onlyTask: JudgePlan = { ...plan, tasks: { [options.task]: plan.tasks[options.task]! } };
-  return { task: buildTasks(onlyTask, judges).get(options.task)!, pools };
+  return { task: buildTasks(plan, judges, [options.task]).get(options.task)!, pools };
 }
 
 function factoryContext(plan: JudgePlan, options: JudgeCommandOptions, codeSlots: number): JudgeFactoryContext {

@@ -14,8 +14,9 @@
  * the default pool.
  */
 import { availableParallelism } from "node:os";
-import { judgeScope, onErrorPolicy, refName } from "./plan-config.js";
+import { judgeScope, onErrorPolicy } from "./plan-config.js";
 import type { JudgePlan, OnErrorPolicy } from "./plan-config.js";
+import { judgeUnits } from "./units.js";
 import { isThenable, Pool } from "./pool.js";
 import type { Judge, JudgeContext, Judgement, Sample, VerdictStatus } from "./types.js";
 
@@ -28,6 +29,8 @@ export interface TaskJudge {
   readonly onError: OnErrorPolicy;
   /** Prompt sources (dataset names) the judge applies to; null = all of the task's. */
   readonly scope: readonly string[] | null;
+  /** Set for a reward-only judge (`reward = judge(j)`): reported, never decides feasibility. */
+  readonly rewardOnly?: true;
 }
 
 export interface TaskRuntime {
@@ -72,18 +75,23 @@ export function laneOf(judge: Judge): Lane {
   return "default";
 }
 
-/** The tasks of a plan with their judges resolved against already-built judge instances. */
-export function buildTasks(plan: JudgePlan, judges: ReadonlyMap<string, Judge>): Map<string, TaskRuntime> {
+/**
+ * Everything the server judges for (units.ts: every task, and every stage that judges rows)
+ * with its judges resolved against already-built judge instances.
+ */
+export function buildTasks(plan: JudgePlan, judges: ReadonlyMap<string, Judge>, only?: readonly string[]): Map<string, TaskRuntime> {
   const tasks = new Map<string, TaskRuntime>();
-  for (const [taskName, task] of Object.entries(plan.tasks)) {
-    const taskJudges = (task.judges ?? []).map((ref): TaskJudge => {
-      const name = refName(ref, "judge");
+  for (const unit of judgeUnits(plan)) {
+    if (only !== undefined && !only.includes(unit.name)) continue;
+    const entry = (name: string, rewardOnly: boolean): TaskJudge => {
       const judge = judges.get(name);
       const config = plan.judges[name];
-      if (judge === undefined || config === undefined) throw new Error(`task ${taskName}: judge ${name} was not built`);
-      return { name, judge, onError: onErrorPolicy(config), scope: judgeScope(config) };
-    });
-    tasks.set(taskName, { name: taskName, judges: taskJudges });
+      if (judge === undefined || config === undefined) throw new Error(`${unit.name}: judge ${name} was not built`);
+      const base = { name, judge, onError: onErrorPolicy(config), scope: judgeScope(config) };
+      return rewardOnly ? { ...base, rewardOnly: true } : base;
+    };
+    const taskJudges = [...unit.constraints.map((name) => entry(name, false)), ...unit.rewardOnly.map((name) => entry(name, true))];
+    tasks.set(unit.name, { name: unit.name, judges: taskJudges });
   }
   return tasks;
 }
@@ -133,6 +141,7 @@ export function combine(judges: readonly TaskJudge[], verdicts: readonly MojVerd
   judges.forEach((entry, index) => {
     const verdict = verdicts[index] as MojVerdict;
     byName[entry.name] = verdict;
+    if (entry.rewardOnly) return;
     const effective = verdict.status === "error" ? entry.onError : verdict.status;
     if (effective === "skip_sample") skip = true;
     if (effective !== "satisfied" && effective !== "skipped") feasible = false;

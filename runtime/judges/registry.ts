@@ -16,7 +16,7 @@ import type { MathAnswerJudgeConfig } from "./math_answer/index.js";
 import type { JudgeFactoryContext, JudgePlan, PlanJudgeConfig } from "./plan-config.js";
 import { createContainsJudge, createJsonJudge, createLengthJudge, createRegexJudge } from "./rules/index.js";
 import type { ContainsJudgeConfig, JsonJudgeConfig, LengthJudgeConfig, RegexJudgeConfig } from "./rules/index.js";
-import { refName } from "./plan-config.js";
+import { judgeUnits } from "./units.js";
 import type { Judge } from "./types.js";
 
 export type JudgeFactory = (name: string, config: PlanJudgeConfig, context: JudgeFactoryContext) => Judge | Promise<Judge>;
@@ -53,10 +53,13 @@ export async function createJudge(name: string, config: PlanJudgeConfig, context
   return factoryFor(config.variant)(name, config, context);
 }
 
-/** The names of the judges some task uses (the server needs no others). */
-export function judgesUsedByTasks(plan: JudgePlan, tasks: readonly string[] = Object.keys(plan.tasks)): string[] {
+/** The judges some task or judging stage uses (units.ts), or only the named units'. */
+export function judgesUsedByTasks(plan: JudgePlan, units?: readonly string[]): string[] {
   const names = new Set<string>();
-  for (const task of tasks) for (const ref of plan.tasks[task]?.judges ?? []) names.add(refName(ref, "judge"));
+  for (const unit of judgeUnits(plan)) {
+    if (units !== undefined && !units.includes(unit.name)) continue;
+    for (const name of [...unit.constraints, ...unit.rewardOnly]) names.add(name);
+  }
   return [...names].sort();
 }
 

@@ -31,36 +31,49 @@ export function looseReadings(response: string): string[] {
   ];
 }
 
-/** Lazily built, de-duplicated views of the loose readings. */
+/** Lazily built, de-duplicated views of the loose readings other than the response itself. */
 class Readings {
-  private texts: string[] | undefined;
-  private readonly views = new Map<string, TextView>();
+  private views: TextView[] | undefined;
 
-  constructor(readonly strict: TextView) {
-    this.views.set(strict.text, strict);
-  }
+  constructor(private readonly strict: TextView) {}
 
-  /** The views to try, strict first; built on the first call. */
-  all(): TextView[] {
-    this.texts ??= [...new Set(looseReadings(this.strict.text))];
-    return this.texts.map((t) => {
-      let view = this.views.get(t);
-      if (view === undefined) this.views.set(t, (view = new TextView(t)));
-      return view;
-    });
+  /** Built on the first call; later calls return the same views. */
+  others(): readonly TextView[] {
+    if (this.views === undefined) {
+      const seen = new Set<string>([this.strict.text]);
+      this.views = [];
+      for (const text of looseReadings(this.strict.text)) {
+        if (seen.has(text) || isBlank(text)) continue;
+        seen.add(text);
+        this.views.push(new TextView(text));
+      }
+    }
+    return this.views;
   }
 }
 
-/** Rules the response does not follow under `mode` (empty when it follows all). */
-export function failedRules(rules: readonly CompiledRule[], response: string, mode: Mode): CompiledRule[] {
-  const strict = new TextView(response);
+export interface Evaluation {
+  /** Rules the response does not follow under the mode (empty when it follows all). */
+  readonly failed: readonly CompiledRule[];
+  /** The response's view, with whatever the checks computed (for explanations). */
+  readonly view: TextView;
+}
+
+/** Check every rule against the response under `mode`. */
+export function evaluateRules(rules: readonly CompiledRule[], response: string, mode: Mode): Evaluation {
+  const view = new TextView(response);
   const blank = isBlank(response);
-  const readings = mode === "loose" ? new Readings(strict) : undefined;
+  const readings = mode === "loose" ? new Readings(view) : undefined;
   const failed: CompiledRule[] = [];
   for (const rule of rules) {
-    if (!blank && rule.checker.check(strict)) continue;
-    const followed = readings?.all().some((view) => view !== strict && !isBlank(view.text) && rule.checker.check(view)) ?? false;
-    if (!followed) failed.push(rule);
+    if (!blank && rule.checker.check(view)) continue;
+    if (readings?.others().some((other) => rule.checker.check(other)) === true) continue;
+    failed.push(rule);
   }
-  return failed;
+  return { failed, view };
+}
+
+/** Rules the response does not follow under `mode` (empty when it follows all). */
+export function failedRules(rules: readonly CompiledRule[], response: string, mode: Mode): readonly CompiledRule[] {
+  return evaluateRules(rules, response, mode).failed;
 }

@@ -43,8 +43,19 @@ function withoutPythonConstants(text: string): string | undefined {
   return last === 0 ? undefined : out + text.slice(last);
 }
 
+// A JSON text starts and ends with one of these, after JSON whitespace.
+const JSON_WS = " \t\n\r";
+const FIRST = new Set([..."{[\"-0123456789tfnNI"]);
+const LAST = new Set([..."}]\"0123456789elyN"]);
+
 /** Whether Python's `json.loads(text)` would succeed. */
 export function parsePythonJson(text: string): boolean {
+  // Most non-JSON answers fail here, without the cost of a thrown SyntaxError.
+  let first = 0;
+  let last = text.length - 1;
+  while (first <= last && JSON_WS.includes(text.charAt(first))) first++;
+  while (last >= first && JSON_WS.includes(text.charAt(last))) last--;
+  if (!FIRST.has(text.charAt(first)) || !LAST.has(text.charAt(last))) return false;
   try {
     JSON.parse(text);
     return true;

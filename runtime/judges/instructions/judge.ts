@@ -9,11 +9,11 @@
 import { z } from "zod";
 import { judgeError, satisfied, violated, type Judge, type Judgement, type Sample } from "../types.js";
 import { compileRequirements, type CompiledRequirements, type CompiledRule } from "./compile.js";
-import { failedRules, type Mode } from "./evaluate.js";
-import { Lru } from "./lru.js";
+import { evaluateRules, type Mode } from "./evaluate.js";
+import { FifoCache } from "./fifo-cache.js";
 import { parseRequirements } from "./requirements.js";
 import { suggestion } from "./suggest.js";
-import { TextView } from "./view.js";
+import type { TextView } from "./view.js";
 
 /**
  * The judge's fields as the plan carries them (docs/plan.md: `requirements` is a `field`,
@@ -37,11 +37,37 @@ function truncate(s: string): string {
   return s.length <= DETAIL_CHARS ? s : `${s.slice(0, DETAIL_CHARS - 1)}…`;
 }
 
-/** A cache key for a field value: strings as they are, anything else as JSON. */
-function cacheKey(raw: unknown): string | undefined {
-  if (typeof raw === "string") return `s${raw}`;
+/**
+ * Compiled rule lists by field value: strings by themselves, objects by identity and, when
+ * a new object arrives (each request parses its own JSON), by their JSON text.
+ */
+class RequirementsCache {
+  private readonly byObject = new WeakMap<object, CompiledRequirements>();
+  private readonly byText = new FifoCache<string, CompiledRequirements>(CACHE_ENTRIES);
+
+  get(raw: unknown): CompiledRequirements {
+    if (typeof raw === "string") return this.viaText(raw, raw);
+    if (typeof raw !== "object" || raw === null) return compileField(raw);
+    let hit = this.byObject.get(raw);
+    if (hit === undefined) {
+      hit = this.viaText(jsonKey(raw), raw);
+      this.byObject.set(raw, hit);
+    }
+    return hit;
+  }
+
+  private viaText(key: string | undefined, raw: unknown): CompiledRequirements {
+    if (key === undefined) return compileField(raw);
+    let hit = this.byText.get(key);
+    if (hit === undefined) this.byText.set(key, (hit = compileField(raw)));
+    return hit;
+  }
+}
+
+/** `\u0000` + JSON text, so that it cannot equal a string field value; undefined if unserialisable. */
+function jsonKey(raw: object): string | undefined {
   try {
-    return `j${JSON.stringify(raw)}`;
+    return `\u0000${JSON.stringify(raw)}`;
   } catch {
     return undefined; // cyclic or BigInt: not cacheable, and parsing will report it
   }
@@ -53,8 +79,7 @@ function compileField(raw: unknown): CompiledRequirements {
   return compileRequirements(parsed.rules);
 }
 
-function violation(failed: readonly CompiledRule[], total: number, response: string): Judgement {
-  const view = new TextView(response);
+function violation(failed: readonly CompiledRule[], total: number, view: TextView): Judgement {
   const parts = failed.map((r) => `${r.id}[${r.index}]: ${r.checker.explain(view)}`);
   return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));
 }
@@ -63,16 +88,7 @@ function violation(failed: readonly CompiledRule[], total: number, response: str
 export function createInstructionsJudge(name: string, config: InstructionsJudgeConfig): Judge {
   const { requirements, mode } = instructionsJudgeConfigSchema.parse(config);
   const field = requirements.field;
-  const cache = new Lru<string, CompiledRequirements>(CACHE_ENTRIES);
-
-  const compiled = (raw: unknown): CompiledRequirements => {
-    const key = cacheKey(raw);
-    const hit = key === undefined ? undefined : cache.get(key);
-    if (hit !== undefined) return hit;
-    const result = compileField(raw);
-    if (key !== undefined) cache.set(key, result);
-    return result;
-  };
+  const cache = new RequirementsCache();
 
   const evaluate = (sample: Sample): Judgement => {
     const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
@@ -81,10 +97,10 @@ export function createInstructionsJudge(name: string, config: InstructionsJudgeC
       return judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`);
     }
     if (typeof sample.response !== "string") return judgeError("invalid_response", "the response is not a string");
-    const rules = compiled(raw);
+    const rules = cache.get(raw);
     if (!rules.ok) return judgeError(rules.reason, truncate(rules.detail));
-    const failed = failedRules(rules.rules, sample.response, mode);
-    if (failed.length > 0) return violation(failed, rules.rules.length, sample.response);
+    const { failed, view } = evaluateRules(rules.rules, sample.response, mode);
+    if (failed.length > 0) return violation(failed, rules.rules.length, view);
     return satisfied(rules.rules.length === 0 ? "no_instructions" : "all_followed");
   };
 

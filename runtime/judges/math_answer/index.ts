@@ -7,7 +7,7 @@
 
 import type { Judge, Judgement, Sample } from "../types.js";
 import { judgeError, satisfied, violated } from "../types.js";
-import { JudgeConfigError, requireBoolean, requireString } from "../rules/config-error.js";
+import { JudgeConfigError, requireBoolean, requireString, type ConfigSite } from "../rules/config-error.js";
 import { quote } from "../rules/text.js";
 import { loadParser } from "./cas.js";
 import { equivalent } from "./compare.js";
@@ -71,6 +71,7 @@ function judge(sample: Sample, settings: Settings, references: ReferenceCache): 
 }
 
 function validate(name: string, config: MathAnswerJudgeConfig): Settings {
+  const site: ConfigSite = { judge: name, variant: "math_answer" };
   const answer = config.answer as unknown;
   if (typeof answer !== "object" || answer === null) {
     throw new JudgeConfigError(site, "answer", 'expected field("...") naming the reference answer');

@@ -6,7 +6,7 @@
 
 import type { Judge, Judgement, Sample } from "../types.js";
 import { satisfied, violated } from "../types.js";
-import { JudgeConfigError, requireBoolean, requireEnum } from "./config-error.js";
+import { JudgeConfigError, requireBoolean, requireEnum, type ConfigSite } from "./config-error.js";
 import { quote } from "./text.js";
 
 export interface ContainsJudgeConfig {
@@ -18,9 +18,10 @@ export interface ContainsJudgeConfig {
 type Mode = ContainsJudgeConfig["mode"];
 
 export function createContainsJudge(name: string, config: ContainsJudgeConfig): Judge {
+  const site: ConfigSite = { judge: name, variant: "contains" };
   const mode = requireEnum(site, "mode", config.mode, ["any", "all", "none"] as const);
   const caseSensitive = requireBoolean(site, "case_sensitive", config.case_sensitive);
-  const values = prepareValues(name, config.values, caseSensitive);
+  const values = prepareValues(site, config.values, caseSensitive);
   const check = CHECKS[mode];
   return {
     name,
@@ -31,7 +32,7 @@ export function createContainsJudge(name: string, config: ContainsJudgeConfig): 
   };
 }
 
-function prepareValues(name: string, raw: unknown, caseSensitive: boolean): string[] {
+function prepareValues(site: ConfigSite, raw: unknown, caseSensitive: boolean): string[] {
   if (!Array.isArray(raw) || raw.length === 0) {
     throw new JudgeConfigError(site, "values", "expected a non-empty list of strings");
   }

@@ -7,7 +7,7 @@ import { Ajv, type Options, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { createRequire } from "node:module";
-import { JudgeConfigError } from "./config-error.js";
+import { JudgeConfigError, type ConfigSite } from "./config-error.js";
 import { FORMATS } from "./json-formats.js";
 
 export interface SchemaTemplate {
@@ -53,7 +53,7 @@ function createAjv(draft: Draft) {
   return ajv;
 }
 
-export function compileSchema(judge: string, template: SchemaTemplate): ValidateFunction {
+export function compileSchema(site: ConfigSite, template: SchemaTemplate): ValidateFunction {
   const where = template.file === null ? "schema" : `schema (${template.file})`;
   let schema: unknown;
   try {

@@ -7,7 +7,7 @@
 import type { ValidateFunction } from "ajv";
 import type { Judge, Judgement, Sample } from "../types.js";
 import { judgeError, satisfied, violated } from "../types.js";
-import { requireEnum } from "./config-error.js";
+import { requireEnum, type ConfigSite } from "./config-error.js";
 import { compileSchema, type SchemaTemplate } from "./json-schema.js";
 import { clip } from "./text.js";
 
@@ -25,8 +25,9 @@ export interface JsonLimits {
 export const JSON_MAX_INPUT_CHARS = 1024 * 1024;
 
 export function createJsonJudge(name: string, config: JsonJudgeConfig, limits: JsonLimits = {}): Judge {
+  const site: ConfigSite = { judge: name, variant: "json" };
   const extract = requireEnum(site, "extract", config.extract, ["whole", "fenced"] as const);
-  const validate = config.schema === null || config.schema === undefined ? null : compileSchema(name, config.schema);
+  const validate = config.schema === null || config.schema === undefined ? null : compileSchema(site, config.schema);
   const maxInput = limits.maxInputChars ?? JSON_MAX_INPUT_CHARS;
   return {
     name,

@@ -7,7 +7,7 @@
 
 import type { Judge, Judgement, Sample } from "../types.js";
 import { satisfied, violated } from "../types.js";
-import { JudgeConfigError, optionalCount, requireEnum } from "./config-error.js";
+import { JudgeConfigError, optionalCount, requireEnum, type ConfigSite } from "./config-error.js";
 import { countCodePoints, countWords } from "./text.js";
 
 export interface LengthJudgeConfig {
@@ -17,6 +17,7 @@ export interface LengthJudgeConfig {
 }
 
 export function createLengthJudge(name: string, config: LengthJudgeConfig): Judge {
+  const site: ConfigSite = { judge: name, variant: "length" };
   const unit = requireEnum(site, "unit", config.unit, ["chars", "words"] as const);
   const min = optionalCount(site, "min", config.min);
   const max = optionalCount(site, "max", config.max);

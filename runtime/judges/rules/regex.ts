@@ -5,7 +5,7 @@
 
 import type { Judge, Judgement, Sample } from "../types.js";
 import { judgeError, satisfied, violated } from "../types.js";
-import { JudgeConfigError, requireEnum, requireString } from "./config-error.js";
+import { JudgeConfigError, requireEnum, requireString, type ConfigSite } from "./config-error.js";
 import { enableBacktrackFallback } from "./regex-guard.js";
 import { findNestedQuantifier } from "./regex-safety.js";
 import { quote } from "./text.js";
@@ -28,7 +28,8 @@ export const REGEX_MAX_INPUT_CHARS = 16 * 1024;
 const ALLOWED_FLAGS = new Set(["d", "i", "m", "s", "u", "v"]);
 
 export function createRegexJudge(name: string, config: RegexJudgeConfig, limits: RegexLimits = {}): Judge {
-  const regex = compilePattern(name, config);
+  const site: ConfigSite = { judge: name, variant: "regex" };
+  const regex = compilePattern(site, config);
   const expect = requireEnum(site, "expect", config.expect, ["match", "no_match"] as const);
   const maxInput = limits.maxInputChars ?? REGEX_MAX_INPUT_CHARS;
   const wantMatch = expect === "match";
@@ -50,7 +51,7 @@ export function createRegexJudge(name: string, config: RegexJudgeConfig, limits:
   };
 }
 
-function compilePattern(name: string, config: RegexJudgeConfig): RegExp {
+function compilePattern(site: ConfigSite, config: RegexJudgeConfig): RegExp {
   const pattern = requireString(site, "pattern", config.pattern);
   const flags = requireString(site, "flags", config.flags ?? "");
   for (const flag of flags) {
@@ -62,7 +63,7 @@ function compilePattern(name: string, config: RegexJudgeConfig): RegExp {
   const nested = findNestedQuantifier(pattern);
   if (nested !== null) {
     throw new JudgeConfigError(
-      name,
+      site,
       "pattern",
       `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`,
     );

@@ -131,7 +131,7 @@ describe("json judge", () => {
   describe("config errors at creation", () => {
     it("rejects a schema that is not JSON, naming the file", () => {
       expect(() => createJsonJudge("j", { schema: { text: "{oops", file: "s.json", slots: [] }, extract: "whole" })).toThrow(
-        /judge "j": schema \(s.json\): not valid JSON/,
+        /judge j \(json\): schema \(s.json\): not valid JSON/,
       );
     });
     it("rejects an invalid schema, unknown keywords and unknown formats", () => {

@@ -57,7 +57,7 @@ describe("regex judge", () => {
   describe("config errors at creation", () => {
     it("rejects an invalid pattern with the engine's message", () => {
       expect(() => regex("(unclosed")).toThrow(JudgeConfigError);
-      expect(() => regex("(unclosed")).toThrow(/judge "r": pattern: invalid regular expression/);
+      expect(() => regex("(unclosed")).toThrow(/judge r \(regex\): pattern: invalid regular expression/);
     });
 
     it("rejects unknown and stateful flags", () => {

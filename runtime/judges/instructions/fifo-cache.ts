@@ -1,20 +1,17 @@
-/** A bounded map that forgets the least recently used entry (Map keeps insertion order). */
-export class Lru<K, V> {
+/**
+ * A bounded map that forgets its oldest entry when full. Insertion order, not recency: a hit
+ * costs one lookup, and an evicted hot entry is simply compiled again.
+ */
+export class FifoCache<K, V> {
   private readonly map = new Map<K, V>();
 
   constructor(private readonly capacity: number) {}
 
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    return this.map.get(key);
   }
 
   set(key: K, value: V): void {
-    this.map.delete(key);
     this.map.set(key, value);
     if (this.map.size > this.capacity) {
       const oldest = this.map.keys().next();

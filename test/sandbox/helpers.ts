@@ -28,6 +28,21 @@ export function processesWith(token: string): number[] {
   return found;
 }
 
+/** `pid name state ppid` of each process, for a failure message that shows what was left. */
+export function describeProcesses(pids: readonly number[]): string {
+  return pids
+    .map((pid) => {
+      try {
+        const status = readFileSync(`/proc/${pid}/status`, "latin1");
+        const field = (key: string) => new RegExp(`^${key}:\\s*(.*)$`, "m").exec(status)?.[1] ?? "?";
+        return `${pid} ${field("Name")} ${field("State")} ppid=${field("PPid")}`;
+      } catch {
+        return `${pid} (gone)`;
+      }
+    })
+    .join("; ");
+}
+
 export function uniqueToken(label: string): string {
   return `align_${label}_${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2)}`;
 }

@@ -140,7 +140,8 @@ function func(cursor: Cursor, name: string): string | null {
   }
   if (text[cursor.i] === "^") {
     exponent = power(cursor);
-    if (exponent === null) return null;
+    // `\sin^{-1}` is arcsin, not 1/sin: too ambiguous to guess, so the answer stays text.
+    if (exponent === null || exponent.replace(/\s/g, "") === "^(-1)") return null;
   }
   while (text[cursor.i] === " ") cursor.i++;
   let argument: string | null;

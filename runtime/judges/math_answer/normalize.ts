@@ -90,7 +90,8 @@ const POWER_AFTER = /^\s*\^\s*(?:\{\s*\d\s*\}|\d)/;
 /** `5 \text{ cm}^2` → `5`; `1 \text{ or } 2` → `1, 2`; `\text{(C)}` alone → `(C)`. */
 function textReplacement(content: string, before: string, after: string): { text: string; skip: number } {
   if (CONNECTIVES.test(content)) return { text: ", ", skip: 0 };
-  if (!VALUE_BEFORE.test(before) || content.trim() === "") return unwrap(content.trim() === "" ? "" : content);
+  if (content.trim() === "") return unwrap("");
+  if (!VALUE_BEFORE.test(before)) return unwrap(content);
   const power = POWER_AFTER.exec(after);
   return { text: " ", skip: power ? power[0].length : 0 };
 }

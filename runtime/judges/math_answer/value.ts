@@ -116,14 +116,18 @@ function enclosed(s: string): { open: string; close: string; inner: string } | n
   if (close === null || (open === "\\{") !== (close === "\\}")) return null;
   const inner = s.slice(open.length, s.length - close.length);
   // `(1)(2)` is not one bracketed list: the first bracket must close at the very end.
-  return splitTopLevel(inner, ",").length > 0 && balanced(inner) ? { open, close, inner } : null;
+  return balanced(inner) ? { open, close, inner } : null;
 }
 
 function balanced(s: string): boolean {
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const ch = s[i];
-    if (ch === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) continue;
+    if (ch === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) {
+      // Set braces \{ \} pair with each other; skipping both keeps them out of the count.
+      i++;
+      continue;
+    }
     if (ch === "(" || ch === "[" || ch === "{") depth++;
     else if ((ch === ")" || ch === "]" || ch === "}") && --depth < 0) return false;
   }

@@ -5,4 +5,5 @@ export { createContainsJudge, type ContainsJudgeConfig } from "./contains.js";
 export { createJsonJudge, fencedJson, JSON_MAX_INPUT_CHARS, type JsonJudgeConfig, type JsonLimits } from "./json.js";
 export type { SchemaTemplate } from "./json-schema.js";
 export { createLengthJudge, type LengthJudgeConfig } from "./length.js";
-export { createRegexJudge, REGEX_MAX_INPUT_CHARS, type RegexJudgeConfig, type RegexLimits } from "./regex.js";
+export { createRegexJudge, REGEX_MAX_INPUT_CHARS, regexProblem, type RegexJudgeConfig, type RegexLimits } from "./regex.js";
+export { findNestedQuantifier } from "./regex-safety.js";

@@ -51,28 +51,36 @@ export function createRegexJudge(name: string, config: RegexJudgeConfig, limits:
   };
 }
 
-function compilePattern(site: ConfigSite, config: RegexJudgeConfig): RegExp {
-  const pattern = requireString(site, "pattern", config.pattern);
-  const flags = requireString(site, "flags", config.flags ?? "");
+/**
+ * What is wrong with a pattern and flags, or null when the regex judge accepts them. Exported so
+ * the compiler can report the same problems at `align check` time, with a source location.
+ */
+export function regexProblem(pattern: string, flags: string): { field: "pattern" | "flags"; message: string } | null {
   for (const flag of flags) {
     if (!ALLOWED_FLAGS.has(flag)) {
       const why = flag === "g" || flag === "y" ? " (the judge tests once per response; anchor with ^ instead)" : "";
-      throw new JudgeConfigError(site, "flags", `flag "${flag}" is not allowed${why}; use d, i, m, s, u or v`);
+      return { field: "flags", message: `flag "${flag}" is not allowed${why}; use d, i, m, s, u or v` };
     }
   }
   const nested = findNestedQuantifier(pattern);
   if (nested !== null) {
-    throw new JudgeConfigError(
-      site,
-      "pattern",
-      `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`,
-    );
+    const message = `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`;
+    return { field: "pattern", message };
   }
-  enableBacktrackFallback();
   try {
-    return new RegExp(pattern, flags);
+    new RegExp(pattern, flags);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new JudgeConfigError(site, "pattern", `invalid regular expression: ${message}`);
+    return { field: "pattern", message: `invalid regular expression: ${error instanceof Error ? error.message : String(error)}` };
   }
+  return null;
+}
+
+function compilePattern(site: ConfigSite, config: RegexJudgeConfig): RegExp {
+  const pattern = requireString(site, "pattern", config.pattern);
+  const flags = requireString(site, "flags", config.flags ?? "");
+  const problem = regexProblem(pattern, flags);
+  if (problem !== null) throw new JudgeConfigError(site, problem.field, problem.message);
+  // Before compiling: V8 reads the fallback flags when a regex is created.
+  enableBacktrackFallback();
+  return new RegExp(pattern, flags);
 }

@@ -90,16 +90,20 @@ class JudgeApp:
     def __init__(self, plan: Dict[str, Any], fail_first: int = 0, busy_first: int = 0,
                  max_samples: Optional[int] = None) -> None:
         self.judges = plan.get("judges", {})
+        # As runtime/judges/units.ts: unit name -> judges; reward-only judges (a task's
+        # `reward = judge(j)`) are reported but never decide feasibility.
         self.groups: Dict[str, List[str]] = {}
+        self.reward_only: Dict[str, List[str]] = {}
         for name, task in plan.get("tasks", {}).items():
             names = [j["judge"] for j in task.get("judges", [])]
             rw = plan.get("rewards", {}).get(task.get("reward", {}).get("reward"), {}).get("from", {})
-            if rw.get("type") == "judge" and rw["judge"] not in names:
-                names.append(rw["judge"])
-            self.groups[name] = names
+            extra = [rw["judge"]] if rw.get("type") == "judge" and rw["judge"] not in names else []
+            self.groups[name], self.reward_only[name] = names + extra, extra
         for name, stage in plan.get("stages", {}).items():
-            if stage.get("judges"):
-                self.groups.setdefault(name, [j["judge"] for j in stage["judges"]])
+            keep = [j if isinstance(j, str) else j["judge"] for j in (stage.get("keep") or {}).get("judges", [])]
+            names = list(dict.fromkeys([j["judge"] for j in stage.get("judges") or []] + keep))
+            if names and stage.get("variant") in ("generate", "judge", "eval") and name not in self.groups:
+                self.groups[name], self.reward_only[name] = names, []
         self.fail_first, self.busy_first, self.max_samples = fail_first, busy_first, max_samples
         self.requests = 0
         self.lock = threading.Lock()
@@ -115,6 +119,8 @@ class JudgeApp:
             else:
                 status, reason = rule(j, sample)
             out[name] = {"status": status, "reason": reason, "latency_ms": (time.perf_counter() - t0) * 1e3}
+            if name in self.reward_only[task]:
+                continue
             if status == "violated":
                 feasible = False
             elif status == "error":

@@ -116,8 +116,11 @@ def parse_template(node: Node) -> Dict[str, Any]:
 
 
 def parse_judge(ctx: Ctx, node: Node) -> JudgeSpec:
-    name = ref_name(node, "judge")
-    decl = ctx.decl("judges", name, node.pointer)
+    return judge_by_name(ctx, ref_name(node, "judge"), node.pointer)
+
+
+def judge_by_name(ctx: Ctx, name: str, pointer: str) -> JudgeSpec:
+    decl = ctx.decl("judges", name, pointer)
     scope = decl.opt("scope")
     return JudgeSpec(name, decl.child("variant").enum(JUDGE_VARIANTS),
                      decl.child("on_error").enum(["violated", "satisfied", "skip_sample"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict
 
 from .plan import StageSpec
-from .plan_parts import (Ctx, parse_cluster, parse_data, parse_judge, parse_model, parse_task,
+from .plan_parts import (Ctx, judge_by_name, parse_cluster, parse_data, parse_judge, parse_model, parse_task,
                          parse_template, parse_training)
 from .pointer import Node
 
@@ -55,25 +55,29 @@ def _generate(ctx: Ctx, node: Node, spec: StageSpec) -> None:
     tpl = node.opt("template")
     spec.fields["template"] = None if tpl.is_null() else parse_template(tpl)
     _sampling(node, spec.fields)
+    field = node.opt("response_field")
+    spec.fields["response_field"] = "response" if field.is_null() else field.str()
     spec.judges = [parse_judge(ctx, j) for j in node.opt("judges").items()] \
         if not node.opt("judges").is_null() else []
     _keep(node, spec.fields)
-    _check_keep(node, spec)
+    _add_keep_judges(ctx, node, spec)
 
 
-def _check_keep(node: Node, spec: StageSpec) -> None:
+def _add_keep_judges(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    """A `keep` by verdict runs its judges even when `judges` does not list them (the judge
+    server's units do the same), so `keep = violated(harmful)` alone is enough."""
     names = {j.name for j in spec.judges}
     for i, name in enumerate(spec.fields["keep"]["judges"]):
         if name not in names:
-            raise Node(None, f"{node.pointer}/keep/judges/{i}").fail(
-                f"keep names judge {name!r}, which the stage does not run")
+            spec.judges.append(judge_by_name(ctx, name, f"{node.pointer}/keep/judges/{i}"))
+            names.add(name)
 
 
 def _judge(ctx: Ctx, node: Node, spec: StageSpec) -> None:
     spec.data = [parse_data(ctx, node.child("from"))]
     spec.judges = [parse_judge(ctx, j) for j in node.child("judges").items()]
     _keep(node, spec.fields)
-    _check_keep(node, spec)
+    _add_keep_judges(ctx, node, spec)
 
 
 def _render(ctx: Ctx, node: Node, spec: StageSpec) -> None:

@@ -76,12 +76,13 @@ def dpo_stage(model: Dict[str, Any], data: List[Dict[str, Any]], beta: float = 0
 
 def generate_stage(model: Dict[str, Any], prompts: Dict[str, Any], template: Optional[str] = None,
                    samples: int = 1, temperature: float = 1.0, max_tokens: int = 8,
-                   judges: Optional[List[str]] = None, keep: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+                   judges: Optional[List[str]] = None, keep: Optional[Dict[str, Any]] = None,
+                   response_field: str = "response") -> Dict[str, Any]:
     tpl = None if template is None else {"text": template, "file": None, "slots": []}
     return {"variant": "generate", "needs": [], "output": "dataset", "model": model, "prompts": prompts,
             "from": None, "template": tpl, "samples": samples, "temperature": temperature, "top_p": 1.0,
-            "max_tokens": max_tokens, "judges": [{"judge": j} for j in judges or []],
-            "keep": keep or {"type": "all", "judges": []}}
+            "max_tokens": max_tokens, "response_field": response_field,
+            "judges": [{"judge": j} for j in judges or []], "keep": keep or {"type": "all", "judges": []}}
 
 
 def eval_stage(model: Dict[str, Any], tasks: List[str], samples: int = 1, temperature: float = 0.0,

@@ -97,8 +97,23 @@ def test_generate_with_template_judges_and_keep(workspace, judge_server):
     assert run(plan, workspace, "gen", url) == 0
     rows = read_jsonl(workspace / "run" / "gen" / "output.jsonl")
     assert rows and all(r["verdicts"]["math"]["status"] == "violated" for r in rows)
-    assert all(r["source"] == "test" and r["gen"] == r["response"] and "answer" in r for r in rows)
+    assert all(r["source"] == "test" and isinstance(r["response"], str) and "answer" in r for r in rows)
     assert len(rows) <= 40
+
+
+def test_generate_writes_response_field_and_runs_keep_judges_it_does_not_list(workspace, judge_server):
+    """The mistakes pipeline: `response_field = "analysis"` keeps the row's earlier `response`
+    (the bad answer) intact, and `keep = violated(math)` alone makes the stage run `math`."""
+    plan = arith_plan()
+    plan["datasets"]["test"]["fields"]["response"] = "answer"
+    plan["stages"]["gen"] = pb.generate_stage({"model": "tiny"}, {"dataset": "test"}, samples=1, max_tokens=3,
+                                              keep={"type": "violated", "judges": ["math"]},
+                                              response_field="analysis")
+    url = judge_server(plan)
+    assert run(plan, workspace, "gen", url) == 0
+    rows = read_jsonl(workspace / "run" / "gen" / "output.jsonl")
+    assert rows and all(r["verdicts"]["math"]["status"] == "violated" for r in rows)
+    assert all(isinstance(r["analysis"], str) and r["response"] == r["answer"] for r in rows)
 
 
 def test_render_then_sft_on_a_stage_output(workspace):

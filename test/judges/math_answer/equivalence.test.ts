@@ -158,6 +158,7 @@ describe("roots, powers, constants and operators", () => {
     ["2\\sqrt{3}", "\\sqrt{8}"],
     ["\\sqrt{x^2}", "x"],
     ["\\pi", "3"],
+    ["\\sin^{-1} x", "\\frac{1}{\\sin x}"],
   ])("%s ≠ %s", (a, b) => {
     expect(same(a, b)).toBe(false);
   });

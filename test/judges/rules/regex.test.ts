@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JudgeConfigError } from "../../../runtime/judges/rules/config-error.js";
-import { createRegexJudge, REGEX_MAX_INPUT_CHARS } from "../../../runtime/judges/rules/regex.js";
+import { createRegexJudge, REGEX_MAX_INPUT_CHARS, regexProblem } from "../../../runtime/judges/rules/regex.js";
 import { findNestedQuantifier } from "../../../runtime/judges/rules/regex-safety.js";
 import { judge } from "./helpers.js";
 
@@ -113,5 +113,14 @@ describe("findNestedQuantifier", () => {
     "a{2,3}b+",
   ])("accepts %s", (pattern) => {
     expect(findNestedQuantifier(pattern)).toBeNull();
+  });
+});
+
+describe("regexProblem (shared with the compiler)", () => {
+  it("returns null for an accepted pattern and names the field otherwise", () => {
+    expect(regexProblem("^\\d+$", "m")).toBeNull();
+    expect(regexProblem("(", "")).toMatchObject({ field: "pattern", message: expect.stringMatching(/^invalid regular expression/) });
+    expect(regexProblem("a", "g")).toMatchObject({ field: "flags" });
+    expect(regexProblem("(a*)*", "")).toMatchObject({ field: "pattern", message: expect.stringMatching(/^nested quantifier/) });
   });
 });

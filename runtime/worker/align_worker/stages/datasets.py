@@ -56,15 +56,16 @@ def sample_rows(ctx: RunContext, lm, rows: List[Dict[str, Any]], prompts: List[s
         s = generate(lm, ids, seeds, f["temperature"], f["top_p"], f["max_tokens"])
         for (i, k), toks in zip(chunk, s.tokens):
             text = lm.tokenizer.decode(toks)
-            out.append({**rows[i], "response": text, ctx.spec.name: text, "sample": k,
+            out.append({**rows[i], ctx.spec.fields.get("response_field", "response"): text, "sample": k,
                         "_index": (i, k), "_prompt": prompts[i]})
     return out
 
 
 def attach_verdicts(ctx: RunContext, task: str, out: List[Dict[str, Any]]) -> List[JudgeResult]:
     judge = judge_samples(ctx.judge_client(f"stage {ctx.spec.name!r}"), task, ctx.spec.name, False)
+    field = ctx.spec.fields.get("response_field", "response")
     results = judge(out, [r.get("_prompt", r.get("prompt", "")) for r in out],
-                    [r["response"] for r in out])
+                    [r[field] for r in out])
     for r, res in zip(out, results):
         r["verdicts"] = res.verdicts
         r["feasible"] = res.feasible and not res.skip

@@ -28,7 +28,7 @@ export interface CompileResult {
   readonly hasErrors: boolean;
   /** The plan; only the well-typed declarations when there are errors. */
   readonly plan: Plan | undefined;
-  /** plan.json bytes; undefined when there are errors. */
+  /** plan.json bytes (serialized on first read: `check` never pays for it); undefined when there are errors. */
   readonly planJson: string | undefined;
   /** Span of every plan value by JSON Pointer. */
   readonly spans: ReadonlyMap<string, Span>;
@@ -51,11 +51,15 @@ export function check(file: string, options: CompileOptions = {}): readonly Diag
 
 function toCompileResult(result: CheckResult): CompileResult {
   const hasErrors = result.diagnostics.some((d) => d.severity === "error");
+  let planJson: string | undefined;
   return {
     diagnostics: result.diagnostics,
     hasErrors,
     plan: result.plan,
-    planJson: hasErrors ? undefined : serializePlan(result.plan),
+    get planJson() {
+      if (!hasErrors && planJson === undefined) planJson = serializePlan(result.plan);
+      return planJson;
+    },
     spans: result.spans,
     sources: result.program.sources,
     rootDir: result.program.rootDir,

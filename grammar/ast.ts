@@ -3,7 +3,7 @@ import type { Span } from "./span.js";
 /**
  * The abstract syntax tree of one `.align` file. Plain data, every node with a span.
  * The grammar knows nothing of CGPO: kinds, variants and fields are identifiers whose
- * meaning comes from compiler/schema. The surface syntax is documented in docs/language.md.
+ * meaning comes from compiler/schema. The surface syntax is documented in docs/syntax.md.
  *
  *   Document    := (Import | Declaration)*
  *   Import      := "import" String ("as" Ident)?

@@ -1,4 +1,4 @@
-import { generateCstDts } from "chevrotain";
+import { generateCstDts } from "./chevrotain.js";
 import { AlignParser } from "./parser.js";
 
 /**

@@ -1,4 +1,5 @@
-import { Lexer, type ILexingError, type IToken } from "chevrotain";
+import type { ILexingError, IToken, Lexer as LexerInstance } from "chevrotain";
+import { Lexer } from "./chevrotain.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { LineIndex } from "./lineIndex.js";
 import { SyntaxCode } from "./syntaxCodes.js";
@@ -31,7 +32,7 @@ export interface LexerOptions {
 }
 
 /** Builds a chevrotain lexer for the `.align` vocabulary. */
-export function createLexer(options: LexerOptions = {}): Lexer {
+export function createLexer(options: LexerOptions = {}): LexerInstance {
   const validate = options.validate ?? false;
   return new Lexer(allTokens, {
     positionTracking: "full",
@@ -40,7 +41,7 @@ export function createLexer(options: LexerOptions = {}): Lexer {
   });
 }
 
-let sharedLexer: Lexer | undefined;
+let sharedLexer: LexerInstance | undefined;
 
 /**
  * Splits `text` into tokens. Never throws: characters that start no token are dropped and

@@ -1,4 +1,5 @@
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from "chevrotain";
+import type { CstNode, IRecognitionException, IToken } from "chevrotain";
+import { CstParser } from "./chevrotain.js";
 import {
   createSyntaxMessages,
   decodeMessage,

@@ -1,4 +1,5 @@
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import type { TokenType } from "chevrotain";
+import { createToken, Lexer } from "./chevrotain.js";
 
 /**
  * The token vocabulary of `.align`, shared by the lexer and the parser.

@@ -39,7 +39,8 @@ function truncate(s: string): string {
 
 /**
  * Compiled rule lists by field value: strings by themselves, objects by identity and, when
- * a new object arrives (each request parses its own JSON), by their JSON text.
+ * a new object arrives (each request parses its own JSON), by their JSON text. Dataset rows
+ * are taken as immutable: a rule object changed after it was judged keeps its old rules.
  */
 class RequirementsCache {
   private readonly byObject = new WeakMap<object, CompiledRequirements>();

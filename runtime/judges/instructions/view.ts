@@ -5,7 +5,7 @@
  * one view per response variant.
  */
 import { isInLanguage } from "./text/langid.js";
-import { countSentences } from "./text/punkt.js";
+import { sentenceSpans, type Span } from "./text/punkt.js";
 import { pyStrip } from "./text/pystr.js";
 import { countCapitalWords } from "./text/treebank.js";
 import { countWords } from "./text/words.js";
@@ -14,7 +14,7 @@ export class TextView {
   private lowerCache: string | undefined;
   private strippedCache: string | undefined;
   private wordCache = -1;
-  private sentenceCache = -1;
+  private spansCache: readonly Span[] | undefined;
   private capitalCache = -1;
   private languageCache: Map<string, boolean> | undefined;
 
@@ -36,15 +36,19 @@ export class TextView {
     return this.wordCache;
   }
 
+  /** Punkt sentence spans, shared by the sentence count and the capital-word count. */
+  get sentenceSpans(): readonly Span[] {
+    return (this.spansCache ??= sentenceSpans(this.text));
+  }
+
   /** IFEval's `count_sentences`: Punkt sentences. */
   get sentenceCount(): number {
-    if (this.sentenceCache < 0) this.sentenceCache = countSentences(this.text);
-    return this.sentenceCache;
+    return this.sentenceSpans.length;
   }
 
   /** `word_tokenize` tokens that are all capitals. */
   get capitalWordCount(): number {
-    if (this.capitalCache < 0) this.capitalCache = countCapitalWords(this.text);
+    if (this.capitalCache < 0) this.capitalCache = countCapitalWords(this.text, () => this.sentenceSpans);
     return this.capitalCache;
   }
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parsePythonJson } from "../../../runtime/judges/instructions/json.js";
 import { countSentences, sentenceSpans } from "../../../runtime/judges/instructions/text/punkt.js";
 import { isLower, isUpper, pySplitWhitespace, pyStrip, pyWordBoundaryPattern } from "../../../runtime/judges/instructions/text/pystr.js";
-import { wordTokenize } from "../../../runtime/judges/instructions/text/treebank.js";
+import { countCapitalWords, wordTokenize } from "../../../runtime/judges/instructions/text/treebank.js";
 import { countWords } from "../../../runtime/judges/instructions/text/words.js";
 
 const sentences = (text: string) => sentenceSpans(text).map((s) => text.slice(s.start, s.end));
@@ -44,6 +44,29 @@ describe("nltk word_tokenize", () => {
     ["'Hello,' she said. \"Bye!\"", ["'Hello", ",", "'", "she", "said", ".", "``", "Bye", "!", "''"]],
   ])("tokenizes %j", (text, expected) => {
     expect(wordTokenize(text)).toEqual(expected);
+  });
+});
+
+describe("capital word count", () => {
+  // countCapitalWords tokenizes only the chunks that can hold a capital word; it must agree
+  // with counting over the full word_tokenize output.
+  const PIECES = [
+    "NASA", "U.S.", "Mr.", "I", "DON'T", "IT'S", "NASA's", "CANNOT", "GONNA", "WANNA.", "(NASA)", "*OK*",
+    "\"Hi\"", "'A'", "--", "...", ".", ",", "!", "?", "}", ")", "]", "\n", " ", "\u00a0", "ok", "the", "É", "ÉCOLE",
+    "WELL-KNOWN", "A.I.", "e.g.", "x_y", "3.5", ":", ";", "``", "''", "’", "OK’S",
+  ];
+  it("agrees with counting over word_tokenize on generated text", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let k = 0; k < 1500; k++) {
+      let text = "";
+      for (let i = Math.floor(rand() * 25); i > 0; i--) text += PIECES[Math.floor(rand() * PIECES.length)] + (rand() < 0.6 ? " " : "");
+      expect(countCapitalWords(text), JSON.stringify(text)).toBe(wordTokenize(text).filter(isUpper).length);
+    }
+  });
+  it("splits a final period across closing brackets, as nltk does", () => {
+    expect(wordTokenize("```json WANNA. }")).toEqual(["``", "`", "json", "WAN", "NA", ".", "}"]);
+    expect(countCapitalWords("```json WANNA. }")).toBe(2);
   });
 });
 

@@ -7,7 +7,7 @@
  * Unicode-aware we use Unicode property classes. Each rule is a single left-to-right pass
  * without nested quantifiers, so tokenizing is linear.
  */
-import { sentenceSpans } from "./punkt.js";
+import { sentenceSpans, type Span } from "./punkt.js";
 import { isPyWhitespace, isUpper, pySplitWhitespace } from "./pystr.js";
 
 type Rule = readonly [RegExp, string];
@@ -95,28 +95,43 @@ const ONE_LETTER_RUN = /^[^\p{L}\p{N}\p{M}'_’]*(\p{L}+)[^\p{L}\p{N}\p{M}'_’]
 /** Letter-only words that CONTRACTIONS2 still splits. */
 const SPLIT_WORDS = /^(?:cannot|gimme|gonna|gotta|lemme|wanna)$/i;
 
+/** What may follow a sentence's final period for the final-period rule to split it off. */
+const AFTER_FINAL_PERIOD = "])}>\"'»”’ ";
+const FINAL_TAIL = /^[\])}>"'»”’ ]*\s*$/u;
+const JS_SPACE = /\s/;
+
+/**
+ * Whether the chunk ending at `b` is the sentence's last word for the final-period rule
+ * (`([^.])(\.)([\])}>"'»”’ ]*)\s*$`): only closing brackets, quotes and spaces follow it,
+ * as they stand after the starting-quote rules (which turn a `"` after a space into ``).
+ */
+function isLastWord(text: string, b: number, end: number): boolean {
+  for (let k = b; k < end; k++) {
+    const ch = text.charAt(k);
+    if (!AFTER_FINAL_PERIOD.includes(ch) && !JS_SPACE.test(ch)) return false;
+  }
+  return FINAL_TAIL.test(applyAll(text.slice(b, end), STARTING_QUOTES));
+}
+
 /**
  * All-capital tokens among those that one whitespace-delimited chunk of a sentence becomes.
- * Every rule inserts spaces and looks at most one character beyond the chunk, so the chunk is
- * tokenized alone, between stand-ins for its neighbours: the real whitespace character next
- * to it and a lowercase letter beyond (so sentence-start and sentence-end rules fire only at
- * the sentence's first and last chunk, as they do on the whole sentence).
+ * Every rule inserts spaces and looks at most one character beyond the chunk (the final-
+ * period rule aside, see isLastWord), so the chunk is tokenized alone, between stand-ins for
+ * its neighbours: the real whitespace character next to it and a lowercase letter beyond.
  */
-function capitalsInChunk(text: string, a: number, b: number, first: boolean, last: boolean): number {
+function capitalsInChunk(text: string, a: number, b: number, first: boolean, end: number): number {
   const chunk = text.slice(a, b);
   if (!ANY_UPPER.test(chunk)) return 0;
   const run = ONE_LETTER_RUN.exec(chunk)?.[1];
   if (run !== undefined && !SPLIT_WORDS.test(run)) return isUpper(run) ? 1 : 0;
   const before = first ? "" : `x${text.charAt(a - 1)}`;
-  const after = last ? "" : `${text.charAt(b)}x`;
+  const after = isLastWord(text, b, end) ? "" : `${text.charAt(b)}x`;
   let n = 0;
   for (const token of tokenizeSentence(before + chunk + after)) if (isUpper(token)) n++;
   return n;
 }
 
 function capitalsInSentence(text: string, start: number, end: number): number {
-  let lastEnd = end; // end of the sentence's last chunk
-  while (lastEnd > start && isPyWhitespace(text.charCodeAt(lastEnd - 1))) lastEnd--;
   let n = 0;
   let a = -1;
   let mayHaveCapital = false; // an ASCII capital or any non-ASCII character seen in the chunk
@@ -124,7 +139,7 @@ function capitalsInSentence(text: string, start: number, end: number): number {
   for (let i = start; i <= end; i++) {
     const c = i === end ? 0x20 : text.charCodeAt(i);
     if (isPyWhitespace(c)) {
-      if (a >= 0 && mayHaveCapital) n += capitalsInChunk(text, a, i, first, i >= lastEnd);
+      if (a >= 0 && mayHaveCapital) n += capitalsInChunk(text, a, i, first, end);
       if (a >= 0) first = false;
       a = -1;
       continue;
@@ -137,11 +152,12 @@ function capitalsInSentence(text: string, start: number, end: number): number {
 
 /**
  * Number of `word_tokenize` tokens that are all capitals (Python `str.isupper()`), without
- * tokenizing the words that cannot contain one.
+ * tokenizing the words that cannot contain one. `spans` supplies the text's sentences when
+ * the caller already has them.
  */
-export function countCapitalWords(text: string): number {
+export function countCapitalWords(text: string, spans: () => readonly Span[] = () => sentenceSpans(text)): number {
   if (!ANY_UPPER.test(text)) return 0;
   let n = 0;
-  for (const span of sentenceSpans(text)) n += capitalsInSentence(text, span.start, span.end);
+  for (const span of spans()) n += capitalsInSentence(text, span.start, span.end);
   return n;
 }

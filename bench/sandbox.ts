@@ -50,7 +50,7 @@ function sandboxed(pool: SandboxPool): Job {
 }
 
 function judged(sandbox: "bwrap" | "none", pool: SandboxPool): Job {
-  const judge = createCodeTestsJudge("bench", { sandbox, timeout_s: 60 }, { pool });
+  const judge = createCodeTestsJudge("bench", { sandbox, timeout: 60 }, { pool });
   const sample = { prompt: "", response: "```python\ndef add(a, b):\n    return a + b\n```", fields: { tests: ["assert add(1, 2) == 3"] } };
   return async () => {
     const verdict = await judge.evaluate(sample, {});

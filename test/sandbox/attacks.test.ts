@@ -20,7 +20,7 @@ const pool = new SandboxPool({ concurrency: 2 });
 const REPO = process.cwd();
 
 async function attack(code: string, tests: string, config: Record<string, unknown> = {}): Promise<Judgement> {
-  const judge = createCodeTestsJudge("attack", { timeout_s: 20, ...config }, { pool });
+  const judge = createCodeTestsJudge("attack", { timeout: 20, ...config }, { pool });
   return judge.evaluate({ prompt: "", response: "```python\n" + code + "\n```", fields: { tests } }, {});
 }
 
@@ -206,7 +206,7 @@ os.execv(sys.executable, [sys.executable, "-c", BOMB, "${token}"])`;
     let most = 0;
     const watch = setInterval(() => (most = Math.max(most, processesWith(token).length)), 25);
     try {
-      const verdict = await attack(code, "assert True", { timeout_s: 3, processes: 16 });
+      const verdict = await attack(code, "assert True", { timeout: 3, processes: 16 });
       expect(verdict.status).toBe("violated");
       expect(["timeout", "runtime_error"]).toContain(verdict.reason);
     } finally {
@@ -220,7 +220,7 @@ os.execv(sys.executable, [sys.executable, "-c", BOMB, "${token}"])`;
   it("memory bomb: one huge allocation, and many small ones, stop at the address-space limit", async () => {
     const big = await attack("def f():\n    return len(bytearray(1 << 36))", "assert f() > 0");
     expect(big).toMatchObject({ status: "violated", reason: "memory_limit" });
-    const growing = await attack("def f():\n    hog = []\n    while True:\n        hog.append(' ' * (1 << 20))", "assert f()", { memory_bytes: 128 << 20 });
+    const growing = await attack("def f():\n    hog = []\n    while True:\n        hog.append(' ' * (1 << 20))", "assert f()", { memory: 128 << 20 });
     expect(growing).toMatchObject({ status: "violated", reason: "memory_limit" });
     const mapped = await attack("import mmap\ndef f():\n    return mmap.mmap(-1, 1 << 36)", "assert f()");
     expect(mapped).toMatchObject({ status: "violated", reason: "memory_limit" });
@@ -242,8 +242,8 @@ os.execv(sys.executable, [sys.executable, "-c", BOMB, "${token}"])`;
   });
 
   it("infinite loops: busy and sleeping, both end as timeout", async () => {
-    expect(await attack("def f():\n    while True:\n        pass", "assert f()", { timeout_s: 2 })).toMatchObject({ status: "violated", reason: "timeout" });
-    expect(await attack("import time\ntime.sleep(10 ** 6)", "assert True", { timeout_s: 2 })).toMatchObject({ status: "violated", reason: "timeout" });
+    expect(await attack("def f():\n    while True:\n        pass", "assert f()", { timeout: 2 })).toMatchObject({ status: "violated", reason: "timeout" });
+    expect(await attack("import time\ntime.sleep(10 ** 6)", "assert True", { timeout: 2 })).toMatchObject({ status: "violated", reason: "timeout" });
   });
 
   it("gigabytes of output: killed early, captured output bounded, our memory flat", async () => {

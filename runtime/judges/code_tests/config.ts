@@ -15,9 +15,9 @@ export const codeTestsConfigSchema = z.object({
   entry_point: fieldRef.nullable().default(null),
   language: z.literal("python").default("python"),
   /** Wall-clock limit per sample in seconds (also the CPU-seconds limit, rounded up). */
-  timeout_s: z.number().positive().max(3600).default(10),
+  timeout: z.number().positive().max(3600).default(10),
   /** Address-space limit per process in bytes. */
-  memory_bytes: z.number().int().min(32 * MIB).default(512 * MIB),
+  memory: z.number().int().min(32 * MIB).default(512 * MIB),
   /** `none` runs the code on the host with only rlimits: trusted code only. */
   sandbox: z.enum(["bwrap", "none"]).default("bwrap"),
   /** Processes and threads the program may have at once. */
@@ -25,25 +25,11 @@ export const codeTestsConfigSchema = z.object({
 });
 
 export type CodeTestsConfig = z.output<typeof codeTestsConfigSchema>;
-export type CodeTestsConfigInput = z.input<typeof codeTestsConfigSchema> & { timeout?: number; memory?: number };
-
-/**
- * docs/plan.md (draft) names two of these fields `timeout` and `memory`; accept those
- * spellings too until the plan and this judge agree on one.
- */
-function withPlanAliases(raw: unknown): unknown {
-  if (typeof raw !== "object" || raw === null) return raw;
-  const { timeout, memory, ...rest } = raw as Record<string, unknown>;
-  return {
-    ...rest,
-    ...(timeout !== undefined && rest.timeout_s === undefined ? { timeout_s: timeout } : {}),
-    ...(memory !== undefined && rest.memory_bytes === undefined ? { memory_bytes: memory } : {}),
-  };
-}
+export type CodeTestsConfigInput = z.input<typeof codeTestsConfigSchema>;
 
 /** Validate and fill defaults; throws with every problem listed. */
 export function parseCodeTestsConfig(raw: unknown): CodeTestsConfig {
-  const parsed = codeTestsConfigSchema.safeParse(withPlanAliases(raw ?? {}));
+  const parsed = codeTestsConfigSchema.safeParse(raw ?? {});
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "config"}: ${issue.message}`);
   throw new Error(`invalid code_tests config: ${problems.join("; ")}`);

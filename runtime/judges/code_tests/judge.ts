@@ -54,9 +54,9 @@ function buildRequest(config: CodeTestsConfig, python: string, code: string, spe
     // thread: numpy would otherwise start one per host CPU and hit the process limit.
     env: { PYTHONHASHSEED: "0", PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
     limits: {
-      wallMs: Math.ceil(config.timeout_s * 1000),
-      cpuSeconds: Math.ceil(config.timeout_s),
-      memoryBytes: config.memory_bytes,
+      wallMs: Math.ceil(config.timeout * 1000),
+      cpuSeconds: Math.ceil(config.timeout),
+      memoryBytes: config.memory,
       processes: config.processes,
     },
     ...(signal !== undefined ? { signal } : {}),
@@ -73,7 +73,7 @@ async function evaluate(config: CodeTestsConfig, pool: SandboxPool, python: stri
   return judgementFor(result, {
     nonce,
     wholeResponse: extracted.from === "whole_response",
-    timeoutS: config.timeout_s,
+    timeoutS: config.timeout,
     cancelled: context.signal?.aborted === true,
   });
 }

@@ -7,8 +7,8 @@ describe("parseCodeTestsConfig", () => {
       tests: { field: "tests" },
       entry_point: null,
       language: "python",
-      timeout_s: 10,
-      memory_bytes: 512 * 1024 * 1024,
+      timeout: 10,
+      memory: 512 * 1024 * 1024,
       sandbox: "bwrap",
       processes: 32,
     });
@@ -16,14 +16,14 @@ describe("parseCodeTestsConfig", () => {
 
   it("accepts the plan object as the compiler writes it (timeout, memory, variant, on_error, scope)", () => {
     const config = parseCodeTestsConfig({ variant: "code_tests", on_error: "violated", scope: null, tests: { field: "unit_tests" }, entry_point: { field: "fn" }, timeout: 5, memory: 256 * 1024 * 1024, processes: 8, sandbox: "none", language: "python" });
-    expect(config).toMatchObject({ tests: { field: "unit_tests" }, entry_point: { field: "fn" }, timeout_s: 5, memory_bytes: 256 * 1024 * 1024, processes: 8, sandbox: "none" });
+    expect(config).toMatchObject({ tests: { field: "unit_tests" }, entry_point: { field: "fn" }, timeout: 5, memory: 256 * 1024 * 1024, processes: 8, sandbox: "none" });
   });
 
   it("rejects bad values with the field named", () => {
     expect(() => parseCodeTestsConfig({ language: "rust" })).toThrow(/language/);
-    expect(() => parseCodeTestsConfig({ timeout_s: 0 })).toThrow(/timeout_s/);
+    expect(() => parseCodeTestsConfig({ timeout: 0 })).toThrow(/timeout/);
     expect(() => parseCodeTestsConfig({ sandbox: "docker" })).toThrow(/sandbox/);
-    expect(() => parseCodeTestsConfig({ memory_bytes: 1024 })).toThrow(/memory_bytes/);
+    expect(() => parseCodeTestsConfig({ memory: 1024 })).toThrow(/memory/);
     expect(() => parseCodeTestsConfig({ tests: "tests" })).toThrow(/tests/);
   });
 });

@@ -10,7 +10,7 @@ import { SandboxPool } from "../../../runtime/sandbox/index.js";
 import { requireSandbox, SKIP_SANDBOX } from "../../sandbox/helpers.js";
 
 const pool = new SandboxPool({ concurrency: 2 });
-const judge = createCodeTestsJudge("unit_tests", { timeout_s: 20 }, { pool });
+const judge = createCodeTestsJudge("unit_tests", { timeout: 20 }, { pool });
 const TESTS = ["assert add(1, 2) == 3", "assert add(2, 2) == 4"];
 
 async function hack(code: string, tests: unknown = TESTS, extra: Record<string, unknown> = {}): Promise<Judgement> {

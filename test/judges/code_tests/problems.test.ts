@@ -10,8 +10,8 @@ import { SandboxPool } from "../../../runtime/sandbox/index.js";
 import { requireSandbox, SKIP_SANDBOX } from "../../sandbox/helpers.js";
 
 const pool = new SandboxPool({ concurrency: 2 });
-const judge = createCodeTestsJudge("unit_tests", { timeout_s: 20 }, { pool });
-const quick = createCodeTestsJudge("unit_tests_quick", { timeout_s: 2 }, { pool });
+const judge = createCodeTestsJudge("unit_tests", { timeout: 20 }, { pool });
+const quick = createCodeTestsJudge("unit_tests_quick", { timeout: 2 }, { pool });
 
 const fence = (code: string): string => "Here is my solution:\n\n```python\n" + code + "\n```\n";
 
@@ -90,7 +90,7 @@ describe.skipIf(SKIP_SANDBOX)("code_tests on HumanEval-style problems", () => {
   });
 
   it("reads the entry point from the configured field", async () => {
-    const j = createCodeTestsJudge("named", { timeout_s: 20, tests: { field: "test" }, entry_point: { field: "fn" } }, { pool });
+    const j = createCodeTestsJudge("named", { timeout: 20, tests: { field: "test" }, entry_point: { field: "fn" } }, { pool });
     const verdict = await run(j, fence("def below_threshold(l, t):\n    return all(e < t for e in l)"), { test: HUMANEVAL_TEST, fn: "below_threshold" });
     expect(verdict).toMatchObject({ status: "satisfied" });
   });

@@ -12,7 +12,7 @@ const VERSION = "0.1.0";
 
 function buildProgram(): Command {
   const program = new Command("align")
-    .description("A typed language for LLM alignment recipes: check, format and plan `.align` files.")
+    .description("A typed language for LLM alignment recipes: check, format, plan and run `.align` files.")
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run `align --help` for usage)")
     .exitOverride();
@@ -90,6 +90,19 @@ function buildProgram(): Command {
     .action(async (recipe: string, opts: import("./commands/serve.js").ServeOptions) => {
       const { runServe } = await import("./commands/serve.js");
       process.exitCode = await runServe(recipe, opts);
+    });
+
+  program
+    .command("run")
+    .description("Run a recipe's stages locally (judge server in-process, one Python worker per stage).")
+    .argument("<recipe>", "the root recipe")
+    .option("--stage <stage>", "run only this stage (its inputs must be finished)")
+    .option("--run-dir <dir>", "the run directory (default: <output_dir>/<recipe name> beside the recipe)")
+    .option("--python <path>", "the Python that runs the worker (default: $ALIGN_PYTHON, else a python3 with torch)")
+    .option("--restart", "run finished stages again (their outputs are replaced)")
+    .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
+      const { runRun } = await import("./commands/run.js");
+      process.exitCode = await runRun(recipe, opts);
     });
 
   program

@@ -7,6 +7,8 @@ export interface CompiledRecipe {
   readonly plan: Plan;
   /** Absolute directory of the root recipe: the plan's relative paths resolve against it. */
   readonly rootDir: string;
+  /** plan.json's bytes (the compiler's deterministic serialization), computed on first use. */
+  readonly planJson: string;
 }
 
 /**
@@ -24,5 +26,6 @@ export function compileForRuntime(file: string): CompiledRecipe | number {
     process.stderr.write(`${summary(result.diagnostics)}; nothing to run\n`);
     return 1;
   }
-  return { plan: result.plan, rootDir: result.rootDir };
+  const { plan, rootDir } = result;
+  return { plan, rootDir, get planJson() { return result.planJson ?? JSON.stringify(plan); } };
 }

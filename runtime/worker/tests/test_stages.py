@@ -138,3 +138,13 @@ def test_eval_reports_pass_rates(workspace, judge_server):
     report = json.loads((workspace / "run" / "ev" / "report.json").read_text())
     rates = report["tasks"]["arith"]
     assert rates["samples"] == 80 and 0.0 <= rates["pass_rate_by_judge"]["math"] <= 1.0
+
+
+def test_eval_reports_the_reward_judge_beside_the_constraints(workspace, judge_server):
+    """A judge(j) reward that is not among the task's judges still gets its pass rate (tiny.align)."""
+    plan = arith_plan(tasks={"arith": pb.task(["train"], "correct", [], pb.optimizer("crpg", max_tokens=3))})
+    plan["stages"]["ev"] = pb.eval_stage({"model": "tiny"}, ["arith"], samples=1, max_tokens=3)
+    url = judge_server(plan)
+    assert run(plan, workspace, "ev", url) == 0
+    rates = json.loads((workspace / "run" / "ev" / "report.json").read_text())["tasks"]["arith"]
+    assert set(rates["pass_rate_by_judge"]) == {"math"} and rates["feasible_rate"] == 1.0

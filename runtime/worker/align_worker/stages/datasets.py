@@ -123,7 +123,7 @@ def run_eval(ctx: RunContext) -> Dict[str, Any]:
     spec, f = ctx.spec, ctx.spec.fields
     seed_everything(spec.seed, ctx.dist.rank)
     lm = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, trainable=False)
-    groups = ([(t.name, t.prompts, [j.name for j in t.judges]) for t in spec.tasks] if spec.tasks
+    groups = ([(t.name, t.prompts, eval_judges(t)) for t in spec.tasks] if spec.tasks
               else [(spec.name, spec.data, [j.name for j in spec.judges])])
     report: Dict[str, Any] = {"stage": spec.name, "tasks": {}}
     all_rows: List[Dict[str, Any]] = []
@@ -140,6 +140,16 @@ def run_eval(ctx: RunContext) -> Dict[str, Any]:
         write_jsonl_atomic(ctx.stage_dir / "samples.jsonl", all_rows)
         (ctx.stage_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
     return report
+
+
+def eval_judges(task) -> List[str]:
+    """A task's judges, plus its reward judge (`judge(j)`): often the task's accuracy, as in
+    recipes/tiny.align, and the judge server answers its verdict with the task's."""
+    names = [j.name for j in task.judges]
+    src = task.reward.source
+    if src.get("type") == "judge" and src.get("judge") not in names:
+        names.append(str(src["judge"]))
+    return names
 
 
 def pass_rates(rows: List[Dict[str, Any]], judges: List[str]) -> Dict[str, Any]:

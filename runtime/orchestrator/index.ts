@@ -1,0 +1,6 @@
+/** The local orchestrator behind `align run` (docs/run.md). */
+export { runStages, RunUsageError } from "./run.js";
+export type { RunOptions, RunReport, StageReport, StageStatus } from "./run.js";
+export type { RunPlan, RunPlanStage } from "./plan.js";
+export { choosePython, PythonNotFound, PYTHON_CANDIDATES } from "./python.js";
+export { STAMP_FILE } from "./state.js";

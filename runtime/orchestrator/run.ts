@@ -1,0 +1,212 @@
+/**
+ * `align run`: a plan's stages, one worker process each, in `stage_order` (docs/run.md). The
+ * judge server runs in this process while a stage that needs judges runs; finished stages are
+ * skipped, interrupted ones resumed from their checkpoints, and a failure stops the run with one
+ * line that says which stage failed and why, leaving every finished stage's outputs in place.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { startJudgeServer } from "../server/index.js";
+import type { JudgeServer } from "../server/index.js";
+import { stageNeedsJudges } from "./plan.js";
+import type { RunPlan } from "./plan.js";
+import { choosePython, PythonNotFound } from "./python.js";
+import { decideStage, finishedResult, prepareStageDir } from "./state.js";
+import { failureLine, findWorkerDir, signalWorker, startWorker } from "./worker.js";
+import type { RunningWorker } from "./worker.js";
+
+export interface RunOptions {
+  readonly plan: RunPlan;
+  /** The bytes to write as plan.json (the compiler's deterministic form); default JSON of `plan`. */
+  readonly planJson?: string | undefined;
+  /** The root recipe's directory: plan paths resolve against it (worker --base-dir, judges). */
+  readonly recipeDir: string;
+  readonly runDir: string;
+  /** Run only this stage (its inputs must already be finished in runDir). */
+  readonly stage?: string | undefined;
+  /** Re-run stages even when finished (clears their directories first). */
+  readonly restart?: boolean | undefined;
+  readonly python?: string | undefined;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Progress lines (default: stderr). */
+  readonly log?: ((line: string) => void) | undefined;
+  /** Forward SIGINT/SIGTERM to the worker while running (default true). */
+  readonly handleSignals?: boolean | undefined;
+  readonly workerDir?: string | undefined;
+}
+
+export type StageStatus = "done" | "skipped" | "failed" | "interrupted" | "not_run";
+
+export interface StageReport {
+  readonly stage: string;
+  readonly status: StageStatus;
+  readonly seconds?: number;
+  readonly exitCode?: number | null;
+  readonly note?: string;
+}
+
+export interface RunReport {
+  readonly status: "done" | "failed" | "interrupted";
+  readonly runDir: string;
+  readonly stages: readonly StageReport[];
+  /** One line: why the run did not finish (absent when it did). */
+  readonly message?: string;
+  /** 0 done, 1 failed, 128 + signal number when interrupted. */
+  readonly exitCode: number;
+}
+
+/** A mistake in the invocation itself (unknown stage): the CLI exits 2. */
+export class RunUsageError extends Error {}
+
+/** The run could not start a stage (judge server refused to start). */
+class StartFailure extends Error {}
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Mutable state of one run, shared by the stage loop and the signal handlers. */
+class Session {
+  server: JudgeServer | undefined;
+  python: string | undefined;
+  worker: RunningWorker | undefined;
+  interrupted: NodeJS.Signals | undefined;
+  readonly reports: StageReport[] = [];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly log: (line: string) => void;
+  readonly planFile: string;
+
+  constructor(readonly opts: RunOptions) {
+    this.env = opts.env ?? process.env;
+    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.planFile = path.join(opts.runDir, "plan.json");
+  }
+
+  onSignal = (signal: NodeJS.Signals): void => {
+    const again = this.interrupted !== undefined;
+    this.interrupted = signal;
+    this.log(`align run: ${signal}${again ? " again: killing the worker" : ": stopping the worker, then the judge server"}`);
+    if (this.worker !== undefined) signalWorker(this.worker.child, again ? "SIGKILL" : signal);
+  };
+}
+
+/** The stages to run, checking `--stage` and that its inputs exist. */
+function selectStages(s: Session): string[] | RunReport {
+  const { plan, stage, runDir } = s.opts;
+  if (stage === undefined) return [...plan.stage_order];
+  if (!Object.hasOwn(plan.stages, stage)) {
+    const known = plan.stage_order.join(", ") || "(none)";
+    throw new RunUsageError(`--stage ${stage}: no such stage (the recipe's stages: ${known})`);
+  }
+  const missing = (plan.stages[stage]?.needs ?? []).filter((n) => finishedResult(runDir, n) === undefined);
+  if (missing.length === 0) return [stage];
+  const message = `stage ${stage} reads the outputs of ${missing.join(", ")}, not finished in ${runDir}; ` +
+    `run them first (align run without --stage runs every stage in order)`;
+  return finish(s, "failed", message);
+}
+
+function finish(s: Session, status: RunReport["status"], message?: string): RunReport {
+  const exitCode = status === "done" ? 0 : status === "failed" ? 1 : (SIGNAL_EXIT[s.interrupted ?? ""] ?? 130);
+  return { status, runDir: s.opts.runDir, stages: s.reports, exitCode, ...(message === undefined ? {} : { message }) };
+}
+
+/** Starts the judge server on first need; it then serves every later stage too. */
+async function judgeUrl(s: Session, stage: string): Promise<string | undefined> {
+  if (!stageNeedsJudges(s.opts.plan, stage)) return undefined;
+  if (s.server === undefined) {
+    try {
+      s.server = await startJudgeServer(s.opts.plan, { host: "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
+    } catch (error) {
+      // The registry lists every judge it cannot build, one per line.
+      throw new StartFailure(`cannot start the judge server: ${(error as Error).message.replace(/\n/g, "; ")}`);
+    }
+    s.log(`align run: judge server at ${s.server.url}`);
+  }
+  return s.server.url;
+}
+
+/** One line per eval task: its pass rates, read from the stage's report.json. */
+function reportLines(runDir: string, stage: string): string[] {
+  try {
+    const report = JSON.parse(readFileSync(path.join(runDir, stage, "report.json"), "utf8")) as {
+      tasks?: Record<string, { feasible_rate?: number; pass_rate_by_judge?: Record<string, number | null> }>;
+    };
+    return Object.entries(report.tasks ?? {}).map(([task, r]) => {
+      const judges = Object.entries(r.pass_rate_by_judge ?? {}).map(([j, v]) => `${j} ${v === null ? "n/a" : v.toFixed(3)}`);
+      return `[${stage}] ${task}: feasible ${(r.feasible_rate ?? 0).toFixed(3)}${judges.length ? `, pass rate ${judges.join(", ")}` : ""}`;
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Runs one stage to its end; returns the failure line, or undefined when it finished. */
+async function runStage(s: Session, stage: string): Promise<string | undefined> {
+  const { plan, runDir, recipeDir } = s.opts;
+  const action = decideStage(plan, runDir, stage, s.opts.restart === true);
+  if (action.kind === "skip") {
+    s.log(`align run: ${stage}: skipped (${action.why}; --restart runs it again)`);
+    s.reports.push({ stage, status: "skipped", note: action.why });
+    return undefined;
+  }
+  s.python ??= await choosePython({ python: s.opts.python, env: s.env });
+  const url = await judgeUrl(s, stage);
+  if (s.interrupted !== undefined) return `interrupted by ${s.interrupted} before stage ${stage}`;
+  prepareStageDir(plan, runDir, stage, action.kind === "fresh" && action.clear);
+  const verb = action.kind === "resume" ? "resuming" : "starting";
+  s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
+  const started = Date.now();
+  s.worker = startWorker({
+    python: s.python, workerDir: s.opts.workerDir ?? findWorkerDir(), planFile: s.planFile, stage, runDir,
+    baseDir: recipeDir, judgeUrl: url, resume: action.kind === "resume", env: s.env,
+    cpu: (plan.cluster?.gpus_per_node ?? 0) === 0,
+  }, s.log);
+  // The worker has its own process group: if this process exits abruptly, take it along.
+  const child = s.worker.child;
+  const orphanGuard = () => signalWorker(child, "SIGTERM");
+  process.once("exit", orphanGuard);
+  const exit = await s.worker.exited;
+  process.off("exit", orphanGuard);
+  s.worker = undefined;
+  const seconds = (Date.now() - started) / 1000;
+  if (exit.code === 0 && finishedResult(runDir, stage) !== undefined) {
+    s.reports.push({ stage, status: "done", seconds });
+    for (const line of reportLines(runDir, stage)) s.log(line);
+    return undefined;
+  }
+  const status = s.interrupted !== undefined ? "interrupted" : "failed";
+  s.reports.push({ stage, status, seconds, exitCode: exit.code });
+  const how = exit.signal !== null ? `killed by ${exit.signal}` : `worker exit ${exit.code}`;
+  const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : failureLine(exit.tail);
+  return `stage ${stage} ${status} (${how}): ${why}`;
+}
+
+function kept(reports: readonly StageReport[]): string {
+  const names = reports.filter((r) => r.status === "done" || r.status === "skipped").map((r) => r.stage);
+  return names.length > 0 ? `; finished stages kept: ${names.join(", ")}` : "";
+}
+
+/** Runs the plan's stages (or one) in order; never throws for a failing stage, only reports. */
+export async function runStages(opts: RunOptions): Promise<RunReport> {
+  const s = new Session(opts);
+  const selected = selectStages(s);
+  if (!Array.isArray(selected)) return selected;
+  mkdirSync(opts.runDir, { recursive: true });
+  writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
+  const handle = opts.handleSignals !== false;
+  if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, s.onSignal);
+  try {
+    for (const stage of selected) {
+      const failure = await runStage(s, stage);
+      if (failure === undefined) continue;
+      const status = s.interrupted !== undefined ? "interrupted" : "failed";
+      return finish(s, status, `${failure}${kept(s.reports)} (in ${opts.runDir})`);
+    }
+    return finish(s, "done");
+  } catch (error) {
+    if (error instanceof PythonNotFound || error instanceof StartFailure) return finish(s, "failed", error.message);
+    throw error;
+  } finally {
+    // Graceful: batches a worker already sent are answered before the server closes.
+    await s.server?.close();
+    if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, s.onSignal);
+  }
+}

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
+import { ensureBuilt } from "../support/build.js";
 
 /** The built CLI, run as a real process (`bin/align.js` → `dist/cli/main.js`). */
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -16,9 +17,8 @@ function align(args: string[], options: { cwd?: string; env?: Record<string, str
 }
 
 beforeAll(async () => {
-  // Compile first so the test exercises the current sources (tsc emits even if another
-  // module fails to type-check; the type check is its own step).
-  await execa("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, reject: false });
+  // Build first (when a source is newer than dist/) so the test exercises the current sources.
+  await ensureBuilt(root);
   expect(statSync(path.join(root, "dist/cli/main.js")).isFile()).toBe(true);
 }, 120_000);
 

@@ -1,6 +1,6 @@
 /**
  * `align run` end to end: the real CLI process, the real TypeScript judge server (in-process in
- * the CLI) and the real Python worker run recipes/tiny.align's three stages (sft warmup → cgpo
+ * the CLI) and the real Python worker run recipes/tiny.align's stages (sft warmup → cgpo
  * rl → eval), shrunk for speed: 4 RL steps, 1 SFT epoch, checkpoints every 2 steps.
  */
 import { execFileSync } from "node:child_process";
@@ -32,6 +32,9 @@ function torchPython(): string | undefined {
 }
 const python = torchPython();
 
+/** recipes/tiny.align's stages in the plan's order: SFT, RL, then greedy evals before and after RL. */
+const STAGES = ["warmup", "rl", "before", "before_held_out", "evaluate", "held_out"];
+
 const tempDirs: string[] = [];
 afterAll(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
@@ -43,7 +46,7 @@ function smallTiny(): { dir: string; recipe: string } {
   tempDirs.push(dir);
   cpSync(path.join(root, "recipes/data"), path.join(dir, "data"), { recursive: true });
   let text = readFileSync(tiny, "utf8");
-  for (const [from, to] of [["steps = 50", "steps = 4"], ["epochs = 2", "epochs = 1"], ["checkpoint_every = 25", "checkpoint_every = 2"]] as const) {
+  for (const [from, to] of [["steps = 120", "steps = 4"], ["epochs = 20", "epochs = 1"], ["checkpoint_every = 40", "checkpoint_every = 2"]] as const) {
     expect(text).toContain(from);
     text = text.replace(from, to);
   }
@@ -67,7 +70,7 @@ beforeAll(async () => {
 it("recipes/tiny.align compiles to the three stages the test runs", () => {
   const result = compile(tiny);
   expect(result.hasErrors).toBe(false);
-  expect(result.plan?.stage_order).toEqual(["warmup", "rl", "evaluate"]);
+  expect(result.plan?.stage_order).toEqual(STAGES);
 });
 
 describe.runIf(python !== undefined)("align run on tiny.align (real judge server and worker)", () => {
@@ -79,9 +82,9 @@ describe.runIf(python !== undefined)("align run on tiny.align (real judge server
     const r = await align(["run", recipe], env);
     expect(r.stderr).toContain("[rl] step 4/4");
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^align run: done \(warmup done [\d.]+s, rl done [\d.]+s, evaluate done [\d.]+s\); outputs in /);
+    expect(r.stdout).toMatch(new RegExp(`^align run: done \\(${STAGES.map((s) => `${s} done [\\d.]+s`).join(", ")}\\); outputs in `));
     expect(readFileSync(path.join(runDir, "plan.json"), "utf8")).toBe(compile(recipe).planJson);
-    for (const stage of ["warmup", "rl", "evaluate"]) {
+    for (const stage of STAGES) {
       expect(readJson(path.join(runDir, stage, "result.json"))["status"]).toBe("done");
     }
     const metrics = readJsonl(path.join(runDir, "rl", "metrics.jsonl"));
@@ -90,7 +93,7 @@ describe.runIf(python !== undefined)("align run on tiny.align (real judge server
     for (const m of task) {
       expect(Object.keys(m["feasible_rate_by_judge"] as object)).toEqual(["bare_number"]);
       for (const key of ["reward_raw_mean", "reward_calibrated_mean", "feasible_rate", "loss", "samples"]) expect(typeof m[key]).toBe("number");
-      expect(m["samples"]).toBe(32);
+      expect(m["samples"]).toBe(128);   // batch_size 16 prompts × 8 generations
     }
     const totals = metrics.filter((m) => m["task"] === null);
     expect(totals).toHaveLength(4);
@@ -106,8 +109,8 @@ describe.runIf(python !== undefined)("align run on tiny.align (real judge server
     const before = statSync(path.join(runDir, "rl", "result.json")).mtimeMs;
     const r = await align(["run", recipe], env);
     expect(r.exitCode).toBe(0);
-    for (const stage of ["warmup", "rl", "evaluate"]) expect(r.stderr).toContain(`align run: ${stage}: skipped (already finished`);
-    expect(r.stdout).toContain("(warmup skipped, rl skipped, evaluate skipped)");
+    for (const stage of STAGES) expect(r.stderr).toContain(`align run: ${stage}: skipped (already finished`);
+    expect(r.stdout).toContain(`(${STAGES.map((s) => `${s} skipped`).join(", ")})`);
     expect(statSync(path.join(runDir, "rl", "result.json")).mtimeMs).toBe(before);
   });
 
@@ -166,7 +169,7 @@ describe("align run without a usable Python", () => {
     const { recipe } = smallTiny();
     const r = await align(["run", recipe, "--stage", "nope"]);
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain("align run: --stage nope: no such stage (the recipe's stages: warmup, rl, evaluate)");
+    expect(r.stderr).toContain(`align run: --stage nope: no such stage (the recipe's stages: ${STAGES.join(", ")})`);
   });
 });
 

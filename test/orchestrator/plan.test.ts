@@ -24,7 +24,9 @@ describe("a stage's configuration closure", () => {
 
   it("decides which stages need the judge server", () => {
     const plan = tinyPlan();
-    expect(plan.stage_order.map((s) => stageNeedsJudges(plan, s))).toEqual([false, true, true]);
+    // Only the SFT warm-up runs without judges; RL and every eval call the judge server.
+    expect(plan.stage_order.filter((s) => !stageNeedsJudges(plan, s))).toEqual(["warmup"]);
+    expect(plan.stage_order.filter((s) => stageNeedsJudges(plan, s))).toEqual(["rl", "before", "before_held_out", "evaluate", "held_out"]);
   });
 
   it("fingerprints change with what the stage reads, and only with that", () => {
@@ -32,7 +34,8 @@ describe("a stage's configuration closure", () => {
     const before = plan.stage_order.map((s) => stageFingerprint(plan, s));
     (plan.judges["bare_number"] as { pattern: string }).pattern = "^[0-9]+$";
     const after = plan.stage_order.map((s) => stageFingerprint(plan, s));
-    expect(after.map((f, i) => f !== before[i])).toEqual([false, true, true]);
+    // bare_number is read by the RL task and by every eval; the SFT warm-up never reads it.
+    expect(plan.stage_order.filter((_, i) => after[i] !== before[i])).toEqual(["rl", "before", "before_held_out", "evaluate", "held_out"]);
     // Key order is not configuration: the same stage written in another order is the same work.
     const rl = Object.fromEntries(Object.entries(plan.stages["rl"] ?? {}).reverse()) as RunPlanStage;
     const reversed: RunPlan = { ...plan, stages: { ...plan.stages, rl } };

@@ -30,7 +30,7 @@ describe("bundled recipes", () => {
 
   it("tiny.align runs on CPU: estimates without a capacity", () => {
     const estimates = compile("tiny.align", { cwd: recipes }).plan!.estimates;
-    expect(Object.keys(estimates).sort()).toEqual(["evaluate", "rl", "warmup"]);
+    expect(Object.keys(estimates).sort()).toEqual(["before", "before_held_out", "evaluate", "held_out", "rl", "warmup"]);
     expect(estimates["rl"]).toMatchObject({ sharding: "none", fits: null, gpu_memory_bytes: null });
   });
 });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCodeTestsJudge } from "../../runtime/judges/code_tests/index.js";
 import type { Judgement } from "../../runtime/judges/types.js";
 import { probeSandbox, runSandboxed, SandboxPool } from "../../runtime/sandbox/index.js";
-import { describeProcesses, processesWith, PYTHON, requireSandbox, SKIP_SANDBOX, uniqueToken, waitFor } from "./helpers.js";
+import { describeProcesses, processesWith, programsWith, PYTHON, requireSandbox, SKIP_SANDBOX, uniqueToken, waitFor } from "./helpers.js";
 
 const pool = new SandboxPool({ concurrency: 2 });
 const REPO = process.cwd();
@@ -306,7 +306,9 @@ await runSandboxed({ argv: ["${PYTHON}", "-c", "import time\\nwhile True: time.s
 `);
     const judge = spawn(process.execPath, ["--import", "tsx", script], { cwd: REPO, stdio: "ignore" });
     try {
-      expect(await waitFor(() => processesWith(token).length > 0, 30_000)).toBe(true);
+      // Wait for the sandboxed program itself, not just bwrap (whose argv carries the token too):
+      // only then is the run under way and bwrap's parent-death signal armed.
+      expect(await waitFor(() => programsWith(token, "python").length > 0, 30_000)).toBe(true);
       judge.kill("SIGKILL");
       // Generous: on a loaded 2-core CI machine the kills and reaping can lag.
       const gone = await waitFor(() => processesWith(token).length === 0, 30_000);

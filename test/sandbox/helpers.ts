@@ -28,6 +28,17 @@ export function processesWith(token: string): number[] {
   return found;
 }
 
+/** The processes with `token` in their argv whose program is `name` (e.g. the sandboxed python). */
+export function programsWith(token: string, name: string): number[] {
+  return processesWith(token).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/comm`, "latin1").trim().startsWith(name);
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** `pid name state ppid` of each process, for a failure message that shows what was left. */
 export function describeProcesses(pids: readonly number[]): string {
   return pids

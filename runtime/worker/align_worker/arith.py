@@ -32,6 +32,21 @@ def write_jsonl(items: List[Dict[str, str]], path: Path) -> Path:
     return path
 
 
+def slip_rows(pairs: List[Tuple[int, int]], slip: int = 1) -> List[Dict[str, str]]:
+    """Two demonstrations per problem: the right answer, and the same systematic slip
+    (sum + `slip`, as a careless demonstrator who half the time adds one too many).
+
+    A model that learns addition from these learns the slip too: for every problem, train or
+    held-out, it is torn between the right answer and the slipped one (greedy decoding is about
+    a coin flip), which is what a verifier-driven optimizer (CRPG with a math judge) can fix.
+    """
+    out = []
+    for a, b in pairs:
+        for resp in (a + b, a + b + slip):
+            out.append({"prompt": f"{a}+{b}=", "answer": str(a + b), "response": str(resp)})
+    return out
+
+
 def noisy_rows(pairs: List[Tuple[int, int]], seed: int = 0) -> List[Dict[str, str]]:
     """Two demonstrations per problem, one right and one wrong (off by 1-3): imitation alone
     reaches about half right; a verifier-driven optimizer (CRPG) can do better."""

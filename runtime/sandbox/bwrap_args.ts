@@ -90,6 +90,24 @@ export function prlimitArgs(prlimitPath: string, limits: SandboxLimits): string[
   ];
 }
 
+/** coreutils' timeout; /usr is bound read-only into every sandbox, so it is there too. */
+export const TIMEOUT_PATH = "/usr/bin/timeout";
+
+/** How long after the host's own wall-clock kill the in-sandbox backstop fires. */
+const BACKSTOP_GRACE_S = 2;
+
+/**
+ * A wall-clock limit enforced inside the sandbox, as a backstop to the host's kill: if the
+ * judge process dies before bwrap has armed its parent-death signal (the first milliseconds
+ * of a run), nothing on the host would ever stop a sleeping program. When timeout kills the
+ * program and exits, the sandbox's init exits and the kernel ends the whole pid namespace,
+ * daemons included.
+ */
+export function wallClockArgs(limits: SandboxLimits): string[] {
+  const seconds = Math.ceil(limits.wallMs / 1000) + BACKSTOP_GRACE_S;
+  return [TIMEOUT_PATH, "--signal=KILL", `${seconds}s`];
+}
+
 function namespaceArgs(layout: HostLayout): string[] {
   const args = ["--unshare-all", "--unshare-user"];
   if (layout.disableUserns) args.push("--disable-userns");
@@ -124,6 +142,6 @@ export function bwrapArgs(inv: BwrapInvocation): string[] {
   // Last: everything outside the work dir is now read-only, including the root tmpfs.
   args.push("--remount-ro", "/", "--chdir", WORK_DIR, "--clearenv");
   for (const [name, value] of Object.entries(inv.env)) args.push("--setenv", name, value);
-  args.push("--", ...prlimitArgs(inv.prlimitPath, inv.limits), ...inv.argv);
+  args.push("--", ...wallClockArgs(inv.limits), ...prlimitArgs(inv.prlimitPath, inv.limits), ...inv.argv);
   return args;
 }

@@ -8,6 +8,7 @@ import { execFile } from "node:child_process";
 import { accessSync, constants as fsConstants, existsSync, lstatSync, readlinkSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
+import { TIMEOUT_PATH } from "./bwrap_args.js";
 import type { HostLayout, RootEntry } from "./bwrap_args.js";
 import { bwrapSpawnSpec, type SandboxHost } from "./invocation.js";
 import { seccompProgram } from "./seccomp.js";
@@ -77,6 +78,7 @@ async function locateHost(options: SandboxHostOptions): Promise<SandboxHost | st
   if (bwrapPath === null) return "bubblewrap (bwrap) is not installed or not on PATH; install it (apt-get install bubblewrap)";
   const prlimitPath = options.prlimitPath ?? "/usr/bin/prlimit";
   if (!isExecutable(prlimitPath)) return `${prlimitPath} (util-linux) is missing; it sets the resource limits inside the sandbox`;
+  if (!isExecutable(TIMEOUT_PATH)) return `${TIMEOUT_PATH} (coreutils) is missing; it bounds a run's wall-clock time inside the sandbox`;
   const identity = spawnIdentity(options);
   if (typeof identity === "string") return identity;
   const readOnlyPaths = options.readOnlyPaths ?? [];

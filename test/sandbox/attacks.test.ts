@@ -320,6 +320,32 @@ await runSandboxed({ argv: ["${PYTHON}", "-c", "import time\\nwhile True: time.s
   });
 });
 
+describe.skipIf(SKIP_SANDBOX)("sandbox attack suite: the judge process freezes", () => {
+  it("the run still ends at its wall-clock limit (the in-sandbox backstop)", async () => {
+    const token = uniqueToken("frozen");
+    const dir = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "align-frozen-"));
+    const script = join(dir, "judge.mts");
+    const runtime = pathToFileURL(join(REPO, "runtime/sandbox/index.ts")).href;
+    // A sleeping program burns no CPU, so only a wall-clock limit can end it.
+    writeFileSync(script, `import { runSandboxed } from ${JSON.stringify(runtime)};
+await runSandboxed({ argv: ["${PYTHON}", "-c", "import time\\nwhile True: time.sleep(0.05)", "${token}"], limits: { wallMs: 3000 } });
+`);
+    const judge = spawn(process.execPath, ["--import", "tsx", script], { cwd: REPO, stdio: "ignore" });
+    try {
+      expect(await waitFor(() => programsWith(token, "python").length > 0, 30_000)).toBe(true);
+      // Stopped, the judge can neither kill at the wall limit nor die (no parent-death signal):
+      // the same position as a judge that died before bwrap armed that signal.
+      judge.kill("SIGSTOP");
+      // 3 s wall limit + 2 s backstop grace, with room for a loaded machine.
+      const gone = await waitFor(() => processesWith(token).length === 0, 20_000);
+      expect(gone, `left behind: ${describeProcesses(processesWith(token))}`).toBe(true);
+    } finally {
+      judge.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(SKIP_SANDBOX)("sandbox attack suite: the host", () => {
   const scratch = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "align-attack-"));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));

@@ -67,12 +67,13 @@ describe("bwrapArgs", () => {
     expect(has(a, "--json-status-fd", "4")).toBe(true);
   });
 
-  it("sets only the fixed environment, then runs the command under prlimit", () => {
+  it("sets only the fixed environment, then runs the command under a wall-clock backstop and prlimit", () => {
     const a = args({ env: sandboxEnv({ PYTHONHASHSEED: "0" }) });
     const names = a.flatMap((x, i) => (x === "--setenv" ? [a[i + 1]] : []));
     expect(names.sort()).toEqual(["HOME", "LANG", "PATH", "PYTHONHASHSEED", "TMPDIR", "TZ"]);
     const sep = a.indexOf("--");
-    expect(a.slice(sep + 1, sep + 2)).toEqual(["/usr/bin/prlimit"]);
+    // The host kills at wallMs (10 s by default); the in-sandbox timeout 2 s later, as a backstop.
+    expect(a.slice(sep + 1, sep + 5)).toEqual(["/usr/bin/timeout", "--signal=KILL", "12s", "/usr/bin/prlimit"]);
     expect(a.slice(-2)).toEqual(["/usr/bin/python3", "main.py"]);
   });
 

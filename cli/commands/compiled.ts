@@ -27,5 +27,6 @@ export function compileForRuntime(file: string): CompiledRecipe | number {
     return 1;
   }
   const { plan, rootDir } = result;
-  return { plan, rootDir, get planJson() { return result.planJson ?? JSON.stringify(plan); } };
+  // The compiler defines plan.json's bytes whenever there are no errors; never re-serialize here.
+  return { plan, rootDir, get planJson() { return result.planJson as string; } };
 }

@@ -13,6 +13,8 @@ import torch
 import torch.distributed as dist
 import torch.nn as nn
 
+from .errors import UserError
+
 
 @dataclass
 class Dist:
@@ -57,12 +59,23 @@ class Dist:
 
 def init_from_env(want_gpu: bool = True) -> Dist:
     """Join the process group the launcher described; pick the device and backend."""
-    world = int(os.environ.get("WORLD_SIZE", "1"))
-    rank = int(os.environ.get("RANK", "0"))
-    local = int(os.environ.get("LOCAL_RANK", os.environ.get("SLURM_LOCALID", "0")))
+    env = os.environ
+    # Only the torch names decide the world: a worker started by `align run` inside a Slurm
+    # allocation sees SLURM_NTASKS too, and must not take it for its own world size.
+    world = _env_int("WORLD_SIZE", None, 1)
+    rank = _env_int("RANK", None, 0)
+    local = _env_int("LOCAL_RANK", "SLURM_LOCALID", 0)
+    if world > 1 and not (env.get("MASTER_ADDR") and env.get("MASTER_PORT")):
+        raise UserError(f"WORLD_SIZE is {world} but MASTER_ADDR/MASTER_PORT are not set: launch with "
+                        "torchrun, or export them (the address and a free port of rank 0's host)")
+    if not 0 <= rank < world:
+        raise UserError(f"RANK {rank} is outside WORLD_SIZE {world}")
     cuda = want_gpu and torch.cuda.is_available()
     device = torch.device("cuda", local) if cuda else torch.device("cpu")
     if cuda:
+        if local >= torch.cuda.device_count():
+            raise UserError(f"LOCAL_RANK {local} but this node has {torch.cuda.device_count()} GPUs: "
+                            "start one process per GPU")
         torch.cuda.set_device(device)
     if world > 1 and not dist.is_initialized():
         dist.init_process_group(backend="nccl" if cuda else "gloo", init_method="env://",
@@ -70,23 +83,47 @@ def init_from_env(want_gpu: bool = True) -> Dist:
     return Dist(rank, world, local, device, "single" if world == 1 else "ddp")
 
 
+def _env_int(name: str, fallback: Optional[str], default: int) -> int:
+    raw = os.environ.get(name, os.environ.get(fallback) if fallback else None)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise UserError(f"{name if name in os.environ else fallback} must be an integer, got {raw!r}") from None
+
+
 def shutdown() -> None:
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
 
 
-def choose_mode(d: Dist, sharding: str, n_params: int, gpu_memory: Optional[float]) -> str:
-    """DDP when weights + grads + AdamW state fit comfortably on one device, else FSDP (GPU only).
+def cpu_fsdp_supported() -> bool:
+    """FSDP runs over gloo on CPU from torch 2.1 (verified on 2.13); 1.x asserts CUDA."""
+    major, minor = (int(x) for x in torch.__version__.split(".")[:2])
+    return (major, minor) >= (2, 1)
 
-    A trainable fp32 parameter costs 16 bytes (weight, grad, two Adam moments); we allow 60% of
-    device memory for them and leave the rest to activations and the KV cache.
+
+def choose_mode(d: Dist, sharding: str, n_params: int, gpu_memory: Optional[float],
+                estimated: Optional[str] = None) -> str:
+    """The wrapping of the trained model: single, ddp or fsdp.
+
+    An explicit `cluster.sharding` wins. `auto` follows the compiler's estimate when the plan
+    has one (it counts activations, the reference, reward models and the KV cache); else DDP
+    when weights + grads + AdamW state fit comfortably on one device: a trainable fp32
+    parameter costs 16 bytes and we allow 60% of device memory for them. CPU runs use DDP.
     """
     if d.world == 1:
         return "single"
-    if d.device.type != "cuda":
-        return "ddp"                      # FSDP needs NCCL; CPU runs use replicated DDP
+    if sharding == "fsdp" and d.device.type == "cpu" and not cpu_fsdp_supported():
+        raise UserError(f"/cluster/sharding: fsdp on CPU needs torch >= 2.1 (this is {torch.__version__}); "
+                        "use sharding = ddp or run on GPUs")
     if sharding in ("ddp", "fsdp"):
         return sharding
+    if d.device.type != "cuda":
+        return "ddp"
+    if estimated in ("ddp", "fsdp"):
+        return estimated
     memory = gpu_memory or torch.cuda.get_device_properties(d.device).total_memory
     return "ddp" if 16 * n_params < 0.6 * memory else "fsdp"
 

@@ -44,14 +44,20 @@ def filter_top_p(probs: torch.Tensor, top_p: float) -> torch.Tensor:
     return torch.zeros_like(probs).scatter(-1, order, sorted_p)
 
 
-def choose(logits: torch.Tensor, temperature: float, top_p: float,
-           gens: Optional[List[torch.Generator]]) -> torch.Tensor:
-    """Next token per row: argmax at temperature 0, else inverse-CDF sampling per row."""
-    if temperature <= 0 or gens is None:
+def uniforms(seeds: Sequence[int], count: int, device: torch.device) -> torch.Tensor:
+    """[N, count] draws, row i from its own generator seeded seeds[i], moved to the device once
+    (one host-to-device copy per generation, not one per token)."""
+    rows = [torch.rand(count, generator=torch.Generator().manual_seed(int(s)), dtype=torch.float64)
+            for s in seeds]
+    return torch.stack(rows).to(device)
+
+
+def choose(logits: torch.Tensor, temperature: float, top_p: float, u: Optional[torch.Tensor]) -> torch.Tensor:
+    """Next token per row: argmax at temperature 0, else inverse-CDF sampling with `u` [N] in [0, 1)."""
+    if temperature <= 0 or u is None:
         return logits.argmax(dim=-1)
     probs = filter_top_p(torch.softmax(logits.float() / temperature, dim=-1), top_p)
     cdf = probs.cumsum(dim=-1)
-    u = torch.stack([torch.rand((), generator=g, dtype=torch.float64) for g in gens]).to(probs.device)
     target = (u * cdf[:, -1].double()).float()[:, None]
     return torch.searchsorted(cdf, target).clamp(max=probs.shape[-1] - 1).squeeze(-1)
 
@@ -76,16 +82,16 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
     ids, mask = left_pad(prompts, lm.tokenizer.pad_id)
     ids, mask = ids.to(dev), mask.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
-    gens = None if temperature <= 0 else [torch.Generator().manual_seed(int(s)) for s in seeds]
+    draws = None if temperature <= 0 else uniforms(seeds, max_tokens, dev)
     n, eos = len(prompts), lm.tokenizer.eos_id
     out = torch.full((n, max_tokens), lm.tokenizer.pad_id, dtype=torch.long, device=dev)
     logp = torch.zeros(n, dtype=torch.float64, device=dev)
     done = torch.zeros(n, dtype=torch.bool, device=dev)
-    logits, past = lm.step(ids, mask, pos, None, module=module)
+    logits, past = lm.step(ids, mask, pos, None, module=module, cache=True)
     length = 0
     for t in range(max_tokens):
         last = logits[:, -1, :].float()
-        tok = choose(last, temperature, top_p, gens)
+        tok = choose(last, temperature, top_p, None if draws is None else draws[:, t])
         lp = torch.log_softmax(last, dim=-1).gather(1, tok[:, None]).squeeze(1)
         tok = torch.where(done, torch.full_like(tok, lm.tokenizer.pad_id), tok)
         logp += torch.where(done, torch.zeros_like(lp), lp).double()

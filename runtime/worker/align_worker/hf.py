@@ -5,8 +5,9 @@ Imported lazily: CPU test machines have no transformers; the built-in model cove
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -45,6 +46,26 @@ class HFTokenizer:
         return self.tok.decode([i for i in ids if i != self.pad_id], skip_special_tokens=True)
 
 
+# What from_pretrained raises for a missing, partial or foreign checkpoint (no config, an
+# unknown model_type, a tokenizer it cannot build): the user's to fix, not a worker bug.
+LOAD_ERRORS = (OSError, ValueError, KeyError)
+
+
+def one_line(exc: BaseException) -> str:
+    """transformers' load errors run over several lines (hints, links); a user error is one."""
+    lines = [s.strip() for s in str(exc).splitlines() if s.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def dtype_kwarg(tf: Any, dtype: torch.dtype) -> dict:
+    """from_pretrained's dtype argument: `dtype` since the configs have one (transformers 5;
+    `torch_dtype` is deprecated there), `torch_dtype` before (4.x would ignore `dtype`)."""
+    config_cls = getattr(tf, "PreTrainedConfig", None) or tf.PretrainedConfig
+    if "dtype" in inspect.signature(config_cls.__init__).parameters:
+        return {"dtype": dtype}
+    return {"torch_dtype": dtype}
+
+
 def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: torch.device,
                       trainable: bool):
     """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory."""
@@ -53,21 +74,25 @@ def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: to
     dtype = torch.float32 if trainable else DTYPES[spec.dtype]
     try:
         tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
-        model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, torch_dtype=dtype)
-    except OSError as exc:
-        raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {exc}") from None
+        model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, **dtype_kwarg(tf, dtype))
+    except LOAD_ERRORS as exc:
+        raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
+    if tok.eos_token_id is None:
+        raise UserError(f"{spec.pointer}: the tokenizer of {ident!r} has no EOS token; "
+                        f"responses are trained and sampled to end with one")
     context = getattr(model.config, "max_position_embeddings", None) or 4096
     return LanguageModel(model, HFTokenizer(tok), "hf", int(context), {"type": "hf", "source": ident})
 
 
-def apply_lora(lm: Any, lora: dict):
+def apply_lora(lm: Any, lora: dict, where: str):
     """Wrap the module in a peft LoRA adapter; only adapter weights stay trainable."""
     if lm.backend != "hf":
-        raise UserError("lora needs a Hugging Face model (the builtin model trains all weights)")
+        raise UserError(f"{where}: lora needs a Hugging Face model; this is a {lm.backend} model "
+                        f"(it trains all weights), so remove lora")
     try:
         import peft
     except ImportError:
-        raise UserError("lora is declared but peft is not installed") from None
+        raise UserError(f"{where}: lora is declared but peft is not installed") from None
     cfg = peft.LoraConfig(r=int(lora["rank"]), lora_alpha=float(lora["alpha"]),
                           lora_dropout=float(lora["dropout"]), target_modules=list(lora["targets"]),
                           task_type="CAUSAL_LM")
@@ -75,12 +100,58 @@ def apply_lora(lm: Any, lora: dict):
 
 
 def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
-    """save_pretrained, with LoRA merged so the next stage loads a plain model."""
+    """save_pretrained, with LoRA merged so the next stage loads a plain model.
+
+    `state_dict` is FSDP's gathered full state dict (None otherwise). With LoRA it has peft's
+    names and unmerged adapters while the module holds only this rank's shards, so the merge
+    happens in the dict; saved as is, every weight would be "missing" and re-initialised.
+    """
     module = lm.unwrapped()
     if hasattr(module, "merge_and_unload"):
-        module = module.merge_and_unload()
+        if state_dict is None:
+            module = module.merge_and_unload()
+        else:
+            state_dict = merge_lora_state(state_dict, lora_layers(module))
+            module = module.get_base_model()
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
     lm.tokenizer.tok.save_pretrained(str(out))
+
+
+WRAPPERS = ("_fsdp_wrapped_module.", "_checkpoint_wrapped_module.")   # not in state-dict names
+PEFT_PREFIX = "base_model.model."
+
+
+def lora_layers(module: Any) -> Dict[str, Tuple[float, bool]]:
+    """Each LoRA layer of a peft model: its state-dict name → (scaling, fan_in_fan_out)."""
+    found = {}
+    for name, m in module.named_modules():
+        scaling = getattr(m, "scaling", None)
+        if isinstance(scaling, dict) and "default" in scaling and hasattr(m, "lora_A"):
+            for w in WRAPPERS:
+                name = name.replace(w, "")
+            found[name] = (float(scaling["default"]), bool(getattr(m, "fan_in_fan_out", False)))
+    return found
+
+
+def merge_lora_state(sd: Dict[str, torch.Tensor], layers: Dict[str, Tuple[float, bool]]) -> Dict[str, torch.Tensor]:
+    """A peft state dict as the plain model's: W + scaling·B·A (transposed for fan-in-fan-out
+    layers, as peft merges), base-model names. Other adapter kinds (DoRA, embeddings) refuse."""
+    out = {}
+    for key, value in sd.items():
+        if ".lora_" in key:
+            layer, kind = key.split(".lora_", 1)
+            if layer not in layers or kind not in ("A.default.weight", "B.default.weight"):
+                raise UserError(f"cannot merge LoRA weight {key!r} from a sharded (FSDP) state dict; "
+                                f"use lora targets that are linear layers")
+            continue
+        if key.endswith(".base_layer.weight"):
+            layer = key[:-len(".base_layer.weight")]
+            scale, fan_in_fan_out = layers[layer]
+            delta = sd[f"{layer}.lora_B.default.weight"].float() @ sd[f"{layer}.lora_A.default.weight"].float()
+            value = (value.float() + (delta.t() if fan_in_fan_out else delta) * scale).to(value.dtype)
+        name = key[len(PEFT_PREFIX):] if key.startswith(PEFT_PREFIX) else key
+        out[name.replace(".base_layer.", ".")] = value
+    return out
 
 
 def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
@@ -90,12 +161,18 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
     try:
         tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
         model = tf.AutoModelForSequenceClassification.from_pretrained(
-            ident, revision=revision, torch_dtype=dtype).to(device).eval()
-    except OSError as exc:
-        raise UserError(f"cannot load reward model {ident!r}: {exc}") from None
+            ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
+    except LOAD_ERRORS as exc:
+        raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
+    if model.config.pad_token_id is None:
+        # The model pools the last non-pad token and refuses batches > 1 without a pad id;
+        # checkpoints often carry the pad token in the tokenizer only.
         model.config.pad_token_id = tok.pad_token_id
+    # Right padding: the last real token is where both pooling rules look (older 4.x: first
+    # pad − 1; newer: rightmost non-pad) and real tokens keep the positions they have unpadded.
+    tok.padding_side = "right"
 
     @torch.no_grad()
     def score(prompts: list, responses: list) -> torch.Tensor:

@@ -20,6 +20,7 @@ import torch.nn as nn
 from .errors import UserError
 from .model_builtin import BuiltinConfig, TinyLM, TinyRewardModel
 from .plan import ModelSpec
+from .pointer import escape
 from .tokenizer import ByteTokenizer
 
 MODEL_META = "align_model.json"
@@ -34,22 +35,28 @@ class LanguageModel:
     backend: str                 # "builtin" | "hf"
     context: int                 # maximum sequence length
     meta: dict                   # what `save_model` writes to align_model.json
-    autocast: Optional[torch.dtype] = None   # bf16/fp16 compute over fp32 master weights (GPU)
+    autocast: Optional[torch.dtype] = None   # bf16/fp16 compute over fp32 master weights (set on GPU)
 
     def step(self, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any = None,
-             module: Optional[nn.Module] = None):
-        """Logits [B, T, V] and the new cache; `module` overrides self.module (e.g. the DDP wrapper)."""
-        m = module if module is not None else self.module
-        if self.autocast is not None and ids.device.type == "cuda":
-            with torch.autocast("cuda", dtype=self.autocast):
-                return self._forward(m, ids, mask, pos, past)
-        return self._forward(m, ids, mask, pos, past)
+             module: Optional[nn.Module] = None, cache: bool = False):
+        """Logits [B, T, V] and the new cache; `module` overrides self.module (e.g. the DDP wrapper).
 
-    def _forward(self, m: nn.Module, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any):
+        `cache` starts a KV cache (generation's prefill); a step given `past` always extends it.
+        """
+        m = module if module is not None else self.module
+        if self.autocast is not None:
+            with torch.autocast(ids.device.type, dtype=self.autocast):
+                return self._forward(m, ids, mask, pos, past, cache)
+        return self._forward(m, ids, mask, pos, past, cache)
+
+    def _forward(self, m: nn.Module, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any,
+                 cache: bool):
         if self.backend == "builtin":
             return m(ids, mask, pos, past)
+        # HF builds its cache only when asked: for a teacher-forced pass (reference log-probs,
+        # DPO) it would hold every layer's keys and values of the whole batch for nothing.
         out = m(input_ids=ids, attention_mask=mask, position_ids=pos, past_key_values=past,
-                use_cache=past is not None or not torch.is_grad_enabled())
+                use_cache=cache or past is not None)
         return out.logits, getattr(out, "past_key_values", None)
 
     @property
@@ -91,17 +98,20 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     dtype = DTYPES[spec.dtype] if not trainable else torch.float32
     if device.type == "cpu" and dtype == torch.float16:
         dtype = torch.float32            # fp16 kernels are missing on CPU
-    lm.module.to(device=device, dtype=dtype)
+    cast(lm.module, device, dtype)
     if trainable and device.type == "cuda" and spec.dtype != "fp32":
         lm.autocast = DTYPES[spec.dtype]
     if spec.gradient_checkpointing:
         if lm.backend == "builtin":
             lm.module.gradient_checkpointing = True
         elif hasattr(lm.module, "gradient_checkpointing_enable"):
-            lm.module.gradient_checkpointing_enable()
+            # Non-reentrant: with LoRA the frozen embeddings' output needs no grad, and 4.x's
+            # default reentrant checkpoint (5.x makes that output require grad) would then pass
+            # no gradient to the adapters at all.
+            lm.module.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     if trainable and spec.lora is not None:
         from .hf import apply_lora
-        lm.module = apply_lora(lm, spec.lora)
+        lm.module = apply_lora(lm, spec.lora, spec.pointer)
     lm.module.train(trainable)
     for p in lm.module.parameters():
         if not trainable:
@@ -109,11 +119,26 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     return lm
 
 
+def cast(module: nn.Module, device: Optional[torch.device], dtype: torch.dtype) -> None:
+    """`module.to(device, dtype)`, except that rotary `inv_freq` buffers stay fp32.
+
+    transformers computes RoPE frequencies in fp32 and keeps them so in a bf16 model; a plain
+    `.to(bf16)` rounds them (0.3162 → 0.3164) and shifts a reference model's log-probs away
+    from the policy it is compared with.
+    """
+    keep = {name: buf.detach().clone() for name, buf in module.named_buffers()
+            if name.endswith("inv_freq") and buf.is_floating_point()}
+    module.to(device=device, dtype=dtype)
+    for name, value in keep.items():
+        owner, _, attr = name.rpartition(".")
+        sub = module.get_submodule(owner) if owner else module
+        setattr(sub, attr, value.to(device=getattr(sub, attr).device))
+
+
 def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: bool) -> LanguageModel:
     """A directory written by `save_model` (builtin) or any Hugging Face checkpoint directory."""
     meta_file = path / MODEL_META
-    if not path.is_dir():
-        raise UserError(f"{spec.pointer}: model directory {path} does not exist")
+    check_model_dir(path, spec.pointer)
     meta = json.loads(meta_file.read_text()) if meta_file.exists() else {"type": "hf"}
     if meta["type"] == "builtin":
         cfg = BuiltinConfig(**meta["config"])
@@ -122,6 +147,16 @@ def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: boo
         return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context, meta)
     from .hf import load_hf_causal_lm
     return load_hf_causal_lm(str(path), None, spec, device, trainable)
+
+
+def check_model_dir(path: Path, where: str) -> None:
+    """Fail in one line before transformers, which reads a missing local path as a hub id and
+    a directory without a config as a multi-line error."""
+    if not path.is_dir():
+        raise UserError(f"{where}: model directory {path} does not exist")
+    if not (path / MODEL_META).exists() and not (path / "config.json").exists():
+        raise UserError(f"{where}: {path} is not a model directory (no {MODEL_META} of a "
+                        f"stage output, no config.json of a Hugging Face checkpoint)")
 
 
 def save_model(lm: LanguageModel, out_dir: Path, state_dict: Optional[dict] = None) -> None:
@@ -143,7 +178,7 @@ def frozen_copy(lm: LanguageModel, dtype: Optional[torch.dtype] = None) -> Langu
     """A gradient-free copy (the reference model when the plan says reference = null)."""
     module = copy.deepcopy(lm.unwrapped())
     if dtype is not None:
-        module.to(dtype=dtype)
+        cast(module, None, dtype)
     module.eval()
     for p in module.parameters():
         p.requires_grad_(False)
@@ -161,7 +196,12 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
         tok = ByteTokenizer()
         return lambda ps, rs: _score_builtin(model, tok, cfg.context, ps, rs)
     from .hf import load_hf_reward
-    ident = source["id"] if source["type"] == "hf" else str(resolve_path(base_dir, source["path"]))
+    if source["type"] == "hf":
+        ident = source["id"]
+    else:
+        path = resolve_path(base_dir, source["path"])
+        check_model_dir(path, f"/rewards/{escape(name)}/from")
+        ident = str(path)
     return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype])
 
 

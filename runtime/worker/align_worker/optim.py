@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from typing import Iterable, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -28,11 +28,20 @@ def lr_factor(step: int, total: int, warmup: int, schedule: str, min_ratio: floa
     return min_ratio + (1.0 - min_ratio) * decay
 
 
-def make_optimizer(params: Iterable[nn.Parameter], lr: float, weight_decay: float) -> torch.optim.AdamW:
-    """AdamW over trainable parameters; no decay on biases and norms (1-d tensors)."""
+def decay_split(params: Iterable[nn.Parameter]) -> Tuple[List[nn.Parameter], List[nn.Parameter]]:
+    """Trainable parameters that take weight decay (matrices) and those that do not (biases, norms).
+
+    Call it before FSDP wraps the model: its shards are flat 1-d views, so their shapes no longer
+    tell a matrix from a bias (FSDP with use_orig_params keeps the same Parameter objects).
+    """
     params = [p for p in params if p.requires_grad]
-    decay = [p for p in params if p.ndim >= 2]
-    flat = [p for p in params if p.ndim < 2]
+    return [p for p in params if p.ndim >= 2], [p for p in params if p.ndim < 2]
+
+
+def make_optimizer(params: Iterable[nn.Parameter], lr: float, weight_decay: float,
+                   split: Optional[Tuple[List[nn.Parameter], List[nn.Parameter]]] = None) -> torch.optim.AdamW:
+    """AdamW over trainable parameters; no decay on biases and norms (1-d tensors)."""
+    decay, flat = split if split is not None else decay_split(params)
     groups = [{"params": decay, "weight_decay": weight_decay}, {"params": flat, "weight_decay": 0.0}]
     return torch.optim.AdamW([g for g in groups if g["params"]], lr=lr, betas=(0.9, 0.999), eps=1e-8)
 

@@ -123,6 +123,7 @@ class StageSpec:
     training: Optional[TrainingSpec] = None
     sharding: str = "auto"
     gpu_memory: Optional[float] = None
+    estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
 
 

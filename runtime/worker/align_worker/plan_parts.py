@@ -196,6 +196,12 @@ def parse_training(node: Node) -> TrainingSpec:
 
 
 def parse_cluster(root: Node, spec: StageSpec) -> None:
+    estimates = root.opt("estimates")
+    estimate = estimates if estimates.is_null() else estimates.opt(spec.name)
+    if not estimate.is_null():
+        # The compiler resolved `auto` with the whole memory estimate (activations, reference,
+        # reward models, KV cache); the worker's own rule is the fallback for plans without one.
+        spec.estimated_sharding = estimate.child("sharding").enum(["none", "ddp", "fsdp"])
     cluster = root.opt("cluster")
     if cluster.is_null():
         return

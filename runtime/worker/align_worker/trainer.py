@@ -19,7 +19,7 @@ from .distributed import choose_mode, no_sync, wrap
 from .errors import ResumeError, UserError
 from .metrics import MetricsWriter, peak_memory_bytes
 from .models import DTYPES, LanguageModel, save_model
-from .optim import clip_gradients, make_optimizer, make_scheduler
+from .optim import clip_gradients, decay_split, make_optimizer, make_scheduler
 from .seeding import rng_state, set_rng_state
 
 Work = Callable[[], torch.Tensor]
@@ -33,10 +33,11 @@ class Trainer:
         assert spec.training is not None and spec.model is not None
         self.training = spec.training
         n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
-        self.mode = choose_mode(d, spec.sharding, n_params, spec.gpu_memory)
+        self.mode = choose_mode(d, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
         d.mode = self.mode
+        split = decay_split(policy.module.parameters())        # before FSDP flattens the shapes
         policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])
-        self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay)
+        self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay, split)
         self.sched = make_scheduler(self.opt, total_steps, spec.training.warmup, spec.training.schedule)
         self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps)
         self.start_step = 0
@@ -60,6 +61,7 @@ class Trainer:
         found = ckpt.load_latest(stage_dir, self.ctx.spec.config)
         if found is None:
             print(f"[{self.ctx.spec.name}] --resume: no checkpoint yet, starting at step 0", flush=True)
+            self.metrics.truncate_after(0)   # lines of steps that ran before the kill will rerun
             return
         self._restore(found)
 
@@ -161,9 +163,13 @@ class Trainer:
         module = self.policy.module
         if self.mode == "fsdp":
             from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
-            from torch.distributed.fsdp import FullStateDictConfig, StateDictType
-            cfg = FullStateDictConfig(offload_to_cpu=True, rank0_only=True)
-            with FSDP.state_dict_type(module, StateDictType.FULL_STATE_DICT, cfg):
+            from torch.distributed.fsdp import FullOptimStateDictConfig, FullStateDictConfig, StateDictType
+            # Offloading gathers into host memory on GPU. On CPU there is nothing to offload, and
+            # torch 2.13 then segfaults (model) or returns optimizer moments that resume wrongly.
+            gpu = self.ctx.dist.device.type == "cuda"
+            with FSDP.state_dict_type(module, StateDictType.FULL_STATE_DICT,
+                                      FullStateDictConfig(offload_to_cpu=gpu, rank0_only=True),
+                                      FullOptimStateDictConfig(offload_to_cpu=gpu, rank0_only=True)):
                 return module.state_dict(), FSDP.optim_state_dict(module, self.opt)
         return self.policy.unwrapped().state_dict(), self.opt.state_dict()
 

@@ -100,6 +100,23 @@ def test_kill_inside_a_checkpoint_write_leaves_no_half_checkpoint(setup):
     assert not any(p.name.startswith(".tmp-") for p in (run_dir / "cgpo" / "checkpoints").iterdir())
 
 
+def test_killed_before_the_first_checkpoint_resume_rewrites_the_metrics(setup):
+    """Step 1 was logged but never checkpointed: --resume reruns it and logs it once."""
+    workspace, path, url, expected, _ = setup
+    run_dir = workspace / "early"
+    metrics = run_dir / "cgpo" / "metrics.jsonl"
+    metrics.parent.mkdir(parents=True)
+    metrics.write_text(json.dumps({"step": 1, "loss": 9.0}) + "\n" + json.dumps({"step": 1, "task": "arith"}) + "\n")
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    assert "no checkpoint yet" in r.stdout
+    steps = [r["step"] for r in read_jsonl(metrics) if r.get("task") is None]
+    assert steps == list(range(1, STEPS + 1))
+    assert 9.0 not in [r.get("loss") for r in read_jsonl(metrics)]
+    got = final_params(run_dir)
+    assert all(torch.equal(got[k], expected[k]) for k in expected)
+
+
 def test_resume_refuses_a_changed_configuration(setup):
     workspace, path, url, _, plan = setup
     plan = json.loads(json.dumps(plan))

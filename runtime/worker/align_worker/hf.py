@@ -20,6 +20,10 @@ def _transformers():
     except ImportError:
         raise UserError("this stage uses a Hugging Face model, but transformers is not installed "
                         "(pip install -r runtime/worker/requirements.txt)") from None
+    # Its tqdm bars (loading and writing weights) would interleave with our one-line progress.
+    disable = getattr(getattr(transformers.utils, "logging", None), "disable_progress_bar", None)
+    if disable is not None:
+        disable()
     return transformers
 
 

@@ -253,6 +253,13 @@ def test_bf16_models_keep_their_rotary_frequencies_in_fp32(base_dir):
             assert buf.dtype == torch.float32 and torch.equal(buf, rope(policy)[name]), name
 
 
+def test_crpg_moves_a_torn_hf_policy_to_the_rewarded_answer(base_dir):
+    from test_learning import assert_crpg_moves_a_torn_policy
+    spec = ModelSpec("/models/tiny", "tiny", {"type": "local", "path": str(base_dir)}, dtype="fp32")
+    torch.manual_seed(0)
+    assert_crpg_moves_a_torn_policy(load_model(spec, 0, base_dir, base_dir, CPU, trainable=True))
+
+
 # ----- reward models ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("padding_side, pad_in_config", [("right", True), ("left", True), ("right", False)])
@@ -391,3 +398,15 @@ def test_lora_on_a_builtin_model_is_a_one_line_error(workspace):
     plan["models"]["tiny"]["lora"] = dict(LORA)
     line = one_line_error(plan, workspace)
     assert "/stages/sft/model" in line and "lora" in line and "builtin" in line
+
+
+def test_stderr_carries_only_the_workers_progress_lines(workspace, base_dir):
+    """transformers' tqdm bars (loading, writing weights) would interleave with ours."""
+    plan = hf_plan(base_dir)
+    plan["stages"]["sft"]["epochs"] = 1
+    path = pb.write(plan, workspace / "plan.json")
+    r = run_cli(["run", "--plan", str(path), "--stage", "sft", "--run-dir", str(workspace / "run"), "--cpu"],
+                env_extra={"PYTHONWARNINGS": "ignore"})
+    assert r.returncode == 0, r.stderr
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert lines and all(ln.startswith(("[sft] step ", "[sft] done in ")) for ln in lines), r.stderr

@@ -38,13 +38,16 @@ def test_sft_then_crpg_raises_the_judge_pass_rate_sampled_and_greedy(tmp_path):
 
 
 def test_crpg_moves_a_torn_policy_to_the_rewarded_answer():
+    torch.manual_seed(0)
+    assert_crpg_moves_a_torn_policy(tiny_lm(seed=11))
+
+
+def assert_crpg_moves_a_torn_policy(lm):
     """Controlled case: a policy split between "2" and "3" for "1+1=", reward 1 for "2" only.
 
     The exact CRPG step (advantages over the batch, gate, -mean(A·log π), Adam) must raise
-    π("2") and make it the greedy answer, while the sampling-time log ratio stays small.
+    π("2") and make it the greedy answer. Any backend: tests/test_hf.py runs it on a Llama.
     """
-    torch.manual_seed(0)
-    lm = tiny_lm(seed=11)
     tok = lm.tokenizer
     prompt = tok.encode_prompt("1+1=")
     right, wrong = tok.encode_response("2"), tok.encode_response("3")

@@ -91,6 +91,9 @@ const custom = {
   module: pathStr("A TypeScript or JavaScript module exporting the judge, relative to the recipe."),
   export: str("The export name.", { default: "judge" }),
   options: options("Options passed to the judge as JSON.", { default: {} }),
+  timeout: duration("Longest one call may take; then its verdict is error/timeout and its signal aborts (a synchronous loop cannot be stopped).", {
+    default: 30,
+  }),
 };
 
 export const judgeKind: KindSpec = {

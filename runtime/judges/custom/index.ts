@@ -18,6 +18,8 @@ const CustomConfigSchema = z.object({
   module: z.string().min(1),
   export: z.string().min(1).default("judge"),
   options: z.record(z.string(), z.unknown()).default({}),
+  /** Seconds. */
+  timeout: z.number().positive().default(30),
 });
 
 export const JudgementSchema = z.object({
@@ -28,7 +30,7 @@ export const JudgementSchema = z.object({
 
 export interface CustomJudgeContext {
   readonly options: Readonly<Record<string, unknown>>;
-  readonly signal?: AbortSignal;
+  readonly signal: AbortSignal;
 }
 
 type JudgeFunction = (sample: Sample, context: CustomJudgeContext) => unknown;
@@ -49,10 +51,11 @@ export async function createCustomJudge(name: string, rawConfig: unknown, contex
     throw new Error(`judge ${name} (custom): ${config.module} has no export ${JSON.stringify(config.export)} that is a function or an object with evaluate()`);
   }
   const options = Object.freeze({ ...config.options });
+  const timeoutMs = config.timeout * 1000;
   return {
     name,
     variant: "custom",
-    evaluate: (sample: Sample, judgeContext: JudgeContext) => runCustom(fn, sample, { options, ...(judgeContext.signal ? { signal: judgeContext.signal } : {}) }),
+    evaluate: (sample: Sample, judgeContext: JudgeContext) => runCustom(fn, sample, options, timeoutMs, judgeContext.signal),
   };
 }
 
@@ -65,7 +68,31 @@ function judgeFunction(exported: unknown): JudgeFunction | null {
   return null;
 }
 
-async function runCustom(fn: JudgeFunction, sample: Sample, context: CustomJudgeContext): Promise<Judgement> {
+/**
+ * One call under a deadline. A promise that never settles would otherwise hold its batch, and
+ * the whole run, forever; at the deadline the verdict is error/timeout and the signal the judge
+ * was given aborts, so well-behaved code can stop its own work.
+ */
+async function runCustom(fn: JudgeFunction, sample: Sample, options: CustomJudgeContext["options"], timeoutMs: number, upstream?: AbortSignal): Promise<Judgement> {
+  const controller = new AbortController();
+  const forward = () => controller.abort(upstream?.reason);
+  upstream?.addEventListener("abort", forward, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Judgement>((done) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error("custom judge timed out"));
+      done(judgeError("timeout", `no verdict within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([call(fn, sample, { options, signal: controller.signal }), deadline]);
+  } finally {
+    clearTimeout(timer);
+    upstream?.removeEventListener("abort", forward);
+  }
+}
+
+async function call(fn: JudgeFunction, sample: Sample, context: CustomJudgeContext): Promise<Judgement> {
   let returned: unknown;
   try {
     returned = await fn(sample, context);

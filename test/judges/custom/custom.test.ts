@@ -10,8 +10,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const context: JudgeFactoryContext = { plan: { judges: {}, tasks: {} }, baseDir: here, env: {}, cacheDir: null };
 const sample = (response: string, fields: Record<string, unknown> = {}): Sample => ({ prompt: "p", response, fields });
 
-async function load(exportName: string, options: Record<string, unknown> = {}, module = "fixtures/length-judge.mjs") {
-  return createCustomJudge("mine", { variant: "custom", module, export: exportName, options }, context);
+async function load(exportName: string, options: Record<string, unknown> = {}, module = "fixtures/length-judge.mjs", timeout?: number) {
+  return createCustomJudge("mine", { variant: "custom", module, export: exportName, options, ...(timeout === undefined ? {} : { timeout }) }, context);
 }
 
 describe("custom judges", () => {
@@ -41,6 +41,20 @@ describe("custom judges", () => {
 
   it("turns a thrown exception into judge_threw", async () => {
     expect(await (await load("throws")).evaluate(sample("x"), {})).toEqual({ status: "error", reason: "judge_threw", detail: "RangeError: user bug" });
+  });
+
+  it("gives a call that never settles error/timeout at its deadline and aborts its signal", async () => {
+    const fixture = (await import("./fixtures/length-judge.mjs")) as { abortsSeen: { count: number } };
+    const judge = await load("neverSettles", {}, "fixtures/length-judge.mjs", 0.05);
+    const before = fixture.abortsSeen.count;
+    expect(await judge.evaluate(sample("x"), {})).toEqual({ status: "error", reason: "timeout", detail: "no verdict within 0.05 s" });
+    expect(fixture.abortsSeen.count).toBe(before + 1);
+    // A caller's abort (server shutdown) reaches the judge as well.
+    const upstream = new AbortController();
+    const pending = (await load("neverSettles", {}, "fixtures/length-judge.mjs", 0.2)).evaluate(sample("y"), { signal: upstream.signal });
+    upstream.abort();
+    expect(fixture.abortsSeen.count).toBe(before + 2);
+    expect(await pending).toMatchObject({ reason: "timeout" });
   });
 
   it("refuses at load time an export that is not a judge, or a missing module", async () => {

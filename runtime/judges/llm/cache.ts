@@ -2,10 +2,11 @@
  * The LLM judge's response cache: an in-memory LRU, optionally backed by an append-only JSONL
  * file so a restarted server or a second `align judge` run does not pay for the same calls.
  * Keys are hashes of model + template + filled inputs (see cacheKey), so a changed template or
- * model simply misses.
+ * model simply misses. The file is compacted when loaded: once it holds more than twice the
+ * lines the LRU keeps (evicted, repeated or torn entries), it is rewritten with the kept ones.
  */
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { EndpointReply } from "./client.js";
 
@@ -81,12 +82,35 @@ export class ReplyCache {
     const directory = join(file, "..");
     if (!existsSync(directory)) mkdirSync(directory, { recursive: true });
     if (!existsSync(file)) return;
+    let lines = 0;
     for (const line of readFileSync(file, "utf8").split("\n")) {
+      if (line === "") continue;
+      lines += 1;
       const entry = parseLine(line);
       if (entry !== null) this.remember(entry.k, entry.v);
     }
+    if (lines > Math.max(2 * this.entries.size, COMPACT_MIN_LINES)) this.compact(file);
+  }
+
+  /**
+   * Rewrite the file with the entries kept, oldest first, through a temporary file and a
+   * rename (a crash leaves the old file). A server appending to the old file at that moment
+   * loses those lines: the cost is a repeated call later, never a wrong verdict.
+   */
+  private compact(file: string): void {
+    const temp = `${file}.tmp-${process.pid}`;
+    try {
+      const body = [...this.entries].map(([k, v]) => `${JSON.stringify({ k, v })}\n`).join("");
+      writeFileSync(temp, body);
+      renameSync(temp, file);
+    } catch {
+      // Like appending, compaction is an optimisation; the file stays as it was.
+    }
   }
 }
+
+/** Files shorter than this are never rewritten (not worth a write on every start). */
+const COMPACT_MIN_LINES = 1000;
 
 function parseLine(line: string): { k: string; v: EndpointReply } | null {
   if (line.trim() === "") return null;

@@ -1,5 +1,5 @@
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { createCustomJudge } from "../../../runtime/judges/custom/index.js";
 import type { JudgeFactoryContext } from "../../../runtime/judges/plan-config.js";
@@ -44,7 +44,8 @@ describe("custom judges", () => {
   });
 
   it("gives a call that never settles error/timeout at its deadline and aborts its signal", async () => {
-    const fixture = (await import("./fixtures/length-judge.mjs")) as { abortsSeen: { count: number } };
+    const fixtureUrl = pathToFileURL(join(here, "fixtures/length-judge.mjs")).href; // the instance the judge loads
+    const fixture = (await import(fixtureUrl)) as { abortsSeen: { count: number } };
     const judge = await load("neverSettles", {}, "fixtures/length-judge.mjs", 0.05);
     const before = fixture.abortsSeen.count;
     expect(await judge.evaluate(sample("x"), {})).toEqual({ status: "error", reason: "timeout", detail: "no verdict within 0.05 s" });

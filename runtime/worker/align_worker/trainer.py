@@ -59,11 +59,24 @@ class Trainer:
                 self.metrics.path.unlink()
             return
         found = ckpt.load_latest(stage_dir, self.ctx.spec.config)
+        self._agree_on_resume_step(0 if found is None else int(found["state"]["step"]))
         if found is None:
             print(f"[{self.ctx.spec.name}] --resume: no checkpoint yet, starting at step 0", flush=True)
             self.metrics.truncate_after(0)   # lines of steps that ran before the kill will rerun
             return
         self._restore(found)
+
+    def _agree_on_resume_step(self, step: int) -> None:
+        """Every rank must resume from the same step; a node that sees another checkpoint (or
+        none) has a run directory that is not shared, and would otherwise deadlock or diverge."""
+        d = self.ctx.dist
+        if d.world == 1:
+            return
+        low, high = -d.reduce_max(-float(step)), d.reduce_max(float(step))
+        if low != high:
+            raise UserError(f"--resume: ranks see different checkpoints in {self.ctx.stage_dir} "
+                            f"(steps {int(low)} to {int(high)}; this is rank {d.rank} at step {step}): "
+                            "--run-dir must be on a filesystem every node shares")
 
     def _restore(self, found: Dict[str, Any]) -> None:
         state, payload, d = found["state"], found["payload"], self.ctx.dist

@@ -13,19 +13,23 @@ from align_worker.distributed import Dist, choose_mode, cpu_fsdp_supported
 from conftest import WORKER, arith_plan, free_port, read_jsonl, run_cli
 
 
-def launch(path, run_dir, url, world, stage="cgpo", resume=False):
-    port = str(free_port())
-    procs = []
-    for rank in range(world):
+def spawn_ranks(path, run_dirs, url, stage="cgpo", resume=False):
+    """One worker process per run directory (rank i uses run_dirs[i]); [(exit code, stderr)]."""
+    port, world, procs = str(free_port()), len(run_dirs), []
+    for rank, run_dir in enumerate(run_dirs):
         env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
                    MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "align_worker", "run", "--plan", str(path), "--stage", stage,
              "--run-dir", str(run_dir), "--judge-url", url, "--cpu"] + (["--resume"] if resume else []),
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    outs = [p.communicate(timeout=300) for p in procs]
-    for p, (_, err) in zip(procs, outs):
-        assert p.returncode == 0, "\n".join(f"rank {r}: exit {q.returncode}\n{e}" for r, (q, (_, e)) in enumerate(zip(procs, outs)))
+    return [(p.returncode, err) for p, (_, err) in ((p, p.communicate(timeout=300)) for p in procs)]
+
+
+def launch(path, run_dir, url, world, stage="cgpo", resume=False):
+    results = spawn_ranks(path, [run_dir] * world, url, stage, resume)
+    assert all(code == 0 for code, _ in results), "\n".join(
+        f"rank {r}: exit {code}\n{err}" for r, (code, err) in enumerate(results))
     return torch.load(run_dir / stage / "model" / "model.pt")
 
 
@@ -188,3 +192,16 @@ def test_a_broken_launch_environment_is_one_clear_line(workspace, env, message):
                 env_extra={**clean, **env})
     assert r.returncode == 2, r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr
+
+
+def test_resume_on_ranks_that_see_different_checkpoints_is_a_clear_error(workspace, judge_server):
+    """A run directory that is not shared across nodes: rank 1 finds no checkpoint."""
+    plan = varied_plan(checkpoint_every=1)
+    path = pb.write(plan, workspace / "plan.json")
+    url = judge_server(plan)
+    launch(path, workspace / "node0", url, world=2)
+    results = spawn_ranks(path, [workspace / "node0", workspace / "node1"], url, resume=True)
+    for code, err in results:
+        assert code == 2, err
+        assert "--resume: ranks see different checkpoints" in err and "every node shares" in err
+        assert "Traceback" not in err

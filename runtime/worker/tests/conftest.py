@@ -93,3 +93,17 @@ def free_port() -> int:
 
 def read_jsonl(path):
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def spawn_ranks(path, run_dirs, url=None, stage="cgpo", resume=False):
+    """One worker process per run directory (rank i uses run_dirs[i]), launched the way torchrun
+    does (env vars, gloo on CPU); returns [(exit code, stderr)] in rank order."""
+    port, world, procs = str(free_port()), len(run_dirs), []
+    for rank, run_dir in enumerate(run_dirs):
+        env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
+                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
+        args = ["run", "--plan", str(path), "--stage", stage, "--run-dir", str(run_dir), "--cpu"]
+        args += (["--judge-url", url] if url else []) + (["--resume"] if resume else [])
+        procs.append(subprocess.Popen([sys.executable, "-m", "align_worker", *args], env=env,
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    return [(p.returncode, err) for p, (_, err) in ((p, p.communicate(timeout=300)) for p in procs)]

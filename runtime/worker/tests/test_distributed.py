@@ -1,29 +1,13 @@
 """Two CPU ranks (gloo, env-var launch) end with the parameters of one rank on the same global batch."""
 
-import os
 import shutil
-import subprocess
-import sys
 
 import pytest
 import torch
 
 from align_worker import planbuild as pb
 from align_worker.distributed import Dist, choose_mode, cpu_fsdp_supported
-from conftest import WORKER, arith_plan, free_port, read_jsonl, run_cli
-
-
-def spawn_ranks(path, run_dirs, url, stage="cgpo", resume=False):
-    """One worker process per run directory (rank i uses run_dirs[i]); [(exit code, stderr)]."""
-    port, world, procs = str(free_port()), len(run_dirs), []
-    for rank, run_dir in enumerate(run_dirs):
-        env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
-                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
-        procs.append(subprocess.Popen(
-            [sys.executable, "-m", "align_worker", "run", "--plan", str(path), "--stage", stage,
-             "--run-dir", str(run_dir), "--judge-url", url, "--cpu"] + (["--resume"] if resume else []),
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-    return [(p.returncode, err) for p, (_, err) in ((p, p.communicate(timeout=300)) for p in procs)]
+from conftest import arith_plan, read_jsonl, run_cli, spawn_ranks
 
 
 def launch(path, run_dir, url, world, stage="cgpo", resume=False):

@@ -7,9 +7,6 @@ through the CLI entry point as in test_stages.py.
 """
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 import torch
@@ -24,7 +21,7 @@ from align_worker.errors import UserError  # noqa: E402
 from align_worker.generation import generate, sequence_logprobs, token_logprobs  # noqa: E402
 from align_worker.models import load_model, load_reward_model  # noqa: E402
 from align_worker.plan import ModelSpec  # noqa: E402
-from conftest import WORKER, arith_plan, free_port, read_jsonl, run_cli  # noqa: E402
+from conftest import arith_plan, read_jsonl, run_cli, spawn_ranks  # noqa: E402
 
 CPU = torch.device("cpu")
 SFT_STEPS = 30                                    # 80 train rows, batch 8, three epochs
@@ -347,15 +344,8 @@ def test_fsdp_two_ranks_save_the_lora_model_merged_like_one_rank(workspace, base
     plan["cluster"]["sharding"] = "fsdp"
     assert run(plan, workspace, "sft", run_dir="one") == 0
     path = pb.write(plan, workspace / "plan-fsdp.json")
-    port = str(free_port())
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "align_worker", "run", "--plan", str(path), "--stage", "sft",
-         "--run-dir", str(workspace / "two"), "--cpu"],
-        env=dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
-                 MASTER_PORT=port, RANK=str(r), WORLD_SIZE="2", LOCAL_RANK=str(r)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for r in range(2)]
-    outs = [p.communicate(timeout=300) for p in procs]
-    assert [p.returncode for p in procs] == [0, 0], [e[-2000:] for _, e in outs]
+    results = spawn_ranks(path, [workspace / "two"] * 2, stage="sft")
+    assert [code for code, _ in results] == [0, 0], [err[-2000:] for _, err in results]
     one, two = F.load_weights(workspace / "one" / "sft" / "model"), F.load_weights(workspace / "two" / "sft" / "model")
     assert set(one) == set(two)
     assert all(torch.allclose(one[k], two[k], atol=1e-5) for k in one)

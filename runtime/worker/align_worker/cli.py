@@ -62,24 +62,22 @@ def check(args: argparse.Namespace) -> int:
 def run(args: argparse.Namespace) -> int:
     from .checkpoint import config_hash
     from .context import RunContext
-    from .distributed import init_from_env, shutdown
+    from .distributed import init_from_env
     from .plan import load_plan, parse_stage
     from .stages import runner
 
     spec = parse_stage(load_plan(args.plan), args.stage)
     base = args.base_dir or args.plan.resolve().parent
     d = init_from_env(want_gpu=not args.cpu)
-    try:
-        ctx = RunContext(spec, base, args.run_dir.resolve(), args.judge_url, args.resume, d)
-        t0 = time.time()
-        result = runner(spec.variant)(ctx) or {}
-        if d.is_main:
-            summary = {"stage": spec.name, "variant": spec.variant, "status": "done",
-                       "config_hash": config_hash(spec.config), "seconds": time.time() - t0,
-                       "world_size": d.world, **result}
-            ctx.stage_dir.mkdir(parents=True, exist_ok=True)
-            (ctx.stage_dir / "result.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
-            print(f"[{spec.name}] done in {summary['seconds']:.1f}s", file=sys.stderr)
-    finally:
-        shutdown()
+    ctx = RunContext(spec, base, args.run_dir.resolve(), args.judge_url, args.resume, d)
+    t0 = time.time()
+    result = runner(spec.variant)(ctx) or {}
+    if d.is_main:
+        summary = {"stage": spec.name, "variant": spec.variant, "status": "done",
+                   "config_hash": config_hash(spec.config), "seconds": time.time() - t0,
+                   "world_size": d.world, **result}
+        ctx.stage_dir.mkdir(parents=True, exist_ok=True)
+        (ctx.stage_dir / "result.json").write_text(json.dumps(summary, indent=1, sort_keys=True))
+        print(f"[{spec.name}] done in {summary['seconds']:.1f}s", file=sys.stderr)
+    d.barrier()     # no rank leaves while a peer still needs it; __main__ ends the process
     return 0

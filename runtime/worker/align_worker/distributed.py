@@ -93,11 +93,6 @@ def _env_int(name: str, fallback: Optional[str], default: int) -> int:
         raise UserError(f"{name if name in os.environ else fallback} must be an integer, got {raw!r}") from None
 
 
-def shutdown() -> None:
-    if dist.is_available() and dist.is_initialized():
-        dist.destroy_process_group()
-
-
 def cpu_fsdp_supported() -> bool:
     """FSDP runs over gloo on CPU from torch 2.1 (verified on 2.13); 1.x asserts CUDA."""
     major, minor = (int(x) for x in torch.__version__.split(".")[:2])

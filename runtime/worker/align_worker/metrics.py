@@ -34,6 +34,15 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _step_of(line: str, torn: int) -> int:
+    """The step a metrics line belongs to (0 without one); `torn` for a line that is not JSON."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return torn
+    return record.get("step", 0) if isinstance(record, dict) else torn
+
+
 class MetricsWriter:
     """Appends one JSON object per line to <stage-dir>/metrics.jsonl; other ranks write nothing."""
 
@@ -42,11 +51,11 @@ class MetricsWriter:
         self.started = time.time()
 
     def truncate_after(self, step: int) -> None:
-        """On resume, drop lines of steps the checkpoint does not include (they will rerun)."""
+        """On resume, drop lines of steps the checkpoint does not include (they will rerun), and
+        a last line torn by the kill."""
         if not self.enabled or not self.path.exists():
             return
-        kept = [ln for ln in self.path.read_text().splitlines()
-                if ln.strip() and json.loads(ln).get("step", 0) <= step]
+        kept = [ln for ln in self.path.read_text().splitlines() if _step_of(ln, step + 1) <= step]
         self.path.write_text("".join(ln + "\n" for ln in kept))
 
     def write(self, record: Dict[str, Any]) -> None:

@@ -23,6 +23,12 @@ def cgpo_args(plan_path, run_dir, url, resume=False):
             "--cpu"] + (["--resume"] if resume else [])
 
 
+def summary_lines_written(path):
+    """Complete per-step summary lines so far; the worker may be mid-way through the next one."""
+    complete = path.read_text().split("\n")[:-1]
+    return sum(1 for line in complete if json.loads(line).get("task") is None)
+
+
 def final_params(run_dir):
     return torch.load(run_dir / "cgpo" / "model" / "model.pt")
 
@@ -66,7 +72,7 @@ def test_sigkill_at_a_random_step_then_resume_is_exact(setup):
     metrics = run_dir / "cgpo" / "metrics.jsonl"
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if metrics.exists() and len([r for r in read_jsonl(metrics) if r.get("task") is None]) >= kill_at:
+        if metrics.exists() and summary_lines_written(metrics) >= kill_at:
             proc.send_signal(signal.SIGKILL)
             break
         time.sleep(0.01)
@@ -138,3 +144,12 @@ def test_config_diff_names_fields():
     new = {"/stages/s": {"lr": 2, "tasks": [{"task": "a"}, {"task": "b"}]}, "/recipe/seed": 1}
     assert ckpt.config_diff(old, new) == ["/stages/s/lr", "/stages/s/tasks/1/task"]
     assert ckpt.config_hash(old) != ckpt.config_hash(new)
+
+
+def test_resume_drops_later_steps_and_a_metrics_line_torn_by_the_kill(tmp_path):
+    from align_worker.metrics import MetricsWriter
+    path = tmp_path / "metrics.jsonl"
+    lines = [json.dumps({"step": s, "loss": 0.1 * s}) for s in (1, 2, 3)]
+    path.write_text("\n".join(lines) + "\n" + '{"step": 4, "lo')      # SIGKILL mid-write
+    MetricsWriter(path, True, "cgpo", 6).truncate_after(2)
+    assert path.read_text() == lines[0] + "\n" + lines[1] + "\n"

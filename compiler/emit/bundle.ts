@@ -59,6 +59,12 @@ export interface Bundle {
   readonly missingTargets: readonly string[];
 }
 
+/** `tsc -p .` in the bundle type-checks main.ts and hooks.ts (strict) against the runtime's declarations. */
+const TSCONFIG = `${JSON.stringify({
+  compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", types: [] },
+  files: ["main.ts", "hooks.ts"],
+}, null, 2)}\n`;
+
 export const PROGRAM_COMMAND = ["node", "main.js"] as const;
 export const RUNTIME_JS = "runtime/align-runtime.js";
 
@@ -106,7 +112,10 @@ export function emitBundle(b: BundleInput, sha: (content: string) => string): Bu
   const referenced = b.inputs.filter((i) => i.content === undefined).map((i) => i.ref.path);
   const files: BundleFile[] = [
     { path: "plan.json", content: b.planJson },
+    // node and tsc read main.js, hooks.js and the runtime as ES modules because of this file.
+    { path: "package.json", content: `${JSON.stringify({ name: `align-bundle-${b.plan.recipe.name}`, private: true, type: "module" }, null, 2)}\n` },
     { path: "main.ts", content: program },
+    { path: "tsconfig.json", content: TSCONFIG },
     { path: "main.js", content: transpile(program) },
     { path: "hooks.ts", content: hooks },
     { path: "hooks.js", content: transpile(hooks) },

@@ -31,7 +31,11 @@ function tryCreate(file: string): boolean {
   }
 }
 
-/** Takes the run directory's lock (taking over a stale one, noted in `log`); returns its release. */
+/**
+ * Takes the run directory's lock (taking over a stale one, noted in `log`); returns its release.
+ * Re-entrant within a process: `align run` locks before writing the bundle into the run
+ * directory, then the bundle's program (imported in the same process) finds the lock its own.
+ */
 export function lockRunDir(runDir: string, log: (line: string) => void): () => void {
   const file = path.join(runDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
@@ -42,7 +46,8 @@ export function lockRunDir(runDir: string, log: (line: string) => void): () => v
     } catch {
       continue;   // released between our attempt and the read: try again
     }
-    if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
+    if (owner === process.pid) return () => undefined;
+    if (Number.isInteger(owner) && alive(owner)) {
       throw new RunDirInUse(`run directory ${runDir} is in use by process ${owner} (another align run); ` +
         `wait for it, or stop it (its lock: ${file})`);
     }

@@ -19,9 +19,9 @@ export const judgeCommon = {
 const mathAnswer = {
   answer: field("The data field holding the ground-truth answer.", { default: "answer" }),
   extract: list(
-    enumOf(["final_answer", "boxed", "last_number"], "An extraction strategy."),
-    "How the final answer is found in the response, tried in order.",
-    { default: ["final_answer", "boxed", "last_number"] },
+    enumOf(["final_answer", "boxed", "last_math", "last_number"], "An extraction strategy."),
+    "How the final answer is found in the response, tried in order (`last_number` only for bare-number answers).",
+    { default: ["final_answer", "boxed", "last_math"] },
   ),
   tolerance: num("Relative tolerance for numeric answers.", { default: 1e-6, min: 0 }),
   symbolic: bool("Compare symbolically (fractions, radicals) when numbers do not match.", { default: true }),

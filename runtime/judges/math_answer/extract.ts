@@ -132,7 +132,11 @@ function isProse(text: string): boolean {
   return (text.match(/[a-zA-Z]{2,}/g) ?? []).length >= 3;
 }
 
+/** A number under a negation or a bound ("not 12", "at least 12") is not the answer. */
+const QUALIFIED = /\b(?:not|no|never|cannot|isn't|aren't|at\s+(?:least|most)|(?:more|less|fewer|greater|other)\s+than|up\s+to|approximately|about|around|nearly|almost)\b|n't\b/i;
+
 function soleNumber(text: string): string | null {
+  if (QUALIFIED.test(text)) return null;
   NUMBER.lastIndex = 0;
   const all = [...text.matchAll(NUMBER)];
   if (all.length !== 1) return null;
@@ -159,7 +163,20 @@ export function extractBoxed(text: string): string | null {
     if (box.text === null || !joinsAnswers(between)) break;
     group.unshift(box as Span);
   }
-  return joinGroup(group);
+  return joinGroup(labelled(text, group));
+}
+
+const LABEL_BEFORE = /(?:^|[^a-zA-Z\\])([a-zA-Z](?:_\{?\w+\}?)?)\s*=\s*\$?\s*$/;
+
+/**
+ * `$x = \boxed{3}$, $y = \boxed{-1}$`: when every box of a group has a variable label just
+ * before it, the labels go with the answers (so distinct labels make a tuple).
+ */
+function labelled(text: string, group: readonly Span[]): Span[] {
+  if (group.length < 2) return [...group];
+  const labels = group.map((span) => LABEL_BEFORE.exec(text.slice(Math.max(0, span.start - 16), span.start))?.[1]);
+  if (labels.some((label) => label === undefined)) return [...group];
+  return group.map((span, i) => ({ ...span, text: `${labels[i] as string} = ${span.text}` }));
 }
 
 interface Box {
@@ -272,7 +289,10 @@ function signBefore(text: string, start: number): number | null {
   let j = i - 1;
   while (j >= 0 && text[j] === " ") j--;
   // An operand before the minus makes it a subtraction: the number is part of an expression.
-  return j >= 0 && /[\w)\]}.!]/.test(text[j] as string) ? null : i;
+  // A word ("is -7") is not an operand; a digit, a bracket or a one-letter variable is.
+  const prev = text[j] ?? "";
+  const operand = /[\d)\]}.!]/.test(prev) || (/[a-zA-Z]/.test(prev) && !/[a-zA-Z]/.test(text[j - 1] ?? ""));
+  return j >= 0 && operand ? null : i;
 }
 
 /** Words that make a number one item of several, or one operand of an operation. */
@@ -284,6 +304,8 @@ function standsAlone(text: string, start: number, end: number): boolean {
   const before = text.slice(Math.max(0, start - 24), start);
   const after = text.slice(end, end + 24);
   if (/[\w.\\^_/*+\u00d7\u00b7]$/.test(before) || JOINING_WORDS.test(before)) return false;
+  // After a command (`\log 8`, `\sin 2`) the number is its argument.
+  if (/\\[a-zA-Z]+\s*$/.test(before)) return false;
   if (/\{$/.test(before) && !WRAPPING_COMMAND.test(before)) return false;
   if (/[\d,]\s*,\s*$/.test(before) || /\d\s*;\s*$/.test(before)) return false;
   if (/^\(|^\s*(?:[\^!/*+\u00d7\u00b7]|-\s*[\w\\(]|\\(?:sqrt|pi|cdot|times|frac|div))/.test(after)) return false;

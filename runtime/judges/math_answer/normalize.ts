@@ -72,6 +72,8 @@ export function normalizeAnswer(raw: string): string {
     s = rewriteCommands(s, TEXTS, textReplacement);
   }
   for (const [re, to] of PLAIN) s = s.replace(re, to);
+  // `11 111`: digit groups separated by plain spaces are one number.
+  s = s.replace(/(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])/g, (m) => m.replaceAll(" ", ""));
   s = s.replace(/\s+/g, " ").trim();
   s = stripUnitWords(s);
   return trimPunctuation(s);

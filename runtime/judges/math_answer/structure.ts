@@ -13,7 +13,8 @@ const MAX_LIST_ITEMS = 64;
 const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$/;
 /** `3,5`: a pair, or 3.5 written with a decimal comma (the comparison decides by the reference). */
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
-const MATRIX = /^\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[lcr|\s]*\})?([\s\S]*)\\end\{\1\}$/;
+/** `\left[\begin{array}{cc}…\end{array}\right]` arrives here with its brackets (`\left` is gone). */
+const MATRIX = /^[[(]?\s*\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[lcr|\s]*\})?([\s\S]*)\\end\{\1\}\s*[\])]?$/;
 
 export function list(s: string, parse: Parse, level: number): ListValue | null {
   const items = (parts: readonly string[]) => flatten(parts.map((part) => parse(part, level + 1)));
@@ -28,7 +29,8 @@ export function list(s: string, parse: Parse, level: number): ListValue | null {
     if (parts.length > MAX_LIST_ITEMS || (parts.length < 2 && !isSet)) return null;
     return { kind: "list", open: bracketed.open, close: bracketed.close, ordered: !isSet, items: items(parts) };
   }
-  const parts = splitTopLevel(s, ",");
+  // "1, 2, and 3" leaves an empty item between two commas.
+  const parts = splitTopLevel(s, ",").filter((part) => part.trim() !== "");
   if (parts.length < 2 || parts.length > MAX_LIST_ITEMS || THOUSANDS.test(s) || THOUSANDS.test(unlabelled(s))) return null;
   const values = items(parts);
   const labelled = labelledTuple(values);

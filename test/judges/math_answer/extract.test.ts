@@ -24,6 +24,8 @@ describe("final_answer extraction (the paper's format)", () => {
     ["The final answer is 3.14. Let me double-check: yes.", "3.14"],
     ["The final answer is \\boxed{5}.", "5"],
     ["Final Answer: There are 12 eggs left.", "12"],
+    ["Final Answer: It is not 12 at all.", "It is not 12 at all"],
+    ["Final Answer: at least 12 people came.", "at least 12 people came"],
     ["Final Answer: x^2 is larger than 12", "x^2 is larger than 12"],
     ["**Final Answer**\n\n\\[\\boxed{7}\\]", "7"],
     ["**Final Answer:** $-3$", "-3"],
@@ -53,7 +55,7 @@ describe("boxed extraction", () => {
     ["\\boxed 7 is it", "7"],
     ["\\fbox{9}", "9"],
     ["first \\boxed{1}, then \\boxed{2}", "2"],
-    ["so $x = \\boxed{1}$ or $x = \\boxed{2}$", "1, 2"],
+    ["so $x = \\boxed{1}$ or $x = \\boxed{2}$", "x = 1, x = 2"],
     ["\\boxed{3} and \\boxed{3}", "3"],
   ])("%j → %j", (text, expected) => {
     expect(extractBoxed(text)).toBe(expected);
@@ -79,6 +81,7 @@ describe("last_number extraction", () => {
     ["the roots are 1, 2, 3", null],
     ["2 or 3", null],
     ["it is 12\\pi", null],
+    ["so it is \\log 8", null],
     ["3.75 liters", "3.75"],
     ["about 3/4 of them", "3/4"],
     ["so \\frac{2}{3}", "\\frac{2}{3}"],

@@ -40,7 +40,10 @@ const codeTests = {
 };
 
 const instructions = {
-  requirements: field("The data field holding the verifiable instructions (IFEval-style).", { default: "requirements" }),
+  requirements: field("The data field holding the verifiable instructions (IFEval-style); with `kwargs`, IFEval's `instruction_id_list` column.", {
+    default: "requirements",
+  }),
+  kwargs: nullable(field("IFEval's two-column layout: the data field holding the `kwargs` list that goes with the ids in `requirements`.")),
   mode: enumOf(["strict", "loose"], "Loose also accepts the response with its first or last line removed.", { default: "strict" }),
 };
 

@@ -13,13 +13,13 @@ function recipe(judge: string): CompileResult {
   return compileFiles({
     "main.align": `model policy { from = hf("meta-llama/Meta-Llama-3-8B") }
 model judge_llm { from = endpoint("http://judge:8000/v1", model = "m") }
-dataset qa = jsonl("qa.jsonl") { prompt = "question" }
+dataset qa = jsonl("qa.jsonl") { prompt = "question"  tests = "tests" }
 judge j = ${judge}
 reward rm { from = hf("org/rm") }
 task t { prompts = [qa] reward = rm judges = [j] optimizer = crpg { generations = 4 kl_max = 0.2 } }
 stage train = cgpo { policy = policy  tasks = [t]  steps = 10  lr = 1e-6 }
 `,
-    "qa.jsonl": '{"question": "q"}\n',
+    "qa.jsonl": '{"question": "q", "tests": "assert True"}\n',
   });
 }
 
@@ -55,6 +55,15 @@ describe("align check and the judge server agree on judge configs", () => {
       const compiled = recipe(`regex { pattern = "${pattern}" flags = "${flags}" }`);
       const refused = compiled.plan ? await serverRefusal(compiled.plan as unknown as JudgePlan) : "no plan";
       expect(compiled.hasErrors, `/${pattern}/${flags}: check ${compiled.hasErrors ? "refused" : "accepted"}, server ${refused ?? "accepted"}`).toBe(refused !== null);
+    }
+  });
+
+  it("code_tests limits", async () => {
+    const limits = ["timeout = 0s", "timeout = 1h", "timeout = 2h", "memory = 1MiB", "memory = 32MiB", "processes = 0", "processes = 4096", "processes = 5000"];
+    for (const limit of limits) {
+      const compiled = recipe(`code_tests { ${limit} }`);
+      const refused = await serverRefusal(compiled.plan as unknown as JudgePlan);
+      expect(compiled.hasErrors, `${limit}: check ${compiled.hasErrors ? "refused" : "accepted"}, server ${refused ?? "accepted"}`).toBe(refused !== null);
     }
   });
 

@@ -109,7 +109,7 @@ async function trialRun(host: SandboxHost): Promise<string | null> {
   const limits = { ...DEFAULT_LIMITS, wallMs: 30_000 };
   let cgroup: RunCgroup | null = null;
   try {
-    cgroup = host.cgroup === null ? null : RunCgroup.create(host.cgroup, limits, RUNNER_TASKS);
+    cgroup = host.cgroup === null ? null : RunCgroup.acquire(host.cgroup, limits, RUNNER_TASKS);
   } catch (err) {
     return String(err);
   }

@@ -236,9 +236,14 @@ export class RunCgroup {
     throw failed;
   }
 
-  /** The files a process writes its pid to, to join every controller's cgroup. */
+  /** The files a process's pid is written to, to join every controller's cgroup. */
   get procsFiles(): string[] {
     return this.dirs.map((dir) => join(dir, "cgroup.procs"));
+  }
+
+  /** Move these processes into the cgroup (every controller); throws if one cannot be moved. */
+  join(pids: readonly number[]): void {
+    for (const file of this.procsFiles) for (const pid of pids) writeFileSync(file, String(pid));
   }
 
   private oomKills(): number {

@@ -38,7 +38,7 @@ function toResult(run: Supervised, mode: SandboxMode, oomKilled = false): Sandbo
   const classified = classify({
     mode,
     oomKilled,
-    ...(run.spawnError !== undefined ? { spawnError: run.spawnError } : {}),
+    ...(run.spawnError !== undefined || run.setupError !== undefined ? { spawnError: run.spawnError ?? `sandbox setup failed: ${run.setupError}` } : {}),
     ...(run.killedFor !== undefined ? { killedFor: run.killedFor } : {}),
     exitCode: run.exitCode,
     signal: run.signal,

@@ -196,6 +196,12 @@ const cases: readonly Case[] = [
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
   },
+  {
+    code: "AL7001",
+    bad: `${M}${QA}stage bundle = generate { model = m  prompts = qa }\n`,
+    at: ["3:1"],
+    good: `${M}${QA}stage bundled = generate { model = m  prompts = qa }\n`,
+  },
 ];
 
 function codesOf(recipe: string, code: string): string[] {

@@ -1,5 +1,5 @@
 /**
- * The semantic (AL4xxx), data (AL5xxx) and resource (AL6xxx) rules, one per file. The
+ * The semantic (AL4xxx), data (AL5xxx), resource (AL6xxx) and bundle (AL7xxx) rules, one per file. The
  * checker runs `allRules` over the well-typed plan; the diagnostics registry imports
  * `ruleCodes` for severities, `align explain` and docs/diagnostics.md.
  */
@@ -28,6 +28,7 @@ import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTask
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
+import { stageNameReservedCode, stageNameReservedRule } from "./StageNameReserved.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
@@ -64,6 +65,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [batchDividesRanksRule, batchDividesRanksCode],
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
+  [stageNameReservedRule, stageNameReservedCode],
 ];
 
 export const allRules: readonly Rule[] = entries.map(([rule]) => rule);

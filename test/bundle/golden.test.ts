@@ -39,6 +39,18 @@ describe.each(RECIPES)("recipes/%s.align", (name) => {
     expect(actual, `${path.relative(root, golden)} (ALIGN_ACCEPT=1 rewrites it)`).toBe(readFileSync(golden, "utf8"));
   });
 
+  it("main.ts from the build (maybe from align build's cache) is what the generator makes now", async () => {
+    const { generateProgram } = await import("../../compiler/emit/program.js");
+    const { programInput } = await import("../../compiler/emit/bundle.js");
+    const { compile } = await import("../../compiler/index.js");
+    const { stageSources } = await import("../../cli/bundle/read.js");
+    const recipe = path.join(root, "recipes", `${name}.align`);
+    const result = compile(recipe);
+    const fresh = generateProgram(programInput(result.plan!, `${name}.align`, stageSources(result)), `${name}.align`, undefined);
+    expect(fileText(bundles.get(name)!.bundle, "main.ts")).toBe(fresh.main);
+    expect(fileText(bundles.get(name)!.bundle, "main.js")).toBe(fresh.mainJs);
+  });
+
   it("main.ts and hooks.ts type-check under tsc --strict (the bundle's tsconfig.json) against the runtime's declarations", async () => {
     const { dir } = bundles.get(name)!;
     const r = await execa(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: dir, reject: false });

@@ -5,6 +5,7 @@
  * Every generated program type-checks under `tsc --strict`, every shell script passes shellcheck.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -26,6 +27,17 @@ beforeAll(async () => {
     bundles.set(name, { bundle, dir });
   }
 }, 120_000);
+
+it("the vendored runtime requires nothing but node's own modules at run time (no node_modules in a bundle)", () => {
+  const js = fileText(bundles.get("tiny")!.bundle, "runtime/align-runtime.js");
+  // esbuild leaves a require it could not inline as __require("name"); mathjs and the JSON
+  // schema behind createRequire are inlined by cli/bundle/runtime.ts's plugin.
+  const left = [...js.matchAll(/__require\("([^"]+)"\)/g)].map((m) => m[1] as string);
+  expect(left.length).toBeGreaterThan(0);
+  expect(left.filter((m) => !builtinModules.includes(m.replace(/^node:/, "")))).toEqual([]);
+  expect(js).not.toContain("createRequire(import.meta.url)");
+  expect(js).toContain("mathjs");
+});
 
 describe.each(RECIPES)("recipes/%s.align", (name) => {
   it.each(GOLDEN)("%s matches its golden file", (file) => {

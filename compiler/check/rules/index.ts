@@ -19,6 +19,7 @@ import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsP
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
+import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
@@ -53,6 +54,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [codeTestsLimitsRule, codeTestsLimitsCode],
   [instructionsColumnsRule, instructionsColumnsCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],

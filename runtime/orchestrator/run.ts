@@ -10,7 +10,9 @@ import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
 import { stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
+import { progressLog } from "./progress.js";
 import { choosePython, PythonNotFound } from "./python.js";
+import { refreshReport } from "./report.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
 import { failureLine, findWorkerDir, signalWorker, startWorker } from "./worker.js";
 import type { RunningWorker } from "./worker.js";
@@ -28,7 +30,7 @@ export interface RunOptions {
   readonly restart?: boolean | undefined;
   readonly python?: string | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Progress lines (default: stderr). */
+  /** Progress lines (default: stderr; on a terminal one live status line per stage). */
   readonly log?: ((line: string) => void) | undefined;
   /** Forward SIGINT/SIGTERM to the worker while running (default true). */
   readonly handleSignals?: boolean | undefined;
@@ -70,13 +72,15 @@ class Session {
   worker: RunningWorker | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
+  /** report.html once written (it is rewritten at the end of every stage that ran). */
+  reportFile: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
 
   constructor(readonly opts: RunOptions) {
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = opts.log ?? progressLog(process.stderr);
     this.planFile = path.join(opts.runDir, "plan.json");
   }
 
@@ -167,6 +171,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
+  s.reportFile = refreshReport(runDir, recipeDir, s.log) ?? s.reportFile;
   if (exit.code === 0 && finishedResult(runDir, stage) !== undefined) {
     s.reports.push({ stage, status: "done", seconds });
     for (const line of reportLines(runDir, stage)) s.log(line);
@@ -205,6 +210,7 @@ export async function runStages(opts: RunOptions): Promise<RunReport> {
     if (error instanceof PythonNotFound || error instanceof StartFailure) return finish(s, "failed", error.message);
     throw error;
   } finally {
+    if (s.reportFile !== undefined) s.log(`align run: report in ${s.reportFile}`);
     // Graceful: batches a worker already sent are answered before the server closes.
     await s.server?.close();
     if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, s.onSignal);

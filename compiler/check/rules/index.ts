@@ -30,9 +30,12 @@ import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
+import { trackingHasSinkCode, trackingHasSinkRule } from "./TrackingHasSink.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
 import { unusedDeclarationCode, unusedDeclarationRule } from "./UnusedDeclaration.js";
 import { validRegexCode, validRegexRule } from "./ValidRegex.js";
+import { wandbOfflineKeyUnusedCode, wandbOfflineKeyUnusedRule } from "./WandbOfflineKeyUnused.js";
+import { wandbOnlineNeedsKeyCode, wandbOnlineNeedsKeyRule } from "./WandbOnlineNeedsKey.js";
 
 /** Rules with their code, in code order (the order diagnostics of equal position come out in). */
 const entries: readonly (readonly [Rule, CodeInfo])[] = [
@@ -51,6 +54,9 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
+  [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
+  [trackingHasSinkRule, trackingHasSinkCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

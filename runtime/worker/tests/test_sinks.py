@@ -6,6 +6,8 @@ has it; wandb runs where it is installed."""
 import glob
 import importlib.util
 import json
+import struct
+from pathlib import Path
 
 import pytest
 
@@ -93,21 +95,28 @@ def test_without_wandb_the_stage_warns_once_and_finishes(workspace):
 
 
 def offline_history(run_file):
-    """The `history` records of an offline .wandb file, as {key: value} per logged step."""
+    """The `history` records of an offline .wandb file, as {key: value} per logged step. The file
+    is a LevelDB-style log (`:W&B` header, then 32 KiB blocks of checksummed chunks, each record
+    FULL or FIRST..LAST) of wandb's own protobuf `Record`s, read here without wandb's internals."""
     from wandb.proto import wandb_internal_pb2
-    from wandb.sdk.internal import datastore
-    store = datastore.DataStore()
-    store.open_for_scan(run_file)
-    rows = []
-    while True:
-        data = store.scan_data()
-        if data is None:
-            break
-        record = wandb_internal_pb2.Record()
-        record.ParseFromString(data)
-        if record.WhichOneof("record_type") == "history":
-            rows.append({item.key or "/".join(item.nested_key): json.loads(item.value_json)
-                         for item in record.history.item})
+    data = Path(run_file).read_bytes()
+    assert data[:4] == b":W&B", data[:8]
+    block, pos, pending, rows = 32768, 7, b"", []
+    while pos + 7 <= len(data):
+        left = block - pos % block
+        _crc, length, kind = struct.unpack("<IHB", data[pos:pos + 7])
+        if left < 7 or (kind == 0 and length == 0):    # zero padding to the end of a block
+            pos += left
+            continue
+        pending += data[pos + 7:pos + 7 + length]
+        pos += 7 + length
+        if kind in (1, 4):                              # FULL, or the LAST chunk of a record
+            record = wandb_internal_pb2.Record()
+            record.ParseFromString(pending)
+            pending = b""
+            if record.WhichOneof("record_type") == "history":
+                rows.append({item.key or "/".join(item.nested_key): json.loads(item.value_json)
+                             for item in record.history.item})
     return rows
 
 

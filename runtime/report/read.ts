@@ -91,6 +91,7 @@ function sampleRow(stage: string, r: Json): SampleRow {
     prompt: text(r["prompt"]),
     response: text(r["response"]),
     verdicts: verdictsOf(r["verdicts"]),
+    ...(typeof r["step"] === "number" ? { step: r["step"] } : {}),
     ...(typeof reward === "number" ? { reward } : {}),
     ...(typeof r["feasible"] === "boolean" ? { feasible: r["feasible"] } : {}),
   };

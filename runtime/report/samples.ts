@@ -17,7 +17,7 @@ function row(s: SampleRow): string {
   const verdicts = Object.entries(s.verdicts).map(([j, v]) => `${j}=${v.status}`).join(" ");
   const feasible = s.feasible === undefined ? "" : String(s.feasible);
   return `<tr data-stage="${esc(s.stage)}" data-feasible="${feasible}" data-verdicts="${esc(verdicts)}">` +
-    `<td>${esc(s.stage)}<div class="reason">${esc(s.task)}</div></td><td><pre>${esc(s.prompt)}</pre></td><td><pre>${esc(s.response)}</pre></td>` +
+    `<td>${esc(s.stage)}<div class="reason">${esc(s.task)}${s.step === undefined ? "" : `, step ${s.step}`}</div></td><td><pre>${esc(s.prompt)}</pre></td><td><pre>${esc(s.response)}</pre></td>` +
     `<td class="num">${s.reward === undefined ? "" : formatNumber(s.reward)}</td>` +
     `<td>${s.feasible === undefined ? "" : s.feasible ? "yes" : "no"}</td><td>${verdictCell(s)}</td></tr>`;
 }

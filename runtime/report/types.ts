@@ -17,10 +17,12 @@ export interface Verdict {
   readonly reason?: string;
 }
 
-/** One sample row: eval samples.jsonl, or generate/judge output.jsonl. */
+/** One sample row: eval or cgpo samples.jsonl, or generate/judge output.jsonl. */
 export interface SampleRow {
   readonly stage: string;
   readonly task: string;
+  /** The training step a cgpo sample was drawn at. */
+  readonly step?: number;
   readonly prompt: string;
   readonly response: string;
   readonly reward?: number;

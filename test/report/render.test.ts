@@ -72,6 +72,20 @@ describe("report rendering", () => {
     expect(renderComparison(run, run)).toContain('stroke-dasharray="5 3"');
   });
 
+  it("summarises a bundle's lockfile and shows the plan's values with their provenance", () => {
+    const dir = runDir(`${line(1)}\n`);
+    mkdirSync(path.join(dir, "bundle"));
+    const lock = { version: 1, compiler: "0.1.0", inputs: [{ path: "data/arith.jsonl", sha256: "ab".repeat(32) }, { path: "tiny.align", sha256: "cd".repeat(32) }] };
+    writeFileSync(path.join(dir, "bundle", "align.lock.json"), JSON.stringify(lock));
+    writeFileSync(path.join(dir, "bundle", "r.align"), "recipe r { seed = 1 }\n");
+    const html = renderReport(readRun(dir));
+    expect(html).toContain("Lockfile <code>bundle/align.lock.json</code>");
+    expect(html).toContain("inputs: 2 entries");
+    expect(html).toContain(`<code>data/arith.jsonl</code></td><td><code>${"ab".repeat(8)}</code>`);
+    expect(html).toContain("<pre class=\"recipe\">recipe r { seed = 1 }");
+    expect(html).toContain("<td><code>/stages/rl/variant</code></td><td><code>cgpo</code></td><td>r.align:3:10</td>");
+  });
+
   it("refuses a directory that is not a run directory, in one line", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "align-report-unit-"));
     dirs.push(dir);

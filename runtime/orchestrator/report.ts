@@ -15,7 +15,7 @@ function label(runDir: string, recipeDir: string): string {
 /** Writes `<runDir>/report.html`; returns the file, or undefined after logging why it could not. */
 export function refreshReport(runDir: string, recipeDir: string, log: (line: string) => void): string | undefined {
   try {
-    return writeReport(runDir, { label: label(runDir, recipeDir), recipeDirs: [recipeDir] });
+    return writeReport(runDir, { label: label(runDir, recipeDir), recipeDirs: [path.join(runDir, "bundle", "inputs"), recipeDir] });
   } catch (error) {
     log(`align run: warning: report.html not written: ${(error as Error).message.split("\n")[0]}`);
     return undefined;

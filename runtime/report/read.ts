@@ -182,7 +182,8 @@ export function readRun(runDir: string, opts: ReadOptions = {}): RunData {
   const order = Array.isArray(reportPlan.stage_order) ? reportPlan.stage_order.filter((s) => typeof s === "string") : [];
   const stages = order.map((name) => readStage(runDir, name, (reportPlan.stages?.[name] ?? {}) as Json, opts.sampleLimit ?? 300, notes));
   const fallback = defaultRecipeDir(runDir, reportPlan);
-  const dirs = [...(opts.recipeDirs ?? []), path.join(runDir, "bundle"), ...(fallback === undefined ? [] : [fallback])];
+  // The bundle's copy under inputs/ is exactly what the run read (docs/bundle.md).
+  const dirs = [...(opts.recipeDirs ?? []), path.join(runDir, "bundle", "inputs"), ...(fallback === undefined ? [] : [fallback])];
   const recipe = findRecipe(reportPlan, dirs);
   const lockfile = findLockfile(runDir);
   return {

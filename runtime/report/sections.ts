@@ -101,14 +101,18 @@ export function recipeSection(run: RunData): string {
   return `<section id="recipe"><h2>Recipe <code>${esc(run.recipe.file)}</code></h2><pre class="recipe">${esc(run.recipe.text)}</pre></section>`;
 }
 
-function entryLine(key: string, value: unknown): string {
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
-    const v = value as Record<string, unknown>;
-    const name = v["path"] ?? v["file"] ?? v["name"] ?? key;
-    const hash = v["sha256"] ?? v["hash"] ?? "";
-    return `<tr><td><code>${esc(name)}</code></td><td><code>${esc(String(hash).slice(0, 16))}</code></td></tr>`;
-  }
-  return `<tr><td><code>${esc(key)}</code></td><td><code>${esc(typeof value === "string" ? value.slice(0, 16) : JSON.stringify(value))}</code></td></tr>`;
+/** One collection of the lockfile as a table: a column per field the entries have, hashes cut to 16 characters. */
+function entryTable(entries: readonly (readonly [string, unknown])[]): string {
+  const objects = entries.map(([k, e]) => (e !== null && typeof e === "object" && !Array.isArray(e) ? (e as Record<string, unknown>) : { key: k, value: e }));
+  const keys = [...new Set(objects.flatMap((o) => Object.keys(o)))];
+  const first = ["path", "name", "file", "key"].filter((k) => keys.includes(k));
+  const columns = [...first, ...keys.filter((k) => !first.includes(k)).sort()];
+  const cell = (k: string, v: unknown) => {
+    const text = typeof v === "string" ? v : JSON.stringify(v) ?? "";
+    return `<td><code>${esc(/sha256|hash/.test(k) ? text.slice(0, 16) : text)}</code></td>`;
+  };
+  return `<table class="plan"><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr></thead><tbody>` +
+    objects.slice(0, 500).map((o) => `<tr>${columns.map((c) => cell(c, o[c] ?? "")).join("")}</tr>`).join("") + "</tbody></table>";
 }
 
 /** The lockfile's scalar fields and, per collection, its entries with short hashes. */
@@ -121,7 +125,7 @@ export function lockfileSection(run: RunData): string {
   const parts = Object.entries(value as Record<string, unknown>).map(([key, v]) => {
     if (v === null || typeof v !== "object") return `<p><b>${esc(key)}</b> <code>${esc(String(v))}</code></p>`;
     const entries = Array.isArray(v) ? v.map((e, i) => [String(i), e] as const) : Object.entries(v);
-    return `<details><summary>${esc(key)}: ${entries.length} entries</summary><table class="plan"><tbody>${entries.slice(0, 500).map(([k, e]) => entryLine(k, e)).join("")}</tbody></table></details>`;
+    return `<details><summary>${esc(key)}: ${entries.length} entries</summary>${entryTable(entries)}</details>`;
   });
   return `<section id="lockfile"><h2>Lockfile <code>${esc(run.lockfile.file)}</code></h2>${parts.join("")}</section>`;
 }

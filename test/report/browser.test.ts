@@ -220,10 +220,11 @@ describe.runIf(python !== undefined && existsSync(CHROMIUM))("the report of a re
     expect(stats.colours).toBeGreaterThan(20);
     const sections = await page.$$eval("main > section", (els) => els.map((e) => ({ id: e.id, h: e.getBoundingClientRect().height })));
     expect(sections.map((s) => s.id)).toEqual(["summary", "stage-warmup", "stage-rl", "stage-before", "stage-before_held_out",
-      "stage-evaluate", "stage-held_out", "evals", "samples", "plan", "recipe"]);
+      "stage-evaluate", "stage-held_out", "evals", "samples", "plan", "recipe", "lockfile"]);
     for (const s of sections) expect(s.h, s.id).toBeGreaterThan(40);
     expect(stats.height).toBeGreaterThan(sections.reduce((n, s) => n + s.h, 0));
     expect(await page.textContent("#recipe pre")).toContain("stage rl = cgpo");
+    expect(await page.textContent("#lockfile")).toContain("data/arith.jsonl");   // the bundle's align.lock.json
   });
 
   it("overlays two runs with --compare, the second one dashed", async () => {

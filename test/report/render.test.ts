@@ -74,14 +74,16 @@ describe("report rendering", () => {
 
   it("summarises a bundle's lockfile and shows the plan's values with their provenance", () => {
     const dir = runDir(`${line(1)}\n`);
-    mkdirSync(path.join(dir, "bundle"));
-    const lock = { version: 1, compiler: "0.1.0", inputs: [{ path: "data/arith.jsonl", sha256: "ab".repeat(32) }, { path: "tiny.align", sha256: "cd".repeat(32) }] };
+    mkdirSync(path.join(dir, "bundle", "inputs"), { recursive: true });
+    const lock = { lockfile_version: 1, compiler: { name: "align", version: "0.1.0" },
+      inputs: [{ bytes: 10, kind: "dataset", path: "data/arith.jsonl", sha256: "ab".repeat(32) }, { bytes: 20, kind: "recipe", path: "r.align", sha256: "cd".repeat(32) }] };
     writeFileSync(path.join(dir, "bundle", "align.lock.json"), JSON.stringify(lock));
-    writeFileSync(path.join(dir, "bundle", "r.align"), "recipe r { seed = 1 }\n");
+    writeFileSync(path.join(dir, "bundle", "inputs", "r.align"), "recipe r { seed = 1 }\n");
     const html = renderReport(readRun(dir));
     expect(html).toContain("Lockfile <code>bundle/align.lock.json</code>");
     expect(html).toContain("inputs: 2 entries");
-    expect(html).toContain(`<code>data/arith.jsonl</code></td><td><code>${"ab".repeat(8)}</code>`);
+    expect(html).toContain("<tr><th>path</th><th>bytes</th><th>kind</th><th>sha256</th></tr>");
+    expect(html).toContain(`<td><code>data/arith.jsonl</code></td><td><code>10</code></td><td><code>dataset</code></td><td><code>${"ab".repeat(8)}</code></td>`);
     expect(html).toContain("<pre class=\"recipe\">recipe r { seed = 1 }");
     expect(html).toContain("<td><code>/stages/rl/variant</code></td><td><code>cgpo</code></td><td>r.align:3:10</td>");
   });

@@ -128,6 +128,18 @@ function buildProgram(): Command {
     });
 
   program
+    .command("report")
+    .description("Write a run's HTML report (plots, eval pass rates, samples, plan); --compare overlays two runs.")
+    .argument("[runDir]", "the run directory (align run's outputs)")
+    .option("--out <file>", "where to write (default: RUN_DIR/report.html; with --compare ./align-compare.html)")
+    .option("--compare <runs...>", "two run directories to overlay")
+    .option("--recipe-dir <dir>", "where the recipe file is, when not beside the run directory")
+    .action(async (runDir: string | undefined, opts: import("./commands/report.js").ReportCommandOptions) => {
+      const { runReport } = await import("./commands/report.js");
+      process.exitCode = runReport(runDir, opts);
+    });
+
+  program
     .command("docs", { hidden: true })
     .description("Regenerate docs/language.md, docs/diagnostics.md and docs/plan.schema.json.")
     .option("--check", "exit 1 when a committed file is stale")

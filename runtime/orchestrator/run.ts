@@ -10,7 +10,9 @@ import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
 import { ranksPerNode, stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
+import { progressLog } from "./progress.js";
 import { choosePython, PythonNotFound } from "./python.js";
+import { refreshReport } from "./report.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
 import { localLauncher } from "../launch/local.js";
 import type { RankLauncher, RunningStage } from "../launch/types.js";
@@ -76,6 +78,8 @@ class Session {
   worker: RunningStage | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
+  /** report.html once written (it is rewritten at the end of every stage that ran). */
+  reportFile: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
@@ -84,7 +88,7 @@ class Session {
   constructor(readonly opts: RunOptions) {
     this.launcher = opts.launcher ?? localLauncher(ranksPerNode(opts.plan));
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = opts.log ?? progressLog(process.stderr);
     this.planFile = path.join(opts.runDir, "plan.json");
   }
 
@@ -176,6 +180,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
+  s.reportFile = refreshReport(runDir, recipeDir, s.log) ?? s.reportFile;
   const ok = exit.code === 0 && finishedResult(runDir, stage) !== undefined;
   await s.opts.hooks?.after?.(stage, ok);
   if (ok) {
@@ -232,6 +237,7 @@ export class StageRun {
   /** Closes the judge server (gracefully), gives the signals back, and reports. */
   async close(): Promise<RunReport> {
     if (!Array.isArray(this.selected)) return this.selected;
+    if (this.s.reportFile !== undefined) this.s.log(`align run: report in ${this.s.reportFile}`);
     try {
       await this.s.server?.close();
     } finally {

@@ -125,6 +125,24 @@ const cases: readonly Case[] = [
     good: 'judge ifeval = instructions { requirements = field("instruction_id_list")  kwargs = field("kwargs") }\n',
   },
   {
+    code: "AL4300",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online }\n  }\n}\n',
+    at: ["3:35"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+  },
+  {
+    code: "AL4301",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+    at: ["3:38"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p" }\n  }\n}\n',
+  },
+  {
+    code: "AL4302",
+    bad: "recipe r {\n  tracking {\n    tensorboard = false\n  }\n}\n",
+    at: ["2:12"],
+    good: "recipe r {\n  tracking {\n    tensorboard = true\n  }\n}\n",
+  },
+  {
     code: "AL5001",
     bad: 'dataset d = jsonl("qa.jsnl") { prompt = "question" }\n',
     at: ["1:19"],

@@ -33,9 +33,12 @@ import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInput
 import { stageNameReservedCode, stageNameReservedRule } from "./StageNameReserved.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
+import { trackingHasSinkCode, trackingHasSinkRule } from "./TrackingHasSink.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
 import { unusedDeclarationCode, unusedDeclarationRule } from "./UnusedDeclaration.js";
 import { validRegexCode, validRegexRule } from "./ValidRegex.js";
+import { wandbOfflineKeyUnusedCode, wandbOfflineKeyUnusedRule } from "./WandbOfflineKeyUnused.js";
+import { wandbOnlineNeedsKeyCode, wandbOnlineNeedsKeyRule } from "./WandbOnlineNeedsKey.js";
 
 /** Rules with their code, in code order (the order diagnostics of equal position come out in). */
 const entries: readonly (readonly [Rule, CodeInfo])[] = [
@@ -56,6 +59,9 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
   [codeTestsLimitsRule, codeTestsLimitsCode],
   [instructionsColumnsRule, instructionsColumnsCode],
+  [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
+  [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
+  [trackingHasSinkRule, trackingHasSinkCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from .errors import PlanError, UserError
 from .pointer import Node, describe
+from .sinks import TrackingSpec, parse_tracking
 
 SUPPORTED_VERSION = 1
 STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "cgpo", "eval"]
@@ -125,6 +126,7 @@ class StageSpec:
     gpu_memory: Optional[float] = None
     estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
+    tracking: TrackingSpec = field(default_factory=TrackingSpec)   # metric sinks (not hashed)
 
 
 def load_plan(path: Path) -> Node:
@@ -160,6 +162,6 @@ def parse_stage(root: Node, name: str) -> StageSpec:
                         f"stage variant {variant!r} runs in the judge server, not the worker")
     recipe = root.child("recipe")
     spec = StageSpec(name=name, variant=variant, pointer=node.pointer,
-                     seed=recipe.child("seed").int(minimum=0))
+                     seed=recipe.child("seed").int(minimum=0), tracking=parse_tracking(recipe))
     parse_stage_body(root, node, spec)
     return spec

@@ -8,6 +8,8 @@ export interface RunCommandOptions {
   readonly runDir?: string;
   readonly python?: string;
   readonly restart?: boolean;
+  /** commander's `--no-endpoint-check` sets this false. */
+  readonly endpointCheck?: boolean;
 }
 
 /** `runs/tiny` rather than an absolute path when the run directory is below the cwd. */
@@ -38,6 +40,7 @@ export async function runRun(recipe: string, opts: RunCommandOptions): Promise<n
     const report = await runStages({
       plan, planJson: compiled.planJson, recipeDir: rootDir, runDir,
       stage: opts.stage, restart: opts.restart === true, python: opts.python,
+      checkEndpoints: opts.endpointCheck !== false,
     });
     if (report.status === "done") process.stdout.write(`${summary(report)}\n`);
     else process.stderr.write(`align run: ${report.message ?? report.status}\n`);

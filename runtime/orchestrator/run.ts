@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
+import { preflight, renderPreflight } from "../preflight/index.js";
 import { stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
 import { choosePython, PythonNotFound } from "./python.js";
@@ -33,6 +34,8 @@ export interface RunOptions {
   /** Forward SIGINT/SIGTERM to the worker while running (default true). */
   readonly handleSignals?: boolean | undefined;
   readonly workerDir?: string | undefined;
+  /** Pre-flight sends one request to each LLM endpoint the stages reach (default true). */
+  readonly checkEndpoints?: boolean | undefined;
 }
 
 export type StageStatus = "done" | "skipped" | "failed" | "interrupted" | "not_run";
@@ -189,6 +192,11 @@ export async function runStages(opts: RunOptions): Promise<RunReport> {
   const s = new Session(opts);
   const selected = selectStages(s);
   if (!Array.isArray(selected)) return selected;
+  // Everything the stages about to run need, checked before any starts (runtime/preflight).
+  const pending = selected.filter((st) => decideStage(opts.plan, opts.runDir, st, opts.restart === true).kind !== "skip");
+  const check = await preflight({ plan: opts.plan, stages: pending, runDir: opts.runDir, env: s.env, python: opts.python, checkEndpoints: opts.checkEndpoints !== false });
+  if (check.problems.length > 0) return finish(s, "failed", renderPreflight(check.problems));
+  s.python = check.python;
   mkdirSync(opts.runDir, { recursive: true });
   writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
   const handle = opts.handleSignals !== false;

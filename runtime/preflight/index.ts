@@ -35,10 +35,15 @@ export interface PreflightResult {
   readonly python?: string;
 }
 
+/** `stage a uses` / `stages a, b use`. */
+function stagesVerb(stages: readonly string[], one: string, many: string): string {
+  return stages.length === 1 ? `stage ${stages[0]} ${one}` : `stages ${stages.join(", ")} ${many}`;
+}
+
 function packageNeeds(hfStages: readonly string[], loraStages: readonly string[]): PackageNeed[] {
   const needs: PackageNeed[] = [];
-  if (hfStages.length > 0) needs.push({ module: "transformers", why: `stage ${hfStages.join(", ")} uses a Hugging Face model` });
-  if (loraStages.length > 0) needs.push({ module: "peft", why: `stage ${loraStages.join(", ")} trains LoRA adapters` });
+  if (hfStages.length > 0) needs.push({ module: "transformers", why: `${stagesVerb(hfStages, "uses", "use")} a Hugging Face model` });
+  if (loraStages.length > 0) needs.push({ module: "peft", why: `${stagesVerb(loraStages, "trains", "train")} LoRA adapters` });
   return needs;
 }
 

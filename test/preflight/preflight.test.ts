@@ -16,6 +16,7 @@ import { runStages } from "../../runtime/orchestrator/index.js";
 import { checkEndpoints } from "../../runtime/preflight/endpoints.js";
 import { preflight, renderPreflight, runNeeds } from "../../runtime/preflight/index.js";
 import { checkPython } from "../../runtime/preflight/python.js";
+import { checkSandbox } from "../../runtime/preflight/sandbox.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const temp = mkdtempSync(path.join(tmpdir(), "align-preflight-"));
@@ -85,6 +86,18 @@ describe("preflight", () => {
     // The run-dir check writes a probe file and removes it; no plan.json, no stage directory.
     expect(existsSync(path.join(runDir, "plan.json"))).toBe(false);
     expect(existsSync(path.join(runDir, "induce"))).toBe(false);
+  });
+});
+
+describe("the sandbox", () => {
+  it("is probed only when a running stage reaches a code judge, and its failure names the stage", async () => {
+    const plan = planOf("cgpo.align");
+    const needs = runNeeds(plan, plan.stage_order);
+    expect(needs.sandboxStages.length).toBeGreaterThan(0);
+    expect(await checkSandbox([], { bwrapPath: path.join(temp, "no-bwrap") })).toEqual([]);
+    const problems = await checkSandbox(["rl"], { bwrapPath: path.join(temp, "no-bwrap") });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toMatch(/^the code sandbox cannot run here, and stage rl reaches a code_tests judge: .*bubblewrap/);
   });
 });
 

@@ -4,7 +4,7 @@
  * skipped, interrupted ones resumed from their checkpoints, and a failure stops the run with one
  * line that says which stage failed and why, leaving every finished stage's outputs in place.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
@@ -13,6 +13,7 @@ import { stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
 import { choosePython, PythonNotFound } from "./python.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
+import { parseSummary, summaryLines } from "./summary.js";
 import { failureLine, findWorkerDir, signalWorker, startWorker } from "./worker.js";
 import type { RunningWorker } from "./worker.js";
 
@@ -141,6 +142,16 @@ function reportLines(runDir: string, stage: string): string[] {
   }
 }
 
+/** The stage's summary.json (rows, kept, verdicts per judge) as lines; none when absent. */
+function stageSummaryLines(runDir: string, stage: string): string[] {
+  try {
+    const summary = parseSummary(JSON.parse(readFileSync(path.join(runDir, stage, "summary.json"), "utf8")));
+    return summary === undefined ? [] : summaryLines(summary);
+  } catch {
+    return [];
+  }
+}
+
 /** Runs one stage to its end; returns the failure line, or undefined when it finished. */
 async function runStage(s: Session, stage: string): Promise<string | undefined> {
   const { plan, runDir, recipeDir } = s.opts;
@@ -154,6 +165,8 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   const url = await judgeUrl(s, stage);
   if (s.interrupted !== undefined) return `interrupted by ${s.interrupted} before stage ${stage}`;
   prepareStageDir(plan, runDir, stage, action.kind === "fresh" && action.clear);
+  // A summary left by an earlier failed attempt must not be shown for this one.
+  rmSync(path.join(runDir, stage, "summary.json"), { force: true });
   const verb = action.kind === "resume" ? "resuming" : "starting";
   s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
   const started = Date.now();
@@ -170,6 +183,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
+  for (const line of stageSummaryLines(runDir, stage)) s.log(line);
   if (exit.code === 0 && finishedResult(runDir, stage) !== undefined) {
     s.reports.push({ stage, status: "done", seconds });
     for (const line of reportLines(runDir, stage)) s.log(line);

@@ -1,10 +1,15 @@
-import { bool, duration, enumOf, int, nullable, size, str } from "../fields.js";
+import { bool, duration, enumOf, int, nullable, num, size, str } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 export const recipeFields = {
   seed: int("Seed for every random source.", { default: 0, min: 0 }),
   description: str("A sentence about the recipe.", { default: "" }),
   output_dir: str("Where runs are written, relative to the recipe.", { default: "runs" }),
+  max_judge_error_rate: num("A stage fails when more than this share of any judge's verdicts are errors (a missing API key, an endpoint that is down).", {
+    default: 0.1,
+    min: 0,
+    max: 1,
+  }),
 };
 
 export const recipeKind: KindSpec = {

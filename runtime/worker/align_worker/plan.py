@@ -124,6 +124,7 @@ class StageSpec:
     sharding: str = "auto"
     gpu_memory: Optional[float] = None
     estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
+    max_judge_error_rate: float = 0.1           # /recipe/max_judge_error_rate (summary.py)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
 
 
@@ -161,5 +162,8 @@ def parse_stage(root: Node, name: str) -> StageSpec:
     recipe = root.child("recipe")
     spec = StageSpec(name=name, variant=variant, pointer=node.pointer,
                      seed=recipe.child("seed").int(minimum=0))
+    rate = recipe.opt("max_judge_error_rate").opt_num(minimum=0.0)
+    if rate is not None:
+        spec.max_judge_error_rate = rate
     parse_stage_body(root, node, spec)
     return spec

@@ -3,6 +3,7 @@
  * `align run` prints after the stage: rows in and out, and each judge's verdict counts with its
  * most frequent error reasons. Pure: the same summary gives the same lines.
  */
+import { topReasons } from "../judges/reasons.js";
 
 export interface JudgeCounts {
   readonly satisfied: number;
@@ -21,16 +22,6 @@ export interface StageSummary {
   readonly judges: Readonly<Record<string, JudgeCounts>>;
 }
 
-const TOP_REASONS = 3;
-
-/** `api_key_missing 40, timeout 2`: most frequent first, ties by name. */
-export function topReasons(reasons: Readonly<Record<string, number>>): string {
-  return Object.entries(reasons)
-    .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, TOP_REASONS)
-    .map(([reason, n]) => `${reason} ${n}`)
-    .join(", ");
-}
 
 function judgeLine(name: string, c: JudgeCounts): string {
   const parts = [`satisfied ${c.satisfied}`, `violated ${c.violated}`, `error ${c.error}`];

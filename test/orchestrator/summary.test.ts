@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseSummary, summaryLines, topReasons } from "../../runtime/orchestrator/summary.js";
+import { topReasons } from "../../runtime/judges/reasons.js";
+import { parseSummary, summaryLines } from "../../runtime/orchestrator/summary.js";
 
 const induce = {
   stage: "induce", variant: "generate", rows_in: 40, samples: 40, kept: 0, dropped: 40,

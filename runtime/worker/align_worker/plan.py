@@ -93,6 +93,7 @@ class TaskSpec:
     optimizer: OptimizerSpec
     weight: float
     batch_size: int
+    template: Optional[Dict[str, Any]] = None   # None: the prompt as is
 
 
 @dataclass

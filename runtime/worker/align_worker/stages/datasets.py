@@ -147,17 +147,17 @@ def run_eval(ctx: RunContext) -> Dict[str, Any]:
     spec, f = ctx.spec, ctx.spec.fields
     seed_everything(spec.seed, ctx.dist.rank)
     lm = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, trainable=False)
-    groups = ([(t.name, t.prompts, eval_judges(t)) for t in spec.tasks] if spec.tasks
-              else [(spec.name, spec.data, [j.name for j in spec.judges])])
+    groups = ([(t.name, t.prompts, eval_judges(t), f["template"] or t.template) for t in spec.tasks] if spec.tasks
+              else [(spec.name, spec.data, [j.name for j in spec.judges], f["template"])])
     report: Dict[str, Any] = {"stage": spec.name, "tasks": {}}
     all_rows: List[Dict[str, Any]] = []
     rows_in, mine_judged, judge_names = 0, [], []
-    for name, sources, judges in groups:
+    for name, sources, judges, template in groups:
         rows = [r for s in sources for r in load_rows(s, ctx.base_dir, ctx.run_dir)]
         rows_in += len(rows)
         judge_names += [j for j in judges if j not in judge_names]
-        out = sample_rows(ctx, lm, rows, [str(r.get("prompt", "")) for r in rows], f["samples"], f,
-                          f"{spec.name}/{name}")
+        prompts = [render(template, r, spec.pointer + "/template") for r in rows]
+        out = sample_rows(ctx, lm, rows, prompts, f["samples"], f, f"{spec.name}/{name}")
         if judges:
             attach_verdicts(ctx, name, out)
         mine_judged += out

@@ -18,7 +18,7 @@ export interface RunPlan extends JudgePlan {
   readonly recipe: { readonly name: string; readonly seed: number; readonly output_dir?: string };
   readonly stages: Readonly<Record<string, RunPlanStage>>;
   readonly stage_order: readonly string[];
-  readonly cluster?: { readonly gpus_per_node?: number } | null;
+  readonly cluster?: { readonly gpus_per_node?: number; readonly cpu_ranks?: number } | null;
 }
 
 /** Compile-time proof that the compiler's `Plan` is accepted wherever a `RunPlan` is. */
@@ -87,4 +87,10 @@ export function stageFingerprint(plan: RunPlan, stage: string): string {
   const closure = Object.fromEntries(stageClosure(plan, stage));
   const doc = { seed: plan.recipe.seed, stage: plan.stages[stage], closure };
   return createHash("sha256").update(JSON.stringify(canonical(doc))).digest("hex");
+}
+
+/** Ranks per node the plan asks for: one per GPU, or `cluster.cpu_ranks` on CPU (default 1). */
+export function ranksPerNode(plan: RunPlan): number {
+  const gpus = plan.cluster?.gpus_per_node ?? 0;
+  return gpus > 0 ? gpus : Math.max(1, plan.cluster?.cpu_ranks ?? 1);
 }

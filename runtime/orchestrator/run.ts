@@ -9,13 +9,15 @@ import * as path from "node:path";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
 import { preflight, renderPreflight } from "../preflight/index.js";
-import { stageNeedsJudges } from "./plan.js";
+import { ranksPerNode, stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
 import { choosePython, PythonNotFound } from "./python.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
 import { parseSummary, summaryLines } from "./summary.js";
-import { failureLine, findWorkerDir, signalWorker, startWorker } from "./worker.js";
-import type { RunningWorker } from "./worker.js";
+import { localLauncher } from "../launch/local.js";
+import type { RankLauncher, RunningStage } from "../launch/types.js";
+import { findWorkerDir } from "../launch/worker.js";
+import type { StageHooks } from "../program/api.js";
 
 export interface RunOptions {
   readonly plan: RunPlan;
@@ -35,6 +37,10 @@ export interface RunOptions {
   /** Forward SIGINT/SIGTERM to the worker while running (default true). */
   readonly handleSignals?: boolean | undefined;
   readonly workerDir?: string | undefined;
+  /** User code before and after each stage that runs (a bundle's hooks.ts). */
+  readonly hooks?: StageHooks | undefined;
+  /** Starts each stage's ranks (default: `local` with `ranksPerNode(plan)` ranks). */
+  readonly launcher?: RankLauncher | undefined;
   /** Pre-flight sends one request to each LLM endpoint the stages reach (default true). */
   readonly checkEndpoints?: boolean | undefined;
 }
@@ -71,14 +77,16 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 class Session {
   server: JudgeServer | undefined;
   python: string | undefined;
-  worker: RunningWorker | undefined;
+  worker: RunningStage | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
+  readonly launcher: RankLauncher;
 
   constructor(readonly opts: RunOptions) {
+    this.launcher = opts.launcher ?? localLauncher(ranksPerNode(opts.plan));
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.planFile = path.join(opts.runDir, "plan.json");
@@ -88,7 +96,7 @@ class Session {
     const again = this.interrupted !== undefined;
     this.interrupted = signal;
     this.log(`align run: ${signal}${again ? " again: killing the worker" : ": stopping the worker, then the judge server"}`);
-    if (this.worker !== undefined) signalWorker(this.worker.child, again ? "SIGKILL" : signal);
+    this.worker?.signal(again ? "SIGKILL" : signal);
   };
 }
 
@@ -169,22 +177,25 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   rmSync(path.join(runDir, stage, "summary.json"), { force: true });
   const verb = action.kind === "resume" ? "resuming" : "starting";
   s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
+  await s.opts.hooks?.before?.(stage);
   const started = Date.now();
-  s.worker = startWorker({
+  const running = s.launcher.start({
     python: s.python, workerDir: s.opts.workerDir ?? findWorkerDir(), planFile: s.planFile, stage, runDir,
     baseDir: recipeDir, judgeUrl: url, resume: action.kind === "resume", env: s.env,
     cpu: (plan.cluster?.gpus_per_node ?? 0) === 0,
   }, s.log);
-  // The worker has its own process group: if this process exits abruptly, take it along.
-  const child = s.worker.child;
-  const orphanGuard = () => signalWorker(child, "SIGTERM");
+  s.worker = running;
+  // Each rank has its own process group: if this process exits abruptly, take them along.
+  const orphanGuard = () => running.signal("SIGTERM");
   process.once("exit", orphanGuard);
-  const exit = await s.worker.exited;
+  const exit = await running.exited;
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
   for (const line of stageSummaryLines(runDir, stage)) s.log(line);
-  if (exit.code === 0 && finishedResult(runDir, stage) !== undefined) {
+  const ok = exit.code === 0 && finishedResult(runDir, stage) !== undefined;
+  await s.opts.hooks?.after?.(stage, ok);
+  if (ok) {
     s.reports.push({ stage, status: "done", seconds });
     for (const line of reportLines(runDir, stage)) s.log(line);
     return undefined;
@@ -192,7 +203,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   const status = s.interrupted !== undefined ? "interrupted" : "failed";
   s.reports.push({ stage, status, seconds, exitCode: exit.code });
   const how = exit.signal !== null ? `killed by ${exit.signal}` : `worker exit ${exit.code}`;
-  const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : failureLine(exit.tail);
+  const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : exit.failure ?? "no output";
   return `stage ${stage} ${status} (${how}): ${why}`;
 }
 
@@ -201,34 +212,80 @@ function kept(reports: readonly StageReport[]): string {
   return names.length > 0 ? `; finished stages kept: ${names.join(", ")}` : "";
 }
 
+/**
+ * A run opened stage by stage: the generated program (docs/bundle.md) calls `stage(name)` once per
+ * stage of the plan, in order, then `close()`. `runStages` is the same loop over `stage_order`.
+ */
+export class StageRun {
+  private failure: string | undefined;
+  private checked = false;
+  private constructor(private readonly s: Session, private readonly selected: string[] | RunReport) {}
+
+  /** Selects the stages (checking `--stage`), writes plan.json and takes over SIGINT/SIGTERM. */
+  static open(opts: RunOptions): StageRun {
+    const s = new Session(opts);
+    const selected = selectStages(s);
+    if (Array.isArray(selected)) {
+      mkdirSync(opts.runDir, { recursive: true });
+      writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
+      if (opts.handleSignals !== false) for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, s.onSignal);
+    }
+    return new StageRun(s, selected);
+  }
+
+  /** Runs the stage unless it was not selected or the run already stopped; false once stopped. */
+  async stage(stage: string): Promise<boolean> {
+    if (!Array.isArray(this.selected) || this.failure !== undefined) return false;
+    if (!this.checked) {
+      this.checked = true;
+      this.failure = await this.preflight(this.selected);
+      if (this.failure !== undefined) return false;
+    }
+    if (!this.selected.includes(stage)) return true;
+    try {
+      const failure = await runStage(this.s, stage);
+      if (failure !== undefined) this.failure = `${failure}${kept(this.s.reports)} (in ${this.s.opts.runDir})`;
+    } catch (error) {
+      if (!(error instanceof PythonNotFound || error instanceof StartFailure)) throw error;
+      this.failure = error.message;
+    }
+    return this.failure === undefined;
+  }
+
+  /**
+   * Before the first stage: everything the stages about to run need from this machine
+   * (runtime/preflight), all problems in one report; undefined when there are none.
+   */
+  private async preflight(selected: readonly string[]): Promise<string | undefined> {
+    const { opts } = this.s;
+    const pending = selected.filter((st) => decideStage(opts.plan, opts.runDir, st, opts.restart === true).kind !== "skip");
+    const check = await preflight({ plan: opts.plan, stages: pending, runDir: opts.runDir, env: this.s.env, python: opts.python, checkEndpoints: opts.checkEndpoints !== false });
+    if (check.problems.length > 0) return renderPreflight(check.problems);
+    this.s.python ??= check.python;
+    return undefined;
+  }
+
+  /** Closes the judge server (gracefully), gives the signals back, and reports. */
+  async close(): Promise<RunReport> {
+    if (!Array.isArray(this.selected)) return this.selected;
+    try {
+      await this.s.server?.close();
+    } finally {
+      if (this.s.opts.handleSignals !== false) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, this.s.onSignal);
+    }
+    if (this.failure === undefined) return finish(this.s, "done");
+    return finish(this.s, this.s.interrupted !== undefined ? "interrupted" : "failed", this.failure);
+  }
+}
+
 /** Runs the plan's stages (or one) in order; never throws for a failing stage, only reports. */
 export async function runStages(opts: RunOptions): Promise<RunReport> {
-  const s = new Session(opts);
-  const selected = selectStages(s);
-  if (!Array.isArray(selected)) return selected;
-  // Everything the stages about to run need, checked before any starts (runtime/preflight).
-  const pending = selected.filter((st) => decideStage(opts.plan, opts.runDir, st, opts.restart === true).kind !== "skip");
-  const check = await preflight({ plan: opts.plan, stages: pending, runDir: opts.runDir, env: s.env, python: opts.python, checkEndpoints: opts.checkEndpoints !== false });
-  if (check.problems.length > 0) return finish(s, "failed", renderPreflight(check.problems));
-  s.python = check.python;
-  mkdirSync(opts.runDir, { recursive: true });
-  writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
-  const handle = opts.handleSignals !== false;
-  if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, s.onSignal);
+  const run = StageRun.open(opts);
   try {
-    for (const stage of selected) {
-      const failure = await runStage(s, stage);
-      if (failure === undefined) continue;
-      const status = s.interrupted !== undefined ? "interrupted" : "failed";
-      return finish(s, status, `${failure}${kept(s.reports)} (in ${opts.runDir})`);
-    }
-    return finish(s, "done");
+    for (const stage of opts.plan.stage_order) if (!(await run.stage(stage))) break;
   } catch (error) {
-    if (error instanceof PythonNotFound || error instanceof StartFailure) return finish(s, "failed", error.message);
+    await run.close();   // the judge server and the signal handlers are released, then it throws
     throw error;
-  } finally {
-    // Graceful: batches a worker already sent are answered before the server closes.
-    await s.server?.close();
-    if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, s.onSignal);
   }
+  return run.close();
 }

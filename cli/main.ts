@@ -68,9 +68,10 @@ function buildProgram(): Command {
 
   program
     .command("judge")
-    .description("Score a JSONL file of samples offline with one task's mixture of judges.")
+    .description("Score a JSONL file of samples offline with one task's (or stage's) mixture of judges.")
     .argument("<recipe>", "the root recipe")
-    .requiredOption("--task <task>", "the task whose judges score the samples")
+    .option("--task <task>", "the task whose judges score the samples")
+    .option("--stage <stage>", "instead of --task: a generate, judge or eval stage whose own judges score them")
     .requiredOption("--input <file>", "JSONL: prompt, response, the data fields, source")
     .option("--out <file>", "write each row with its verdicts, feasible and skip (JSONL)")
     .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
@@ -122,6 +123,7 @@ function buildProgram(): Command {
     .option("--run-dir <dir>", "the run directory (default: <output_dir>/<recipe name> beside the recipe)")
     .option("--python <path>", "the Python that runs the worker (default: $ALIGN_PYTHON, else a python3 with torch)")
     .option("--restart", "run finished stages again (their outputs are replaced)")
+    .option("--no-endpoint-check", "skip pre-flight's request to each LLM endpoint")
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);

@@ -1,4 +1,4 @@
-import { block, bool, duration, enumOf, int, list, nullable, secret, size, str } from "../fields.js";
+import { block, bool, duration, enumOf, int, list, nullable, num, secret, size, str } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 /** Weights & Biases: offline by default, so nothing leaves the machine unless asked. */
@@ -29,6 +29,11 @@ export const recipeFields = {
   description: str("A sentence about the recipe.", { default: "" }),
   output_dir: str("Where runs are written, relative to the recipe.", { default: "runs" }),
   tracking: nullable(trackingBlock),
+  max_judge_error_rate: num("A stage fails when more than this share of any judge's verdicts are errors (a missing API key, an endpoint that is down).", {
+    default: 0.1,
+    min: 0,
+    max: 1,
+  }),
 };
 
 export const recipeKind: KindSpec = {

@@ -17,6 +17,8 @@ import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
+import { launchGpusMatchClusterCode, launchGpusMatchClusterRule } from "./LaunchGpusMatchCluster.js";
+import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
@@ -24,7 +26,9 @@ import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
+import { slurmSignalBeforeTimeCode, slurmSignalBeforeTimeRule } from "./SlurmSignalBeforeTime.js";
 import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTaskWeightNonZero.js";
+import { spotNeedsRunStorageCode, spotNeedsRunStorageRule } from "./SpotNeedsRunStorage.js";
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
@@ -51,6 +55,10 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [launchNeedsFieldRule, launchNeedsFieldCode],
+  [launchGpusMatchClusterRule, launchGpusMatchClusterCode],
+  [slurmSignalBeforeTimeRule, slurmSignalBeforeTimeCode],
+  [spotNeedsRunStorageRule, spotNeedsRunStorageCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

@@ -16,12 +16,15 @@ export const launchNeedsFieldCode: CodeInfo = {
   description:
     "`launch kubernetes` needs `image` (the container with Node and the worker's Python " +
     "dependencies) and `volume_claim` (a ReadWriteMany PersistentVolumeClaim for the run " +
-    "directory: every pod reads the checkpoints, and they must outlive a pod restart to resume).",
+    "directory: every pod reads the checkpoints, and they must outlive a pod restart to resume). " +
+    "`launch ray` with an `image` (for the KubeRay RayJob) needs `volume_claim` for the same reason.",
   example: 'launch kubernetes { namespace = "ml" }\n',
 };
 
 interface Need {
   readonly field: string;
+  /** Needed only when this other field of the block is set. */
+  readonly when?: string;
   readonly why: string;
   readonly placeholder: string;
 }
@@ -31,7 +34,12 @@ const needs: Readonly<Record<string, readonly Need[]>> = {
     { field: "image", why: "its pods need a container image with Node and the worker's Python dependencies", placeholder: '"registry.example.com/align/worker@sha256:DIGEST"' },
     { field: "volume_claim", why: "its pods need a shared PersistentVolumeClaim for the run directory, or a restarted pod cannot resume", placeholder: '"align-runs"' },
   ],
+  ray: [
+    { field: "volume_claim", when: "image", why: "the RayJob's pods need a shared PersistentVolumeClaim for the bundle and the run directory", placeholder: '"align-runs"' },
+  ],
 };
+
+const absent = (value: unknown) => value === null || value === undefined;
 
 export const launchNeedsFieldRule: Rule = {
   name: "LaunchNeedsField",
@@ -42,7 +50,7 @@ export const launchNeedsFieldRule: Rule = {
       const block = launch[target];
       if (!block) return [];
       return fields
-        .filter((need) => block[need.field] === null || block[need.field] === undefined)
+        .filter((need) => absent(block[need.field]) && (need.when === undefined || !absent(block[need.when])))
         .map((need) => {
           const fix = addLaunchField(context, target, need.field, need.placeholder);
           return context.diagnostic(launchNeedsFieldCode.code, context.spanOf(pointer("launch", target, need.field)), `\`launch ${target}\` has no \`${need.field}\`: ${need.why}`, {

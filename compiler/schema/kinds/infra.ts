@@ -92,6 +92,7 @@ export const launchVariantFields = {
     address: str("The Ray cluster address the driver connects to.", { default: "auto" }),
     image: nullable(str("The image of the KubeRay RayJob manifest; without it only the driver is generated.")),
     namespace: str("The namespace of the KubeRay RayJob.", { default: "default" }),
+    volume_claim: nullable(str("The PersistentVolumeClaim (ReadWriteMany) the RayJob's pods share for the bundle and the run directory.")),
     env: envMap("every rank"),
   },
   skypilot: {

@@ -124,7 +124,7 @@ async function judgeUrl(s: Session, stage: string): Promise<string | undefined> 
   if (!stageNeedsJudges(s.opts.plan, stage)) return undefined;
   if (s.server === undefined) {
     try {
-      s.server = await startJudgeServer(s.opts.plan, { host: "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
+      s.server = await startJudgeServer(s.opts.plan, { host: s.launcher.judgeHost ?? "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
     } catch (error) {
       // The registry lists every judge it cannot build, one per line.
       throw new StartFailure(`cannot start the judge server: ${(error as Error).message.replace(/\n/g, "; ")}`);

@@ -1,5 +1,5 @@
 /** A bundle-shaped directory for the launch tests: plan.json, the program, the target's files. */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -47,6 +47,12 @@ export function makeBundle(recipe: string, targets: readonly string[], edit?: (p
   return { dir, plan };
 }
 
+/**
+ * Parameters of two runs agree to this (the worker's own distributed tests use atol 2e-5); every
+ * run of these tests uses one thread per rank (see `run`), so the float order is the same.
+ */
+export const PARAM_ATOL = 2e-5;
+
 /** Largest absolute difference between the parameters of two saved builtin models. */
 export function maxParamDiff(a: string, b: string): number {
   const script = [
@@ -63,4 +69,19 @@ export function modelFile(runDir: string, stage: string): string {
   const file = path.join(runDir, stage, "model", "model.pt");
   if (!existsSync(file)) throw new Error(`${file} missing: stage ${stage} did not finish`);
   return file;
+}
+
+/** A child process, awaited without blocking the test runner (sbatch --wait takes a minute). */
+export function run(file: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    // One thread per rank everywhere: Ray gives its actors OMP_NUM_THREADS=1, and another thread
+    // count changes float summation order, which sampling in CRPG then turns into other tokens.
+    const child = spawn(file, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    child.on("error", (e) => resolve({ status: 127, stdout, stderr: `${stderr}${e.message}` }));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
 }

@@ -1,8 +1,8 @@
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE, makeBundle, maxParamDiff, modelFile, WORKER_PYTHON } from "./helpers.js";
+import { FIXTURE, makeBundle, maxParamDiff, modelFile, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
 
 /**
@@ -29,19 +29,6 @@ afterAll(() => {
 function jobState(job: string): string {
   const out = execFileSync("scontrol", ["show", "job", "-o", job], { encoding: "utf8" });
   return /JobState=(\S+)/.exec(out)?.[1] ?? "UNKNOWN";
-}
-
-/** A child process, awaited without blocking the test runner (sbatch --wait takes a minute). */
-function run(file: string, args: readonly string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(file, args, { cwd, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));
-    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
-    child.on("error", (e) => resolve({ status: 127, stdout, stderr: `${stderr}${e.message}` }));
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
 }
 
 async function until(what: string, seconds: number, ok: () => boolean): Promise<void> {
@@ -83,7 +70,7 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     expect(log).toMatch(/warmup \(sft\): starting/);
     expect(log).toMatch(/judge server at http:\/\/127\.0\.0\.1:\d+/);
     for (const stage of ["warmup", "rl"]) {
-      expect(maxParamDiff(modelFile(runDir(local), stage), modelFile(runDir(slurm), stage)), stage).toBeLessThan(1e-6);
+      expect(maxParamDiff(modelFile(runDir(local), stage), modelFile(runDir(slurm), stage)), stage).toBeLessThan(PARAM_ATOL);
     }
   }, 400_000);
 
@@ -107,6 +94,6 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     const steps = [...second.matchAll(/\[rl\] step (\d+)\/8/g)].map((m) => Number(m[1]));
     expect(Math.min(...steps)).toBeGreaterThan(2);
     expect(Math.max(...steps)).toBe(8);
-    expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(1e-6);
+    expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
   }, 700_000);
 });

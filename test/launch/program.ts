@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { LAUNCHERS } from "../../runtime/launch/local.js";
 import { runStages } from "../../runtime/orchestrator/index.js";
 import type { RunPlan } from "../../runtime/orchestrator/index.js";
-import { ranksPerNode } from "../../runtime/orchestrator/run.js";
+import { ranksPerNode } from "../../runtime/orchestrator/plan.js";
 
 const flags = new Map<string, string>();
 const argv = process.argv.slice(2);

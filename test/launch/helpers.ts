@@ -1,13 +1,12 @@
-/** A bundle-shaped directory for the launch tests: plan.json, the program, the target's files. */
+/** The launch tests' bundles: the fixture built by align build, runs compared by their parameters. */
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
-import { compile, fileSystemHost } from "../../compiler/index.js";
-import { TARGETS } from "../../compiler/emit/targets/index.js";
-import type { Plan } from "../../compiler/plan/types.js";
-import { REPO, targetContext } from "../emit/targetContext.js";
+import { makeBundle } from "../../cli/bundle/build.js";
+import { writeBundle } from "../../cli/bundle/write.js";
+import { compileForRuntime } from "../../cli/commands/compiled.js";
+import { REPO } from "../emit/targetContext.js";
 
 export const FIXTURE = path.join(REPO, "test/fixtures/launch/two-node.align");
 
@@ -15,37 +14,35 @@ export const FIXTURE = path.join(REPO, "test/fixtures/launch/two-node.align");
 export const WORKER_PYTHON = path.join(REPO, ".venv-worker/bin/python");
 
 export interface TestBundle {
+  /** The temp directory holding the recipe copy and `bundle/`. */
+  readonly root: string;
+  /** The bundle `align build` wrote. */
   readonly dir: string;
-  readonly plan: Plan;
 }
 
-/** Compiles `recipe` (optionally editing its plan) into a fresh bundle-shaped directory. */
-export function makeBundle(recipe: string, targets: readonly string[], edit?: (plan: Plan) => void): TestBundle {
-  const result = compile(path.basename(recipe), { host: fileSystemHost(), cwd: path.dirname(recipe) });
-  if (!result.plan || result.planJson === undefined) throw new Error(`${recipe} does not compile`);
-  let planJson = result.planJson;
-  const plan = JSON.parse(planJson) as Plan;
-  if (edit) {
-    edit(plan);
-    planJson = `${JSON.stringify(plan, null, 2)}\n`;
+/**
+ * The fixture (with text replacements) copied to a fresh directory and built into `bundle/` there
+ * the way `align build` does, with its launch targets and `local`.
+ */
+export async function buildFixture(replacements: readonly (readonly [string, string])[] = []): Promise<TestBundle> {
+  const root = mkdtempSync(path.join(tmpdir(), "align-launch-"));
+  cpSync(path.join(path.dirname(FIXTURE), "data"), path.join(root, "data"), { recursive: true });
+  let text = readFileSync(FIXTURE, "utf8");
+  for (const [from, to] of replacements) {
+    if (!text.includes(from)) throw new Error(`${FIXTURE} has no ${JSON.stringify(from)}`);
+    text = text.replace(from, to);
   }
-  const dir = mkdtempSync(path.join(tmpdir(), "align-launch-"));
-  writeFileSync(path.join(dir, "plan.json"), planJson);
-  // The stand-in for the generated program (test/launch/program.ts), loaded through tsx.
-  const tsx = pathToFileURL(path.join(REPO, "node_modules/tsx/dist/esm/api/index.mjs")).href;
-  const program = pathToFileURL(path.join(REPO, "test/launch/program.ts")).href;
-  writeFileSync(path.join(dir, "main.mjs"), `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(program)});\n`);
-  for (const target of targets) {
-    const ctx = { ...targetContext(plan, target, path.basename(recipe)), programCommand: ["node", "main.mjs"] };
-    for (const file of TARGETS[target]!.emit(ctx)) {
-      const out = path.join(dir, file.path);
-      mkdirSync(path.dirname(out), { recursive: true });
-      writeFileSync(out, file.content);
-      if (file.executable) chmodSync(out, 0o755);
-    }
-  }
-  return { dir, plan };
+  const recipe = path.join(root, path.basename(FIXTURE));
+  writeFileSync(recipe, text);
+  const compiled = compileForRuntime(recipe);
+  if (typeof compiled === "number") throw new Error(`${recipe} does not compile`);
+  const dir = path.join(root, "bundle");
+  writeBundle(dir, await makeBundle({ compiled, recipe, outDir: dir }), compiled.rootDir);
+  return { root, dir };
 }
+
+/** The fixture's 2 nodes x 1 rank as 1 node x 2 ranks: the local run every target is compared to. */
+export const ONE_NODE_TWO_RANKS = [["nodes = 2", "nodes = 1\n  cpu_ranks = 2"]] as const;
 
 /**
  * Parameters of two runs agree to this (the worker's own distributed tests use atol 2e-5); every
@@ -71,12 +68,16 @@ export function modelFile(runDir: string, stage: string): string {
   return file;
 }
 
+/**
+ * One thread per rank in every run the tests compare: Ray gives its actors OMP_NUM_THREADS=1, and
+ * another thread count changes float summation order, which CRPG's sampling turns into other tokens.
+ */
+export const ONE_THREAD = { OMP_NUM_THREADS: "1" } as const;
+
 /** A child process, awaited without blocking the test runner (sbatch --wait takes a minute). */
 export function run(file: string, args: readonly string[], cwd: string, env: Readonly<Record<string, string>> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    // One thread per rank everywhere: Ray gives its actors OMP_NUM_THREADS=1, and another thread
-    // count changes float summation order, which sampling in CRPG then turns into other tokens.
-    const child = spawn(file, args, { cwd, env: { ...process.env, OMP_NUM_THREADS: "1", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { cwd, env: { ...process.env, ...ONE_THREAD, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (c: string) => (stdout += c));

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE, makeBundle, maxParamDiff, modelFile, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
+import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
 
 /**
@@ -17,7 +17,6 @@ import type { TestBundle } from "./helpers.js";
 const RAY = path.join(path.dirname(WORKER_PYTHON), "ray");
 const haveRay = existsSync(RAY);
 const inCi = process.env.CI === "true";
-const baseDir = path.dirname(FIXTURE);
 const runDir = (b: TestBundle) => path.join(b.dir, "runs", "two-node");
 
 function freePort(): Promise<number> {
@@ -65,22 +64,19 @@ describe.skipIf(!haveRay && !inCi)("launch/ray/driver.py on a real Ray head", ()
       await new Promise((r) => setTimeout(r, 2000));
     }
     rmSync(temp, { recursive: true, force: true });
-    for (const b of bundles) rmSync(b.dir, { recursive: true, force: true });
+    for (const b of bundles) rmSync(b.root, { recursive: true, force: true });
   }, 30_000);
 
   it("runs the stages as 2 rank actors to the parameters of the 2-rank local run", async () => {
-    const local = makeBundle(FIXTURE, [], (plan) => {
-      plan.cluster.nodes = 1;
-      plan.cluster.cpu_ranks = 2;
-    });
+    const local = await buildFixture(ONE_NODE_TWO_RANKS);
     bundles.push(local);
-    const l = await run("node", [path.join(local.dir, "main.mjs"), "--launcher", "local", "--run-dir", runDir(local), "--base-dir", baseDir, "--python", WORKER_PYTHON], local.dir);
+    const l = await run("node", [path.join(local.dir, "main.js"), "--launcher", "local", "--run-dir", runDir(local), "--python", WORKER_PYTHON], local.dir);
     expect(l.status, l.stderr).toBe(0);
 
     // The fixture's 2 nodes x 1 CPU rank, placed by Ray on this one head (2 CPUs).
-    const ray = makeBundle(FIXTURE, ["ray"]);
+    const ray = await buildFixture();
     bundles.push(ray);
-    const r = await run(WORKER_PYTHON, [path.join(ray.dir, "launch/ray/driver.py"), "--base-dir", baseDir, "--python", WORKER_PYTHON], ray.dir,
+    const r = await run(WORKER_PYTHON, [path.join(ray.dir, "launch/ray/driver.py"), "--python", WORKER_PYTHON], ray.dir,
       { ALIGN_RAY_ADDRESS: address, RAY_DISABLE_USAGE_STATS: "1" });
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/rl \(cgpo\): starting/);

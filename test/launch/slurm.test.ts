@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { FIXTURE, makeBundle, maxParamDiff, modelFile, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
+import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, ONE_THREAD, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
+import { REPO } from "../emit/targetContext.js";
 
 /**
  * The generated launch/slurm.sbatch on a real two-node Slurm cluster (scripts/slurm-up.sh; .ci/run
@@ -19,11 +20,10 @@ function clusterUp(): boolean {
 
 const up = clusterUp();
 const inCi = process.env.CI === "true";
-const baseDir = path.dirname(FIXTURE);
 const runDir = (b: TestBundle) => path.join(b.dir, "runs", "two-node");
 const bundles: TestBundle[] = [];
 afterAll(() => {
-  for (const b of bundles) rmSync(b.dir, { recursive: true, force: true });
+  for (const b of bundles) rmSync(b.root, { recursive: true, force: true });
 });
 
 function jobState(job: string): string {
@@ -49,17 +49,14 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
   });
 
   it("runs 2 nodes x 1 CPU rank through sbatch --wait to the parameters of the 2-rank local run", async () => {
-    local = makeBundle(FIXTURE, [], (plan) => {
-      plan.cluster.nodes = 1;
-      plan.cluster.cpu_ranks = 2;
-    });
+    local = await buildFixture(ONE_NODE_TWO_RANKS);
     bundles.push(local);
-    const l = await run("node", [path.join(local.dir, "main.mjs"), "--launcher", "local", "--run-dir", runDir(local), "--base-dir", baseDir, "--python", WORKER_PYTHON], local.dir);
+    const l = await run("node", [path.join(local.dir, "main.js"), "--launcher", "local", "--run-dir", runDir(local), "--python", WORKER_PYTHON], local.dir);
     expect(l.status, l.stderr).toBe(0);
 
-    slurm = makeBundle(FIXTURE, ["slurm"]);
+    slurm = await buildFixture();
     bundles.push(slurm);
-    const r = await run("sbatch", ["--wait", "launch/slurm.sbatch", "--base-dir", baseDir, "--python", WORKER_PYTHON], slurm.dir);
+    const r = await run("sbatch", ["--wait", "launch/slurm.sbatch", "--python", WORKER_PYTHON], slurm.dir);
     const job = /Submitted batch job (\d+)/.exec(r.stdout)?.[1];
     const attemptLog = path.join(runDir(slurm), "logs", "slurm", `${job}_0.log`);
     const log = existsSync(attemptLog) ? readFileSync(attemptLog, "utf8") : "(no attempt log)";
@@ -74,10 +71,21 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     }
   }, 400_000);
 
-  it("a job requeued during training resumes from its last checkpoint and ends with the uninterrupted job's parameters", async () => {
-    const b = makeBundle(FIXTURE, ["slurm"]);
+  it("align launch --target slurm submits the bundle with sbatch (cancelled at once)", async () => {
+    const b = await buildFixture();
     bundles.push(b);
-    const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--base-dir", baseDir, "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8" }).trim().split(";")[0]!;
+    const r = await run(process.execPath, [path.join(REPO, "node_modules/tsx/dist/cli.mjs"), path.join(REPO, "cli/main.ts"), "launch", b.dir, "--target", "slurm", "--", "--python", WORKER_PYTHON], b.dir);
+    const job = r.stdout.trim();
+    expect(r.status, r.stderr).toBe(0);
+    expect(job).toMatch(/^\d+$/);
+    execFileSync("scancel", [job]);
+    expect(execFileSync("scontrol", ["show", "job", "-o", job], { encoding: "utf8" })).toContain(`WorkDir=${b.dir}`);
+  }, 120_000);
+
+  it("a job requeued during training resumes from its last checkpoint and ends with the uninterrupted job's parameters", async () => {
+    const b = await buildFixture();
+    bundles.push(b);
+    const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
     const checkpoints = path.join(runDir(b), "rl", "checkpoints");
     await until("the first rl checkpoint", 300, () => existsSync(checkpoints) && readdirSync(checkpoints).some((d) => d.startsWith("step-")));
     execFileSync("scontrol", ["requeue", job]);

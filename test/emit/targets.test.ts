@@ -96,6 +96,10 @@ describe("cluster targets of recipes/cgpo.align", () => {
     expect(kinds.sort()).toEqual(["Job", "JobSet", "RayJob", "Service"]);
   });
 
+  it("YAML files use no anchors or aliases (kubectl accepts them, people reviewing them stumble)", () => {
+    for (const f of files.filter((x) => x.path.endsWith(".yaml"))) expect(text(f), f.path).not.toMatch(/[&*]a\d+\b/);
+  });
+
   it("secrets are secretKeyRefs by name, never values", () => {
     const jobset = text(files.find((f) => f.path === "launch/kubernetes/jobset.yaml")!);
     expect(jobset).toContain("secretKeyRef:\n");

@@ -146,7 +146,7 @@ function indexedJob(ctx: TargetContext, c: KubernetesConfig): Record<string, unk
 
 function yamlFile(ctx: TargetContext, command: string, docs: readonly Record<string, unknown>[]): string {
   const head = [...hashHeader(ctx), `# Apply: ${command}`].join("\n");
-  return `${head}\n${docs.map((d) => `---\n${stringify(d, { lineWidth: 0 })}`).join("")}`;
+  return `${head}\n${docs.map((d) => `---\n${stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })}`).join("")}`;
 }
 
 export const kubernetesTarget: TargetEmitter = {

@@ -74,7 +74,7 @@ function rayJob(ctx: TargetContext, c: RayConfig): string {
       },
     },
   };
-  return [...hashHeader(ctx), "# Apply: kubectl apply -f launch/ray/rayjob.yaml (needs the KubeRay operator)", `---\n${stringify(doc, { lineWidth: 0 })}`].join("\n");
+  return [...hashHeader(ctx), "# Apply: kubectl apply -f launch/ray/rayjob.yaml (needs the KubeRay operator)", `---\n${stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false })}`].join("\n");
 }
 
 export const rayTarget: TargetEmitter = {

@@ -70,6 +70,6 @@ export const skypilotTarget: TargetEmitter = {
   emit(ctx: TargetContext): BundleFile[] {
     const c = ctx.config as unknown as SkypilotConfig;
     const head = [...hashHeader(ctx), "# Launch: cd BUNDLE && sky jobs launch launch/skypilot.yaml   (managed: recovers from preemption)"].join("\n");
-    return [{ path: "launch/skypilot.yaml", content: `${head}\n${stringify(task(ctx, c), { lineWidth: 0 })}` }];
+    return [{ path: "launch/skypilot.yaml", content: `${head}\n${stringify(task(ctx, c), { lineWidth: 0, aliasDuplicateObjects: false })}` }];
   },
 };

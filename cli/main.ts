@@ -116,6 +116,18 @@ function buildProgram(): Command {
     });
 
   program
+    .command("launch")
+    .description("Submit a bundle to a launch target (sbatch, kubectl apply, the Ray driver, sky jobs launch), or print the command.")
+    .argument("<bundle>", "a bundle directory")
+    .argument("[args...]", "passed to the submit command (after --)")
+    .requiredOption("--target <name>", "local, torchrun, slurm, kubernetes, ray or skypilot")
+    .option("--dry-run", "print exactly what would run, run nothing")
+    .action(async (bundle: string, args: string[], opts: import("./commands/launch.js").LaunchOptions) => {
+      const { runLaunch } = await import("./commands/launch.js");
+      process.exitCode = await runLaunch(bundle, opts, args);
+    });
+
+  program
     .command("run")
     .description("Run a recipe's stages locally (judge server in-process, one Python worker per stage).")
     .argument("<recipe>", "the root recipe")

@@ -143,6 +143,30 @@ const cases: readonly Case[] = [
     good: "recipe r {\n  tracking {\n    tensorboard = true\n  }\n}\n",
   },
   {
+    code: "AL4100",
+    bad: 'launch kubernetes {\n  volume_claim = "runs"\n}\n',
+    at: ["1:1"],
+    good: 'launch kubernetes {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n',
+  },
+  {
+    code: "AL4101",
+    bad: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:4" }\n',
+    at: ["2:34"],
+    good: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:8" }\n',
+  },
+  {
+    code: "AL4102",
+    bad: "launch slurm { time = 10m  signal_before = 10m }\n",
+    at: ["1:44"],
+    good: "launch slurm { time = 10m  signal_before = 1m }\n",
+  },
+  {
+    code: "AL4103",
+    bad: "launch skypilot { use_spot = true }\n",
+    at: ["1:30"],
+    good: 'launch skypilot { use_spot = true  run_storage = "s3://b/runs" }\n',
+  },
+  {
     code: "AL5001",
     bad: 'dataset d = jsonl("qa.jsnl") { prompt = "question" }\n',
     at: ["1:19"],

@@ -18,6 +18,8 @@ import { instructionsColumnsCode, instructionsColumnsRule } from "./Instructions
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
+import { launchGpusMatchClusterCode, launchGpusMatchClusterRule } from "./LaunchGpusMatchCluster.js";
+import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
@@ -26,7 +28,9 @@ import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
+import { slurmSignalBeforeTimeCode, slurmSignalBeforeTimeRule } from "./SlurmSignalBeforeTime.js";
 import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTaskWeightNonZero.js";
+import { spotNeedsRunStorageCode, spotNeedsRunStorageRule } from "./SpotNeedsRunStorage.js";
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
@@ -58,6 +62,10 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
   [codeTestsLimitsRule, codeTestsLimitsCode],
+  [launchNeedsFieldRule, launchNeedsFieldCode],
+  [launchGpusMatchClusterRule, launchGpusMatchClusterCode],
+  [slurmSignalBeforeTimeRule, slurmSignalBeforeTimeCode],
+  [spotNeedsRunStorageRule, spotNeedsRunStorageCode],
   [instructionsColumnsRule, instructionsColumnsCode],
   [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
   [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],

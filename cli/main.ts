@@ -106,6 +106,15 @@ function buildProgram(): Command {
     });
 
   program
+    .command("lsp")
+    .description("Run the language server on stdin/stdout (for editors: docs/editors.md).")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(async () => {
+      const { runLanguageServer } = await import("../lsp/main.js");
+      runLanguageServer();
+    });
+
+  program
     .command("docs", { hidden: true })
     .description("Regenerate docs/language.md, docs/diagnostics.md and docs/plan.schema.json.")
     .option("--check", "exit 1 when a committed file is stale")

@@ -1,4 +1,4 @@
-import { defaultText, typeText } from "../../compiler/schema/describe.js";
+import { fieldLines } from "../../compiler/schema/describe.js";
 import { kinds, kindSpec, variantSpec } from "../../compiler/schema/registry.js";
 import type { FieldMap, KindSpec } from "../../compiler/schema/types.js";
 import { didYouMean } from "../../compiler/diagnostics/suggest.js";
@@ -45,14 +45,4 @@ function kindDetail(kind: KindSpec): string {
     lines.push(`${kind.name} = ${v.name}${v.produces ? ` (→ ${v.produces})` : ""}: ${v.doc}`, ...fieldLines(v.fields), "");
   }
   return lines.join("\n");
-}
-
-export function fieldLines(fields: FieldMap): string[] {
-  const entries = Object.entries(fields);
-  if (entries.length === 0) return ["  (no fields)"];
-  const width = Math.max(...entries.map(([n]) => n.length));
-  return entries.flatMap(([name, spec]) => [
-    `  ${name.padEnd(width)}  ${typeText(spec.type)}  [${defaultText(spec)}]`,
-    `  ${" ".repeat(width)}  ${spec.doc}`,
-  ]);
 }

@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly plan: Plan;
   /** Span of every plan value by JSON Pointer. */
   readonly spans: ReadonlyMap<string, Span>;
+  /** Every declaration by name (the language server resolves references with it). */
+  readonly table: SymbolTable;
 }
 
 /** Checks a root recipe and its imports; undefined when the root file cannot be read. */
@@ -60,7 +62,7 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
   const typed = plan as unknown as Plan;
   const context = ruleContext(typed, program, spans, readFile);
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
-  return { program, diagnostics: finish(diagnostics), plan: typed, spans };
+  return { program, diagnostics: finish(diagnostics), plan: typed, spans, table };
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {

@@ -53,7 +53,7 @@ export function declarationContext(declaration: Declaration): DeclarationContext
 
 export function locate(document: Document, offset: number): Located {
   const state: Mutable<Located> = { declaration: undefined, import: undefined, scope: undefined, field: undefined, value: undefined, identifier: undefined, call: undefined };
-  const item = document.items.find((i) => touches(i.span, offset));
+  const item = document.items.find((i) => touches(i.span, offset)) ?? unclosedBefore(document, offset);
   if (!item) return state;
   if (item.kind === "Import") {
     state.import = item;
@@ -68,9 +68,21 @@ export function locate(document: Document, offset: number): Located {
   const written = [...argumentNames(item.args, context.variant?.positional ?? []), ...(item.body?.fields ?? []).map((f) => f.name)];
   const bodySpan = item.body?.span;
   if (bodySpan && touches(bodySpan, offset)) state.scope = { fields, written, span: bodySpan };
+  // The parser stopped short of the cursor (`lr = ` before `}`): the cursor is still in the body.
+  if (item.body && !touches(item.span, offset)) state.scope = { fields, written, span: { offset: item.span.offset, length: offset - item.span.offset } };
   walkArguments(item.args, context.variant ?? { positional: [] }, fields, offset, state);
   if (item.body) walkBlock(item.body, fields, offset, state, written);
   return state;
+}
+
+/**
+ * A declaration the parser recovered inside and ended before the cursor (a field with its
+ * value missing before the closing brace): the cursor is still inside it.
+ */
+function unclosedBefore(document: Document, offset: number): Declaration | undefined {
+  const before = document.items.filter((i) => i.span.offset <= offset);
+  const last = before[before.length - 1];
+  return last?.kind === "Declaration" && last.recovered && last.body ? last : undefined;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

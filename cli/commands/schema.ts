@@ -1,33 +1,41 @@
 import { fieldLines } from "../../compiler/schema/describe.js";
-import { kinds, kindSpec, variantSpec } from "../../compiler/schema/registry.js";
-import type { FieldMap, KindSpec } from "../../compiler/schema/types.js";
+import { kindJson, lookupSchema, nodeJson, type SchemaNode } from "../../compiler/schema/lookup.js";
+import { kinds } from "../../compiler/schema/registry.js";
+import type { KindSpec } from "../../compiler/schema/types.js";
 import { didYouMean } from "../../compiler/diagnostics/suggest.js";
 
-/** `align schema [KIND[.VARIANT]]`: the field reference from the schema registry. */
-export async function runSchema(target: string | undefined): Promise<number> {
+/** `align schema [PATH] [--json]`: the field reference from the schema registry (PATH: `judge.code_tests`, `task.optimizer.crpg`). */
+export async function runSchema(target: string | undefined, opts: { json?: boolean } = {}): Promise<number> {
   if (!target) {
-    process.stdout.write(kinds.map((k) => kindSummary(k)).join("\n") + "\nRun `align schema KIND` or `align schema KIND.VARIANT` for the fields.\n");
+    if (opts.json) process.stdout.write(JSON.stringify({ kinds: kinds.map(kindJson) }, null, 2) + "\n");
+    else process.stdout.write(kinds.map((k) => kindSummary(k)).join("\n") + "\nRun `align schema KIND`, `align schema KIND.VARIANT` or a longer path (`task.optimizer.crpg`) for the fields.\n");
     return 0;
   }
-  const [kindName = "", variantName] = target.split(".");
-  const kind = kindSpec(kindName);
-  if (!kind) return unknown(`kind \`${kindName}\``, kindName, kinds.map((k) => k.name));
-  if (variantName === undefined) {
-    process.stdout.write(kindDetail(kind));
-    return 0;
-  }
-  const variant = variantSpec(kind, variantName);
-  if (!variant) return unknown(`${kind.name} variant \`${variantName}\``, variantName, (kind.variants ?? []).map((v) => v.name));
-  const lines = [`${kind.name} = ${variant.name}: ${variant.doc}`, ""];
-  if (variant.produces) lines.push(`produces: ${variant.produces}`, "");
-  lines.push(...fieldLines({ ...kind.common, ...variant.fields }));
-  process.stdout.write(lines.join("\n") + "\n");
+  const found = lookupSchema(target);
+  if ("error" in found) return unknown(found.error.what, found.error.segment, [...found.error.candidates]);
+  if (opts.json) process.stdout.write(JSON.stringify(nodeJson(found.node), null, 2) + "\n");
+  else process.stdout.write(nodeText(found.node));
   return 0;
+}
+
+function nodeText(node: SchemaNode): string {
+  if (node.at === "kind") return kindDetail(node.kind);
+  if (node.at === "variant") {
+    const produces = "produces" in node.variant && node.variant.produces ? node.variant.produces : undefined;
+    const head = node.path.split(".").length === 2 ? `${node.kind.name} = ${node.variant.name}` : `${node.path}`;
+    const lines = [`${head}: ${node.variant.doc}`, ""];
+    if (produces) lines.push(`produces: ${produces}`, "");
+    lines.push(...fieldLines(node.fields));
+    return lines.join("\n") + "\n";
+  }
+  const nested = node.spec.type.kind === "block" ? ["", ...fieldLines(node.spec.type.fields)] : [];
+  return [`${node.path}:`, ...fieldLines({ [node.name]: node.spec }), ...nested].join("\n") + "\n";
 }
 
 function unknown(what: string, name: string, candidates: string[]): number {
   const hint = didYouMean(name, candidates);
-  process.stderr.write(`align: unknown ${what}${hint ? `; ${hint}` : ""} (known: ${candidates.join(", ")})\n`);
+  const known = candidates.length > 0 ? ` (known: ${candidates.join(", ")})` : "";
+  process.stderr.write(`align: unknown ${what} \`${name}\`${hint ? `; ${hint}` : ""}${known}\n`);
   return 2;
 }
 

@@ -79,7 +79,11 @@ function placeholder(analysis: Analysis, type: FieldType): string {
     case "ref":
     case "data":
     case "model":
-      return candidatesFor(analysis, rootModule(analysis), type)[0]?.name ?? "NAME";
+    {
+      // A declaration of the kind itself before a stage's output (which may be downstream).
+      const candidates = candidatesFor(analysis, rootModule(analysis), type);
+      return (candidates.find((c) => c.symbol.kind.name !== "stage") ?? candidates[0])?.name ?? "NAME";
+    }
     case "field":
       return 'field("prompt")';
     case "secret":

@@ -35,7 +35,7 @@ function completionItems(analysis: Analysis, offset: number): CompletionItem[] {
   if (!located.scope) return located.declaration ? [] : topLevelItems();
   if (previous === "=" || previous === "[" || previous === "(" || (previous === "," && inListOrArgs(located, offset))) {
     const type = valueType(located, before);
-    return type ? valueItems(analysis, type) : [];
+    return type ? valueItems(analysis, type, located.declaration?.declaration) : [];
   }
   if (previous === "." ) return [];
   return fieldItems(located.scope.fields, new Set(located.scope.written.map((w) => w.name)));
@@ -108,7 +108,8 @@ function fieldItems(fields: FieldMap, written: ReadonlySet<string>): CompletionI
     });
 }
 
-function valueItems(analysis: Analysis, type: FieldType): CompletionItem[] {
+/** Values of `type`; never the declaration being written (a stage cannot read its own output). */
+function valueItems(analysis: Analysis, type: FieldType, current: Declaration | undefined): CompletionItem[] {
   switch (type.kind) {
     case "enum":
       return type.members.map((m) => ({ label: m, kind: CompletionItemKind.EnumMember }));
@@ -117,7 +118,7 @@ function valueItems(analysis: Analysis, type: FieldType): CompletionItem[] {
     case "ref":
     case "data":
     case "model": {
-      const refs: CompletionItem[] = candidatesFor(analysis, rootModule(analysis), type).map((c) => ({
+      const refs: CompletionItem[] = candidatesFor(analysis, rootModule(analysis), type).filter((c) => c.symbol.declaration !== current).map((c) => ({
         label: c.name,
         kind: CompletionItemKind.Reference,
         detail: [c.symbol.kind.name, c.symbol.declaration.variant?.name].filter(Boolean).join(" "),
@@ -133,7 +134,7 @@ function valueItems(analysis: Analysis, type: FieldType): CompletionItem[] {
         documentation: markdown(v.doc),
       }));
     case "list":
-      return valueItems(analysis, type.item);
+      return valueItems(analysis, type.item, current);
     case "field":
       return [{ label: 'field("…")', kind: CompletionItemKind.Function, insertText: 'field("', detail: "a logical field of the data" }];
     case "template":

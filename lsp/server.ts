@@ -100,8 +100,9 @@ export function startServer(connection: Connection): void {
   /** The edited document and the open documents that load it. */
   const affected = (uri: string): string[] => {
     const file = uriToPath(uri);
-    const others = file ? workspace.dependents(file) : [];
-    return [uri, ...others.filter((u) => u !== uri)];
+    const others = (file ? workspace.dependents(file) : []).filter((u) => u !== uri);
+    for (const other of others) workspace.invalidate(other);
+    return [uri, ...others];
   };
 
   documents.onDidOpen((e) => schedule(e.document.uri, 0));
@@ -114,8 +115,7 @@ export function startServer(connection: Connection): void {
     timers.delete(e.document.uri);
     workspace.forget(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
-    const file = uriToPath(e.document.uri);
-    if (file) for (const uri of workspace.dependents(file)) schedule(uri, settings.debounceMs);
+    for (const uri of affected(e.document.uri).slice(1)) schedule(uri, settings.debounceMs);
   });
   connection.onDidChangeWatchedFiles((e) => {
     for (const change of e.changes) {

@@ -67,6 +67,11 @@ export class Workspace {
     return this.analyses.get(uri) ?? this.analysis(uri);
   }
 
+  /** Drops a document's analysis (a file it imports changed); it is redone on next use. */
+  invalidate(uri: string): void {
+    this.analyses.delete(uri);
+  }
+
   forget(uri: string): void {
     this.analyses.delete(uri);
     const file = uriToPath(uri);

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { execa } from "execa";
 import { beforeAll, expect, it } from "vitest";
 import { ensureBuilt } from "../support/build.js";
-import { repoRoot } from "../lsp/client.js";
+import { repoRoot } from "../../bench/lib/lspClient.js";
 
 beforeAll(async () => {
   await ensureBuilt(repoRoot);

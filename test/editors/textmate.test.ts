@@ -11,7 +11,7 @@ import textmate from "vscode-textmate";
 import { parse } from "../../grammar/index.js";
 import type { Declaration, Value } from "../../grammar/ast.js";
 import { walkDeclaration } from "../../compiler/check/rules/support/ast.js";
-import { repoRoot } from "../lsp/client.js";
+import { repoRoot } from "../../bench/lib/lspClient.js";
 
 const { Registry, INITIAL } = textmate;
 let grammar: textmate.IGrammar;

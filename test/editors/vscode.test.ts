@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LspClient, repoRoot, uriOf } from "../lsp/client.js";
+import { LspClient, repoRoot, uriOf } from "../../bench/lib/lspClient.js";
 import { unzip } from "./unzip.js";
 import { readFileSync } from "node:fs";
 

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../support/build.js";
-import { LspClient, repoRoot, uriOf, type LspDiagnostic, type Range } from "./client.js";
+import { LspClient, repoRoot, uriOf, type LspDiagnostic, type Range } from "../../bench/lib/lspClient.js";
 import { applyEdits, diagnosticLines, pos, range, relativeUri, type Edit } from "./render.js";
 
 const dir = path.join(repoRoot, "test/fixtures/lsp");

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LspDiagnostic, Range } from "./client.js";
+import type { LspDiagnostic, Range } from "../../bench/lib/lspClient.js";
 
 /**
  * Protocol results as readable text for the expected files beside the fixtures: positions are

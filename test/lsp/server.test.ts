@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
 import { renderJson } from "../../compiler/diagnostics/render.js";
 import { ensureBuilt } from "../support/build.js";
-import { LspClient, repoRoot, uriOf, type PublishedDiagnostics } from "./client.js";
+import { LspClient, repoRoot, uriOf, type PublishedDiagnostics } from "../../bench/lib/lspClient.js";
 import { relativeUri } from "./render.js";
 
 let client: LspClient;

@@ -1,15 +1,24 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from "vscode-jsonrpc/node";
 
 /**
  * A real LSP client over stdio: spawns `align lsp` (the built CLI) and speaks JSON-RPC to it
- * with vscode-jsonrpc, the library VS Code's own client is built on.
+ * with vscode-jsonrpc, the library VS Code's own client is built on. Used by the protocol
+ * tests and bench/lsp.ts.
  */
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The repository root, whether this runs from bench/lib (tsx, vitest) or dist/bench/lib (built). */
+export const repoRoot = findRepo(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRepo(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json")) && existsSync(path.join(dir, "bin", "align.js"))) return dir;
+  }
+  return process.cwd();
+}
 
 export interface PublishedDiagnostics {
   uri: string;

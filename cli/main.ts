@@ -70,9 +70,10 @@ function buildProgram(): Command {
 
   program
     .command("judge")
-    .description("Score a JSONL file of samples offline with one task's mixture of judges.")
+    .description("Score a JSONL file of samples offline with one task's (or stage's) mixture of judges.")
     .argument("<recipe>", "the root recipe")
-    .requiredOption("--task <task>", "the task whose judges score the samples")
+    .option("--task <task>", "the task whose judges score the samples")
+    .option("--stage <stage>", "instead of --task: a generate, judge or eval stage whose own judges score them")
     .requiredOption("--input <file>", "JSONL: prompt, response, the data fields, source")
     .option("--out <file>", "write each row with its verdicts, feasible and skip (JSONL)")
     .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
@@ -124,6 +125,7 @@ function buildProgram(): Command {
     .option("--run-dir <dir>", "the run directory (default: <output_dir>/<recipe name> beside the recipe)")
     .option("--python <path>", "the Python that runs the worker (default: $ALIGN_PYTHON, else a python3 with torch)")
     .option("--restart", "run finished stages again (their outputs are replaced)")
+    .option("--no-endpoint-check", "skip pre-flight's request to each LLM endpoint")
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);
@@ -136,6 +138,18 @@ function buildProgram(): Command {
     .action(async () => {
       const { runLanguageServer } = await import("../lsp/main.js");
       runLanguageServer();
+    });
+
+  program
+    .command("report")
+    .description("Write a run's HTML report (plots, eval pass rates, samples, plan); --compare overlays two runs.")
+    .argument("[runDir]", "the run directory (align run's outputs)")
+    .option("--out <file>", "where to write (default: RUN_DIR/report.html; with --compare ./align-compare.html)")
+    .option("--compare <runs...>", "two run directories to overlay")
+    .option("--recipe-dir <dir>", "where the recipe file is, when not beside the run directory")
+    .action(async (runDir: string | undefined, opts: import("./commands/report.js").ReportCommandOptions) => {
+      const { runReport } = await import("./commands/report.js");
+      process.exitCode = runReport(runDir, opts);
     });
 
   program

@@ -13,7 +13,16 @@ for d in "${dirs[@]}"; do [ -d "$d" ] && links+=(--find-links "$d"); done
 if [ ${#links[@]} -eq 0 ]; then
   echo "worker-venv: no local wheel directory (set ALIGN_WHEELS); skipping the torch 2 suite"; exit 0
 fi
+optional_sinks() {
+  # TensorBoard for the worker's tracking sink and its test; wandb where the wheels carry all of
+  # its dependencies (the W&B test skips without it).
+  "$VENV/bin/pip" install -q --no-index "${links[@]}" --disable-pip-version-check tensorboard >/dev/null 2>&1 ||
+    echo "worker-venv: no tensorboard in the local wheels; the TensorBoard sink test checks the warning instead"
+  "$VENV/bin/pip" install -q --no-index "${links[@]}" --disable-pip-version-check wandb >/dev/null 2>&1 ||
+    echo "worker-venv: wandb cannot be installed from the local wheels; the W&B offline test skips"
+}
 if [ -x "$VENV/bin/python" ] && "$VENV/bin/python" -c 'import torch, transformers, peft, pytest' 2>/dev/null; then
+  "$VENV/bin/python" -c 'import tensorboard' 2>/dev/null || optional_sinks
   exit 0
 fi
 rm -rf "$VENV"
@@ -25,4 +34,6 @@ if ! "$VENV/bin/pip" install -q --no-index "${links[@]}" --disable-pip-version-c
      "torch>=2.1,<3" "transformers>=4.45" "peft>=0.13" accelerate safetensors pytest; then
   rm -rf "$VENV"
   echo "worker-venv: the local wheels do not provide torch >= 2.1 + transformers + peft; skipping the torch 2 suite"
+  exit 0
 fi
+optional_sinks

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import type { Diagnostic } from "../../grammar/diagnostic.js";
-import { renderJson, renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
+import { explainHint, renderJson, renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
 import { applyEdits, safeEdits } from "../../compiler/diagnostics/fixes.js";
 import { compile } from "../../compiler/index.js";
 import { allReadable } from "./io.js";
@@ -26,7 +26,7 @@ export async function runCheck(files: readonly string[], opts: { format: string;
   } else {
     process.stdout.write(renderText(unique, lookup, { color: shouldColor(process.stdout) }));
     const counts = summary(unique);
-    process.stdout.write(counts ? `${counts}\n` : `ok: ${files.length} file${files.length === 1 ? "" : "s"} checked\n`);
+    process.stdout.write(counts ? `${counts}; ${explainHint(unique)}\n` : `ok: ${files.length} file${files.length === 1 ? "" : "s"} checked\n`);
   }
   return unique.some((d) => d.severity === "error") ? 1 : 0;
 }

@@ -117,7 +117,13 @@ function ruleContext(plan: Plan, program: LoadedProgram, spanOf: (pointer: strin
   };
 }
 
-/** Sorted by file (root first as loaded) and offset, duplicates dropped, errors capped per file. */
+const SEVERITY_RANK: Readonly<Record<Diagnostic["severity"], number>> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Errors first, then warnings, then notes (a follow-on warning must not print before the error
+ * that explains it); within each, by file (root first as loaded) and offset. Duplicates dropped,
+ * capped per file.
+ */
 function finish(all: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const unique = all.filter((d) => {
@@ -129,17 +135,23 @@ function finish(all: readonly Diagnostic[]): Diagnostic[] {
   const files = [...new Set(unique.map((d) => d.span?.file ?? ""))];
   const sorted = unique
     .map((d, i) => ({ d, i }))
-    .sort((a, b) => files.indexOf(a.d.span?.file ?? "") - files.indexOf(b.d.span?.file ?? "") || (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
+    .sort((a, b) => SEVERITY_RANK[a.d.severity] - SEVERITY_RANK[b.d.severity] || files.indexOf(a.d.span?.file ?? "") - files.indexOf(b.d.span?.file ?? "") || (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
     .map((x) => x.d);
   return capPerFile(sorted);
 }
 
+/** Errors past the cap are replaced by one AL3xxx note; warnings and notes past it are dropped. */
 function capPerFile(sorted: readonly Diagnostic[]): Diagnostic[] {
   const errors = new Map<string, number>();
+  const others = new Map<string, number>();
   const out: Diagnostic[] = [];
   for (const d of sorted) {
     const file = d.span?.file ?? "";
-    if (d.severity === "error") {
+    if (d.severity !== "error") {
+      const n = (others.get(file) ?? 0) + 1;
+      others.set(file, n);
+      if (n > MAX_ERRORS_PER_FILE) continue;
+    } else {
       const n = (errors.get(file) ?? 0) + 1;
       errors.set(file, n);
       if (n === MAX_ERRORS_PER_FILE + 1) {

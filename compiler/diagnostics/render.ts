@@ -114,6 +114,12 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return parts.join(", ");
 }
 
+/** The closing line after diagnostics: where to read more about the first code shown. */
+export function explainHint(diagnostics: readonly Diagnostic[]): string | undefined {
+  const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
+  return first === undefined ? undefined : `run \`align explain ${first.code}\` for more on a code`;
+}
+
 export const JSON_FORMAT_VERSION = 1;
 
 export interface JsonDiagnostic {

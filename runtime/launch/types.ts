@@ -52,6 +52,11 @@ export interface RankLauncher {
   readonly name: string;
   /** Ranks per node this launcher starts (the world size on one node). */
   readonly ranks: number;
+  /**
+   * The address the judge server listens on and every rank calls, on the first node (default
+   * 127.0.0.1: all ranks on this machine). A multi-node launcher gives the first node's address.
+   */
+  readonly judgeHost?: string;
   /** Starts the stage on every rank; output lines go to `log`, tagged with the stage (and rank). */
   start(stage: StageInvocation, log: (line: string) => void): RunningStage;
 }

@@ -22,14 +22,13 @@ beforeAll(async () => {
 }, 120_000);
 
 describe("align schema", () => {
-  it("follows a path through fields and call shapes", async () => {
-    const crpg = await align(["schema", "task.optimizer.crpg"]);
-    expect(crpg.exitCode).toBe(0);
-    expect(crpg.stdout).toMatch(/^task\.optimizer\.crpg: Calibrated-regularized policy gradient/);
-    expect(crpg.stdout).toMatch(/generations\s+int ≥ 1\s+\[4\]/);
-    const lora = await align(["schema", "stage.sft.lora.rank"]);
-    expect(lora.stdout).toMatch(/rank\s+int ≥ 1\s+\[16\]/);
-    const wrong = await align(["schema", "task.optimizer.crpx"]);
+  it("answers a nested path as JSON, and names what is wrong in a bad one", async () => {
+    const crpg = JSON.parse((await align(["schema", "--json", "task.optimizer.crpg"])).stdout);
+    expect(crpg).toMatchObject({ path: "task.optimizer.crpg", name: "crpg" });
+    expect(crpg.fields.generations).toMatchObject({ typeText: "int ≥ 1", default: 4, required: false });
+    const rank = JSON.parse((await align(["schema", "--json", "stage.sft.lora.rank"])).stdout);
+    expect(rank).toMatchObject({ path: "stage.sft.lora.rank", typeText: "int ≥ 1", default: 16 });
+    const wrong = await align(["schema", "--json", "task.optimizer.crpx"]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain("unknown `optimizer` variant `crpx`; did you mean `crpg`?");
   });

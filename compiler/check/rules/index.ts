@@ -1,5 +1,5 @@
 /**
- * The semantic (AL4xxx), data (AL5xxx) and resource (AL6xxx) rules, one per file. The
+ * The semantic (AL4xxx), data (AL5xxx), resource (AL6xxx) and bundle (AL7xxx) rules, one per file. The
  * checker runs `allRules` over the well-typed plan; the diagnostics registry imports
  * `ruleCodes` for severities, `align explain` and docs/diagnostics.md.
  */
@@ -19,6 +19,7 @@ import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsP
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
+import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
@@ -29,11 +30,15 @@ import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTask
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
+import { stageNameReservedCode, stageNameReservedRule } from "./StageNameReserved.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
+import { trackingHasSinkCode, trackingHasSinkRule } from "./TrackingHasSink.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
 import { unusedDeclarationCode, unusedDeclarationRule } from "./UnusedDeclaration.js";
 import { validRegexCode, validRegexRule } from "./ValidRegex.js";
+import { wandbOfflineKeyUnusedCode, wandbOfflineKeyUnusedRule } from "./WandbOfflineKeyUnused.js";
+import { wandbOnlineNeedsKeyCode, wandbOnlineNeedsKeyRule } from "./WandbOnlineNeedsKey.js";
 
 /** Rules with their code, in code order (the order diagnostics of equal position come out in). */
 const entries: readonly (readonly [Rule, CodeInfo])[] = [
@@ -52,7 +57,11 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [codeTestsLimitsRule, codeTestsLimitsCode],
   [instructionsColumnsRule, instructionsColumnsCode],
+  [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
+  [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
+  [trackingHasSinkRule, trackingHasSinkCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],
@@ -66,6 +75,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [batchDividesRanksRule, batchDividesRanksCode],
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
+  [stageNameReservedRule, stageNameReservedCode],
 ];
 
 export const allRules: readonly Rule[] = entries.map(([rule]) => rule);

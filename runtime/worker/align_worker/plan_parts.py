@@ -175,10 +175,12 @@ def parse_task(ctx: Ctx, node: Node) -> TaskSpec:
     if not prompts:
         raise decl.child("prompts").fail("a task needs at least one prompt source")
     weight = decl.child("weight").num(minimum=0.0)
+    template = decl.opt("template")
     return TaskSpec(decl.pointer, name, prompts, parse_reward(ctx, decl.child("reward")),
                     [parse_judge(ctx, j) for j in decl.child("judges").items()],
                     parse_optimizer(decl.child("optimizer")), weight,
-                    decl.child("batch_size").int(minimum=1))
+                    decl.child("batch_size").int(minimum=1),
+                    None if template.is_null() else parse_template(template))
 
 
 def parse_training(node: Node) -> TrainingSpec:

@@ -11,7 +11,7 @@ from typing import Any, Dict, List, Optional
 
 import torch
 
-from .data import rank_slice
+from .data import rank_slice, render
 from .generation import generate, sequence_logprobs
 from .judge_client import JudgeResult
 from .models import LanguageModel
@@ -58,7 +58,7 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     opt = task.optimizer
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]
-    prompts = [str(r.get("prompt", "")) for r in rows]
+    prompts = [render(task.template, r, task.pointer + "/template") for r in rows]
     prompt_ids = [policy.tokenizer.encode_prompt(p) for p in prompts]
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]

@@ -70,6 +70,10 @@ def run_sft(ctx: RunContext) -> Dict[str, Any]:
     return {"steps": total, "rows": len(pairs)}
 
 
+def _keep_end(ids: List[int], cap) -> List[int]:
+    return ids if cap is None or len(ids) <= cap else ids[len(ids) - cap:]
+
+
 def run_dpo(ctx: RunContext) -> Dict[str, Any]:
     """DPO on (prompt, chosen, rejected) rows against a frozen reference."""
     spec, d = ctx.spec, ctx.dist
@@ -82,7 +86,9 @@ def run_dpo(ctx: RunContext) -> Dict[str, Any]:
     reference = (load_model(spec.reference, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=False)
                  if spec.reference else frozen_copy(policy))
     tok, max_len, beta = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.fields["beta"]
-    enc = [(tok.encode_prompt(str(r.get("prompt", ""))), tok.encode_response(r["chosen"]),
+    cap = spec.fields.get("max_prompt_length")
+    # A long prompt keeps its end (the question nearest the answer), as TRL's keep_end does.
+    enc = [(_keep_end(tok.encode_prompt(str(r.get("prompt", ""))), cap), tok.encode_response(r["chosen"]),
             tok.encode_response(r["rejected"])) for r in rows]
     trainer = Trainer(ctx, policy, total, spec.fields["lr"])
     trainer.prepare_run_dir()

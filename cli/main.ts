@@ -22,7 +22,8 @@ function buildProgram(): Command {
     .description("Type-check recipes and report diagnostics (exit 1 on errors).")
     .argument("<files...>", "recipe files")
     .option("--format <format>", "text or json", "text")
-    .action(async (files: string[], opts: { format: string }) => {
+    .option("--fix", "apply the safe fix-its (misspelt names with one candidate, values in the wrong syntax) in place")
+    .action(async (files: string[], opts: { format: string; fix?: boolean }) => {
       const { runCheck } = await import("./commands/check.js");
       process.exitCode = await runCheck(files, opts);
     });
@@ -59,11 +60,12 @@ function buildProgram(): Command {
 
   program
     .command("schema")
-    .description("The field reference: every kind, or one KIND or KIND.VARIANT.")
-    .argument("[target]", "KIND or KIND.VARIANT, e.g. judge.code_tests")
-    .action(async (target: string | undefined) => {
+    .description("The field reference: every kind, one KIND or KIND.VARIANT, or a nested path such as task.optimizer.crpg.")
+    .argument("[target]", "KIND, KIND.VARIANT or a path through fields, e.g. judge.code_tests, task.optimizer.crpg")
+    .option("--json", "print the schema as JSON")
+    .action(async (target: string | undefined, opts: { json?: boolean }) => {
       const { runSchema } = await import("./commands/schema.js");
-      process.exitCode = await runSchema(target);
+      process.exitCode = await runSchema(target, opts);
     });
 
   program
@@ -139,6 +141,15 @@ function buildProgram(): Command {
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);
+    });
+
+  program
+    .command("lsp")
+    .description("Run the language server on stdin/stdout (for editors: docs/editors.md).")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(async () => {
+      const { runLanguageServer } = await import("../lsp/main.js");
+      runLanguageServer();
     });
 
   program

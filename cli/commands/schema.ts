@@ -2,13 +2,15 @@ import { defaultText, typeText } from "../../compiler/schema/describe.js";
 import { kinds, kindSpec, variantSpec } from "../../compiler/schema/registry.js";
 import type { CallVariant, FieldMap, FieldType, KindSpec } from "../../compiler/schema/types.js";
 import { didYouMean } from "../../compiler/diagnostics/suggest.js";
+import { kindJson, lookupSchema, nodeJson } from "../../compiler/schema/lookup.js";
 
 /**
  * `align schema [KIND[.VARIANT][.FIELD[.VARIANT]...]]`: the field reference from the schema
  * registry, down to nested blocks and variants (`task.optimizer`, `task.optimizer.crpg`,
- * `stage.sft.lora`).
+ * `stage.sft.lora`). With `--json`, the same as data for tools.
  */
-export async function runSchema(target: string | undefined): Promise<number> {
+export async function runSchema(target: string | undefined, opts: { json?: boolean } = {}): Promise<number> {
+  if (opts.json) return schemaJson(target);
   if (!target) {
     process.stdout.write(kinds.map((k) => kindSummary(k)).join("\n") + "\nRun `align schema KIND` or `align schema KIND.VARIANT` for the fields.\n");
     return 0;
@@ -29,6 +31,18 @@ export async function runSchema(target: string | undefined): Promise<number> {
   if (variant.produces) lines.push(`produces: ${variant.produces}`, "");
   lines.push(...fieldLines({ ...kind.common, ...variant.fields }));
   process.stdout.write(lines.join("\n") + "\n");
+  return 0;
+}
+
+/** `align schema --json [PATH]`: the whole registry, or the kind, variant or field PATH names. */
+function schemaJson(target: string | undefined): number {
+  if (!target) {
+    process.stdout.write(JSON.stringify({ kinds: kinds.map(kindJson) }, null, 2) + "\n");
+    return 0;
+  }
+  const found = lookupSchema(target);
+  if ("error" in found) return unknown(`${found.error.what} \`${found.error.segment}\``, found.error.segment, [...found.error.candidates]);
+  process.stdout.write(JSON.stringify(nodeJson(found.node), null, 2) + "\n");
   return 0;
 }
 

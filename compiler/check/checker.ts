@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly plan: Plan;
   /** Span of every plan value by JSON Pointer. */
   readonly spans: ReadonlyMap<string, Span>;
+  /** Every declaration by name (the language server resolves references with it). */
+  readonly table: SymbolTable;
 }
 
 /** Checks a root recipe and its imports; undefined when the root file cannot be read. */
@@ -49,7 +51,7 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
   const relativeFile = relativeFiles(program);
   const readFile = cachedReader(program.rootDir, options.host);
   const root = program.modules[0]!.document;
-  const { plan, spans } = lowerPlan({
+  const lowered = lowerPlan({
     declarations,
     rootFile: path.basename(root.file),
     rootSpan: { ...root.span, length: 0 },
@@ -57,10 +59,19 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     io: { readFile },
     estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile }) as unknown as Record<string, unknown>,
   });
-  const typed = plan as unknown as Plan;
-  const context = ruleContext(typed, program, spans, readFile);
+  const typed = lowered.plan as unknown as Plan;
+  const context = ruleContext(typed, program, lowered.spanOf, readFile);
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
-  return { program, diagnostics: finish(diagnostics), plan: typed, spans };
+  return {
+    program,
+    diagnostics: finish(diagnostics),
+    plan: typed,
+    // Built on first read (most checks never need it).
+    get spans() {
+      return lowered.spans;
+    },
+    table,
+  };
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {
@@ -94,13 +105,13 @@ function cachedReader(rootDir: string, host: CompilerHost): (relativePath: strin
   };
 }
 
-function ruleContext(plan: Plan, program: LoadedProgram, spans: ReadonlyMap<string, Span>, readFile: (p: string) => string | undefined): RuleContext {
+function ruleContext(plan: Plan, program: LoadedProgram, spanOf: (pointer: string) => Span | undefined, readFile: (p: string) => string | undefined): RuleContext {
   const documents: readonly Document[] = program.documents;
   return {
     plan,
     documents,
     rootDir: program.rootDir,
-    spanOf: (pointer) => spans.get(pointer),
+    spanOf,
     readFile,
     diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),
   };

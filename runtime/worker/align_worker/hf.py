@@ -71,21 +71,65 @@ def dtype_kwarg(tf: Any, dtype: torch.dtype) -> dict:
 
 
 def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: torch.device,
-                      trainable: bool):
-    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory."""
+                      trainable: bool, shard: bool = False):
+    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory; `shard` (frozen
+    models in a sharded run) builds it sharded over the world from the safetensors files."""
     from .models import DTYPES, LanguageModel
     tf = _transformers()
     dtype = torch.float32 if trainable else DTYPES[spec.dtype]
-    try:
-        tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
-        model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, **dtype_kwarg(tf, dtype))
-    except LOAD_ERRORS as exc:
-        raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
+    if shard and not trainable:
+        model, tok = load_sharded(ident, revision, "AutoModelForCausalLM", dtype, device, spec.pointer)
+    else:
+        try:
+            tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
+            model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, **dtype_kwarg(tf, dtype))
+        except LOAD_ERRORS as exc:
+            raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
     if tok.eos_token_id is None:
         raise UserError(f"{spec.pointer}: the tokenizer of {ident!r} has no EOS token; "
                         f"responses are trained and sampled to end with one")
     context = getattr(model.config, "max_position_embeddings", None) or 4096
     return LanguageModel(model, HFTokenizer(tok), "hf", int(context), {"type": "hf", "source": ident})
+
+
+def checkpoint_dir(ident: str, revision: Optional[str]) -> Path:
+    """The local directory of a checkpoint: a path as is, a hub id through the local cache
+    (downloading config, tokenizer and safetensors files when they are not there yet)."""
+    path = Path(ident)
+    if path.is_dir():
+        return path
+    from huggingface_hub import snapshot_download
+    return Path(snapshot_download(ident, revision=revision,
+                                  allow_patterns=["*.json", "*.safetensors", "tokenizer*", "*.model", "*.txt"]))
+
+
+def load_sharded(ident: str, revision: Optional[str], auto: str, dtype: torch.dtype, device: torch.device,
+                 where: str, **config_overrides: Any):
+    """A frozen model (`auto` = AutoModelForCausalLM or ...ForSequenceClassification) built on the
+    meta device, sharded with FSDP2 over the world, each rank reading only its rows from the
+    safetensors files. Returns the module and its tokenizer."""
+    from . import sharded
+    tf = _transformers()
+    if device.type == "cpu" and dtype == torch.float16:
+        dtype = torch.float32                 # fp16 kernels are missing on CPU
+    try:
+        directory = checkpoint_dir(ident, revision)
+        tok = tf.AutoTokenizer.from_pretrained(str(directory))
+        config = tf.AutoConfig.from_pretrained(str(directory), **config_overrides)
+    except LOAD_ERRORS as exc:
+        raise UserError(f"{where}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
+    index = sharded.SafetensorsIndex(directory)
+    if not index:
+        raise UserError(f"{where}: {ident!r} has no safetensors weights; sharded loading reads "
+                        f"safetensors only (convert the checkpoint with save_pretrained)")
+    with sharded.parameters_on_meta():
+        module = getattr(tf, auto).from_config(config, **dtype_kwarg(tf, dtype))
+    module.eval()
+    module.requires_grad_(False)
+    sharded.shard_module(module, device)
+    sharded.materialize(module, device)
+    sharded.read_weights(module, index, where)
+    return module, tok
 
 
 def apply_lora(lm: Any, lora: dict, where: str):
@@ -159,15 +203,22 @@ def merge_lora_state(sd: Dict[str, torch.Tensor], layers: Dict[str, Tuple[float,
 
 
 def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
-                   dtype: torch.dtype) -> Callable[[list, list], torch.Tensor]:
-    """AutoModelForSequenceClassification scoring prompt+response; the score is logit 0."""
+                   dtype: torch.dtype, where: str = "reward", shard: bool = False) -> Callable[[list, list], torch.Tensor]:
+    """AutoModelForSequenceClassification scoring prompt+response; the score is logit 0.
+
+    `shard`: built sharded over the world (its forwards are then collective: every rank must
+    score the same number of batches)."""
     tf = _transformers()
-    try:
-        tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
-        model = tf.AutoModelForSequenceClassification.from_pretrained(
-            ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
-    except LOAD_ERRORS as exc:
-        raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
+    if shard:
+        model, tok = load_sharded(ident, revision, "AutoModelForSequenceClassification", dtype, device,
+                                  f"cannot load reward model {ident!r}")
+    else:
+        try:
+            tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
+            model = tf.AutoModelForSequenceClassification.from_pretrained(
+                ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
+        except LOAD_ERRORS as exc:
+            raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     if model.config.pad_token_id is None:
@@ -183,4 +234,5 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
         texts = [p + r for p, r in zip(prompts, responses)]
         batch = tok(texts, return_tensors="pt", padding=True, truncation=True).to(device)
         return model(**batch).logits[:, 0].float().cpu()
+    score.model = model                                   # type: ignore[attr-defined]
     return score

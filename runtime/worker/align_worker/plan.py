@@ -68,6 +68,7 @@ class RewardSpec:
     kind: str
     baseline: Dict[str, Any]
     baseline_model: Optional[ModelSpec] = None
+    dtype: str = "fp32"                 # of a reward model (plans before `dtype` on rewards: fp32)
 
 
 @dataclass

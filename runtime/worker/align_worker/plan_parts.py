@@ -145,8 +145,10 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
         base.child("field").str()
     elif btype == "generated":
         model = parse_model(ctx, base.child("model"))
+    dtype = decl.opt("dtype")
     return RewardSpec(decl.pointer, name, dict(src.obj()),
-                      decl.child("kind").enum(["scalar", "pairwise"]), dict(base.obj()), model)
+                      decl.child("kind").enum(["scalar", "pairwise"]), dict(base.obj()), model,
+                      "fp32" if dtype.is_null() else dtype.enum(DTYPES))
 
 
 def parse_optimizer(node: Node) -> OptimizerSpec:

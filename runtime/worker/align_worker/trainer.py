@@ -26,14 +26,20 @@ Work = Callable[[], torch.Tensor]
 StepFn = Callable[[int], Tuple[List[Work], Dict[str, Any]]]
 
 
+def training_mode(ctx: RunContext, policy: LanguageModel) -> str:
+    """single, ddp or fsdp for this stage's trained model (stages shard frozen models alike)."""
+    spec = ctx.spec
+    n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
+    return choose_mode(ctx.dist, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
+
+
 class Trainer:
     def __init__(self, ctx: RunContext, policy: LanguageModel, total_steps: int, lr: float) -> None:
         self.ctx, self.policy, self.total = ctx, policy, total_steps
         spec, d = ctx.spec, ctx.dist
         assert spec.training is not None and spec.model is not None
         self.training = spec.training
-        n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
-        self.mode = choose_mode(d, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
+        self.mode = training_mode(ctx, policy)
         d.mode = self.mode
         split = decay_split(policy.module.parameters())        # before FSDP flattens the shapes
         policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])

@@ -12,9 +12,11 @@ from ..context import RunContext
 from ..data import Order, load_rows, rank_slice, sft_target
 from ..errors import UserError
 from ..generation import sequence_logprobs, token_logprobs
-from ..models import frozen_copy, load_model
+from .. import sharded
+from ..frozen import FrozenModels
+from ..models import load_model
 from ..seeding import seed_everything
-from ..trainer import Trainer
+from ..trainer import Trainer, training_mode
 
 
 def _rows(ctx: RunContext) -> List[Dict[str, Any]]:
@@ -79,8 +81,9 @@ def run_dpo(ctx: RunContext) -> Dict[str, Any]:
             raise UserError(f"{spec.pointer}/data: DPO rows need text fields chosen and rejected "
                             f"(fields: {', '.join(sorted(r))})")
     policy, per_step, total, order = _setup(ctx, len(rows))
-    reference = (load_model(spec.reference, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=False)
-                 if spec.reference else frozen_copy(policy))
+    fsdp = training_mode(ctx, policy) == "fsdp"
+    frozen = FrozenModels(ctx, shard=fsdp and sharded.available())
+    reference = frozen.reference(spec.reference, policy, spec.model)
     tok, max_len, beta = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.fields["beta"]
     enc = [(tok.encode_prompt(str(r.get("prompt", ""))), tok.encode_response(r["chosen"]),
             tok.encode_response(r["rejected"])) for r in rows]

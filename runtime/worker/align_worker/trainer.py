@@ -8,12 +8,14 @@ the backward passes so every rank does the same number of them and gradients syn
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
 from . import checkpoint as ckpt
+from . import sharded_checkpoint
 from .context import RunContext
 from .distributed import choose_mode, no_sync, wrap
 from .errors import ResumeError, UserError
@@ -86,13 +88,22 @@ class Trainer:
 
     def _restore(self, found: Dict[str, Any]) -> None:
         state, payload, d = found["state"], found["payload"], self.ctx.dist
-        self._load_model_and_optimizer(payload["model"], payload["optimizer"])
+        if found["sharded"]:
+            payload = sharded_checkpoint.load(found["path"], self.policy.module, self.opt)
+        else:
+            self._load_model_and_optimizer(payload["model"], payload["optimizer"])
         self.sched.load_state_dict(payload["scheduler"])
         ranks = payload["rng"]
-        if len(ranks) != d.world:
+        if len(ranks) == d.world:
+            set_rng_state(ranks[d.rank])
+        elif not found["sharded"]:
             raise ResumeError(f"checkpoint {found['path']} was written by {len(ranks)} ranks, "
                               f"this run has {d.world}; resume with the same world size")
-        set_rng_state(ranks[d.rank])
+        elif d.is_main:
+            # Sampling seeds are derived per prompt and data order per step; only the streams
+            # of dropout-like noise restart (from the seed, as at step 0).
+            print(f"[{self.ctx.spec.name}] resuming a checkpoint of {len(ranks)} ranks on {d.world}: "
+                  f"model and optimizer resharded, per-rank RNG streams reseeded", file=sys.stderr, flush=True)
         self.start_step = int(state["step"])
         self.state_extra = state.get("extra", {})
         self.metrics.truncate_after(self.start_step)
@@ -194,11 +205,16 @@ class Trainer:
 
     def save_checkpoint(self, step: int, extra: Dict[str, Any]) -> None:
         d = self.ctx.dist
-        model_sd, optim_sd = self._gather_state()
         rngs = d.gather_objects(rng_state())
+        state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
+                 "world_size": d.world, "extra": extra, "time": time.time()}
+        if sharded_checkpoint.available():
+            small = {"scheduler": self.sched.state_dict(), "rng": rngs}
+            sharded_checkpoint.save(self.ctx.stage_dir, step, self.policy.module, self.opt, small, state,
+                                    self.ctx.spec.config, d)
+            return
+        model_sd, optim_sd = self._gather_state()
         if d.is_main:
-            state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
-                     "world_size": d.world, "extra": extra, "time": time.time()}
             payload = {"model": model_sd, "optimizer": optim_sd,
                        "scheduler": self.sched.state_dict(), "rng": rngs}
             ckpt.save_checkpoint(self.ctx.stage_dir, step, payload, state, self.ctx.spec.config)

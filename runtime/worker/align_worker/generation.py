@@ -154,11 +154,35 @@ def token_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
     ids, mask, target = ids.to(dev), mask.to(dev), target.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     logits, _ = lm.step(ids, mask, pos, None, module=module)
-    logits = logits[:, :-1].float()
-    nxt = ids[:, 1:]
-    lp = logits.gather(2, nxt[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+    lp = gather_logprobs(logits[:, :-1], ids[:, 1:])
     tmask = target[:, 1:]
     return lp * tmask, tmask
+
+
+LOGPROB_CHUNK = 128      # positions per fp32 log-softmax (a [B, 128, V] fp32 block at a time)
+
+
+def _chunk_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    x = logits.float()
+    return x.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(x, dim=-1)
+
+
+def gather_logprobs(logits: torch.Tensor, targets: torch.Tensor, chunk: int = LOGPROB_CHUNK) -> torch.Tensor:
+    """log softmax(logits)[targets] in fp32, [B, T], a block of `chunk` positions at a time.
+
+    The whole batch's full-vocabulary fp32 log-softmax is never materialised (at 8B with a
+    128k vocabulary that is 0.5 MB per token). With gradients each block is recomputed in the
+    backward pass instead of kept, so the backward holds one block too.
+    """
+    from torch.utils.checkpoint import checkpoint
+    out = []
+    for s in range(0, logits.shape[1], chunk):
+        x, t = logits[:, s:s + chunk], targets[:, s:s + chunk]
+        if torch.is_grad_enabled() and logits.requires_grad:
+            out.append(checkpoint(_chunk_logprobs, x, t, use_reentrant=False))
+        else:
+            out.append(_chunk_logprobs(x, t))
+    return torch.cat(out, dim=1) if out else logits.new_zeros(targets.shape, dtype=torch.float32)
 
 
 def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
@@ -167,3 +191,20 @@ def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
     """Sequence log π(a|s) [N] (sum over response tokens) and response lengths [N]."""
     lp, tmask = token_logprobs(lm, prompts, responses, module, max_len)
     return lp.sum(dim=1), tmask.sum(dim=1)
+
+
+def token_batches(lengths: Sequence[int], budget: int) -> List[List[int]]:
+    """Consecutive rows packed into micro-batches whose padded size (rows x longest) stays
+    within `budget` tokens (a longer row goes alone)."""
+    batches: List[List[int]] = []
+    cur: List[int] = []
+    longest = 0
+    for i, n in enumerate(lengths):
+        if cur and max(longest, n) * (len(cur) + 1) > budget:
+            batches.append(cur)
+            cur, longest = [], 0
+        cur.append(i)
+        longest = max(longest, n)
+    if cur:
+        batches.append(cur)
+    return batches

@@ -135,6 +135,22 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     return lm
 
 
+def disable_dropout(module: nn.Module) -> None:
+    """Dropout off (RL and DPO): log π must be the same function of the weights in sampling,
+    in the reference's and the old policy's scoring and in the loss, or the ratios carry noise.
+    The module stays in train mode (gradient checkpointing needs it); LoRA's dropout included."""
+    for m in module.modules():
+        if isinstance(m, nn.Dropout):
+            m.p = 0.0
+        for attr in ("attention_dropout", "dropout", "hidden_dropout", "resid_pdrop", "attn_pdrop"):
+            if isinstance(getattr(m, attr, None), float):
+                setattr(m, attr, 0.0)
+    config = getattr(module, "config", None)
+    for attr in ("attention_dropout", "hidden_dropout", "resid_pdrop", "attn_pdrop", "embd_pdrop"):
+        if isinstance(getattr(config, attr, None), float):
+            setattr(config, attr, 0.0)
+
+
 def cast(module: nn.Module, device: Optional[torch.device], dtype: torch.dtype) -> None:
     """`module.to(device, dtype)`, except that rotary `inv_freq` buffers stay fp32.
 

@@ -7,12 +7,12 @@ prompt's rank, so per-prompt choices (CODPO, CRRAFT) are local and only batch me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import torch
 
 from .data import rank_slice
-from .generation import generate, sequence_logprobs
+from .generation import generate, sequence_logprobs, token_batches
 from .judge_client import JudgeResult
 from .models import LanguageModel
 from .plan import TaskSpec
@@ -20,7 +20,7 @@ from .rewards import Baseline, RewardFunction
 from .seeding import derive_seed
 
 GEN_CHUNK = 256          # sequences per generate() call (bounds KV-cache memory)
-SCORE_CHUNK = 64         # sequences per no-grad reference forward
+SCORE_TOKENS = 16384     # padded tokens per no-grad reference forward (bounds activations, logits)
 
 
 @dataclass
@@ -53,8 +53,13 @@ class Rollout:
 def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dict[str, Any]],
                  policy: LanguageModel, reference: LanguageModel, reward: RewardFunction,
                  judge, seed: int, stage: str, rank: int, world: int, gen_module=None,
-                 all_done=None) -> Rollout:
-    """Sample, judge and score this rank's share of the task's batch at `step`."""
+                 all_done=None, sync=None) -> Rollout:
+    """Sample, judge and score this rank's share of the task's batch at `step`.
+
+    log π_old (CRPG's gate, CRRAFT's KL filter) is recomputed with the teacher-forced forward
+    the reference uses, not taken from KV-cached decoding: in bf16 the two kernels differ by
+    noise that, summed over a long response, can trip a small kl_max on its own. `sync`: the
+    rank agreement of sharded (collective) forwards."""
     opt = task.optimizer
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]
@@ -62,20 +67,22 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     prompt_ids = [policy.tokenizer.encode_prompt(p) for p in prompts]
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
-    tokens, logp_old = [], []
+    tokens: List[List[int]] = []
     for i in range(0, len(rep_ids), GEN_CHUNK):
         s = generate(policy, rep_ids[i:i + GEN_CHUNK], seeds[i:i + GEN_CHUNK], opt.temperature,
                      opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done)
         tokens += s.tokens
-        logp_old.append(s.logp)
     texts = [policy.tokenizer.decode(t) for t in tokens]
     rep_rows = [r for r in rows for _ in range(opt.generations)]
     rep_prompts = [p for p in prompts for _ in range(opt.generations)]
     results = judge(rep_rows, rep_prompts, texts)
     baselines = reward.baselines(rows, prompts, need_feasible=opt.variant == "crraft")
     raw = reward.raw(rep_rows, rep_prompts, texts, results)
-    logp_ref = score_no_grad(reference, rep_ids, tokens)
-    return Rollout(task, rows, prompt_ids, tokens, texts, torch.cat(logp_old), logp_ref,
+    # The sharded root when forwards are collective; else the bare module (a DDP wrapper would
+    # broadcast buffers in every forward, a collective the ranks' batch counts need not match).
+    logp_old = score_no_grad(policy, rep_ids, tokens, module=gen_module or policy.unwrapped(), sync=sync)
+    logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync)
+    return Rollout(task, rows, prompt_ids, tokens, texts, logp_old, logp_ref,
                    torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
                    torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
                    raw, reward.calibrated(raw, baselines, opt.generations), baselines,
@@ -84,13 +91,23 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
 
 @torch.no_grad()
 def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
-                  module=None) -> torch.Tensor:
-    """Sequence log-probs [N] without gradient, in chunks."""
-    out = []
-    for i in range(0, len(prompts), SCORE_CHUNK):
-        lp, _ = sequence_logprobs(lm, prompts[i:i + SCORE_CHUNK], responses[i:i + SCORE_CHUNK], module)
-        out.append(lp.float().cpu())
-    return torch.cat(out) if out else torch.zeros(0)
+                  module=None, budget: int = SCORE_TOKENS,
+                  sync: Optional[Callable[[float], float]] = None) -> torch.Tensor:
+    """Sequence log-probs [N] without gradient, in micro-batches of at most `budget` padded
+    tokens. `sync` (a sharded model, whose forwards are collective) makes every rank run as
+    many micro-batches as the busiest one, padding with a one-token row."""
+    lengths = [min(len(p) + len(r), lm.context) for p, r in zip(prompts, responses)]
+    batches = token_batches(lengths, budget)
+    calls = len(batches) if sync is None else int(sync(float(len(batches))))
+    out = torch.zeros(len(prompts))
+    for b in range(calls):
+        rows = batches[b] if b < len(batches) else []
+        ps = [prompts[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        rs = [responses[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        lp, _ = sequence_logprobs(lm, ps, rs, module)
+        if rows:
+            out[rows] = lp.float().cpu()
+    return out
 
 
 def judge_samples(client, task_name: str, ids_prefix: str, no_judges: bool):

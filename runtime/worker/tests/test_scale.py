@@ -118,3 +118,66 @@ def test_a_checkpoint_written_by_two_fsdp_ranks_resumes_on_another_world_size(wo
     assert a.keys() == b.keys()
     for k in a:
         assert torch.allclose(a[k], b[k], atol=1e-6), k
+
+
+# ----- scoring in bounded memory ------------------------------------------------------------------
+
+def scoring_setup():
+    """A 1-layer Llama with a 32k vocabulary: 16 rows of 64 tokens have 131 MB of fp32 logits."""
+    from align_worker.hf import HFTokenizer
+    from align_worker.models import LanguageModel
+    tok = F.build_tokenizer()
+    cfg = F.llama_config(tok, layers=1, hidden=64, context=128)
+    cfg.vocab_size = 32000
+    torch.manual_seed(0)
+    lm = LanguageModel(transformers.LlamaForCausalLM(cfg).eval(), HFTokenizer(tok), "hf", 128, {})
+    g = torch.Generator().manual_seed(1)
+    prompts = [torch.randint(3, 300, (8,), generator=g).tolist() for _ in range(16)]
+    responses = [torch.randint(3, 300, (56,), generator=g).tolist() for _ in range(16)]
+    return lm, prompts, responses
+
+
+def peak_growth(fn):
+    """Resident memory the call adds at its peak (Linux high-water mark, reset first)."""
+    from scale_ranks import rss_now, rss_peak
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = rss_now()
+    result = fn()
+    return rss_peak() - before, result
+
+
+def test_reference_scoring_keeps_to_its_token_budget_and_never_holds_the_batchs_fp32_logits():
+    from align_worker.generation import right_pad
+    from align_worker.rollout import score_no_grad
+    lm, prompts, responses = scoring_setup()
+    full_logits = 16 * 63 * 32000 * 4
+    grown, bounded = peak_growth(lambda: score_no_grad(lm, prompts, responses, budget=256))
+
+    @torch.no_grad()
+    def whole_batch():                    # the former scoring: one forward, fp32 log-softmax
+        ids, mask, target = right_pad(prompts, responses, lm.tokenizer.pad_id, 128)
+        logits = lm.step(ids, mask, (mask.cumsum(1) - 1).clamp(min=0))[0][:, :-1].float()
+        lp = logits.gather(2, ids[:, 1:, None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+        return (lp * target[:, 1:]).sum(1)
+    grown_whole, expected = peak_growth(whole_batch)
+    assert torch.allclose(bounded, expected, atol=1e-4)
+    bound = full_logits * 0.75            # 4 rows of 64 tokens: a quarter of the logits (+ blocks)
+    assert grown < bound < grown_whole, (grown >> 20, bound >> 20, grown_whole >> 20)
+
+
+def test_dropout_is_off_for_rl_and_dpo_even_in_train_mode():
+    """Attention dropout in the config and LoRA dropout: two train-mode forwards differ until
+    disable_dropout, then agree (gradient checkpointing keeps the module in train mode)."""
+    pytest.importorskip("peft")
+    import peft
+    from align_worker.models import disable_dropout
+    tok = F.build_tokenizer()
+    torch.manual_seed(0)
+    model = transformers.LlamaForCausalLM(F.llama_config(tok, attention_dropout=0.5))
+    model = peft.get_peft_model(model, peft.LoraConfig(r=2, lora_alpha=4, lora_dropout=0.5,
+                                                       target_modules=["q_proj"], task_type="CAUSAL_LM")).train()
+    ids = torch.tensor([[1, 5, 9, 13, 2, 7]])
+    assert not torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)
+    disable_dropout(model)
+    assert model.training and torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)

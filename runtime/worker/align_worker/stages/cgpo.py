@@ -10,7 +10,7 @@ from ..distributed import wrap
 from ..generation import generate
 from .. import sharded
 from ..frozen import AdaptersOff, FrozenModels, lockstep
-from ..models import DTYPES, load_model
+from ..models import DTYPES, disable_dropout, load_model
 from ..objectives import build_work, token_count
 from ..plan import TaskSpec
 from ..rewards import RewardFunction
@@ -71,6 +71,7 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     spec, d = ctx.spec, ctx.dist
     seed_everything(spec.seed, d.rank)
     policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True)
+    disable_dropout(policy.module)
     fsdp = training_mode(ctx, policy) == "fsdp"
     # Frozen models are sharded with the policy (FSDP2, read per shard) where torch has FSDP2;
     # else the reference is wrapped like the policy (FSDP1) once the trainer has wrapped it.
@@ -92,7 +93,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
             r = make_rollout(ts.task, step, positions, rows, policy, reference, ts.reward, ts.judge,
                              spec.seed, spec.name, d.rank, d.world,
                              gen_module=policy.module if fsdp else None,
-                             all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None)
+                             all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None,
+                             sync=d.reduce_max if fsdp else None)
             record = rollout_metrics(r, d.reduce_sum, d.reduce_max)
             record["weight"] = ts.task.weight
             work += build_work(r, policy, d, norm, micro, record)

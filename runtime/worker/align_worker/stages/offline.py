@@ -14,7 +14,7 @@ from ..errors import UserError
 from ..generation import sequence_logprobs, token_logprobs
 from .. import sharded
 from ..frozen import FrozenModels
-from ..models import load_model
+from ..models import disable_dropout, load_model
 from ..seeding import seed_everything
 from ..trainer import Trainer, training_mode
 
@@ -81,6 +81,7 @@ def run_dpo(ctx: RunContext) -> Dict[str, Any]:
             raise UserError(f"{spec.pointer}/data: DPO rows need text fields chosen and rejected "
                             f"(fields: {', '.join(sorted(r))})")
     policy, per_step, total, order = _setup(ctx, len(rows))
+    disable_dropout(policy.module)
     fsdp = training_mode(ctx, policy) == "fsdp"
     frozen = FrozenModels(ctx, shard=fsdp and sharded.available())
     reference = frozen.reference(spec.reference, policy, spec.model)

@@ -18,7 +18,7 @@ export interface RunPlan extends JudgePlan {
   readonly recipe: { readonly name: string; readonly seed: number; readonly output_dir?: string };
   readonly stages: Readonly<Record<string, RunPlanStage>>;
   readonly stage_order: readonly string[];
-  readonly cluster?: { readonly gpus_per_node?: number } | null;
+  readonly cluster?: { readonly gpus_per_node?: number; readonly cpu_ranks?: number } | null;
 }
 
 /** Compile-time proof that the compiler's `Plan` is accepted wherever a `RunPlan` is. */

@@ -12,8 +12,9 @@ import { stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
 import { choosePython, PythonNotFound } from "./python.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
-import { failureLine, findWorkerDir, signalWorker, startWorker } from "./worker.js";
-import type { RunningWorker } from "./worker.js";
+import { localLauncher } from "../launch/local.js";
+import type { RankLauncher, RunningStage } from "../launch/types.js";
+import { findWorkerDir } from "../launch/worker.js";
 
 export interface RunOptions {
   readonly plan: RunPlan;
@@ -33,6 +34,14 @@ export interface RunOptions {
   /** Forward SIGINT/SIGTERM to the worker while running (default true). */
   readonly handleSignals?: boolean | undefined;
   readonly workerDir?: string | undefined;
+  /** Starts each stage's ranks (default: `local` with `ranksPerNode(plan)` ranks). */
+  readonly launcher?: RankLauncher | undefined;
+}
+
+/** Ranks per node the plan asks for: one per GPU, or `cluster.cpu_ranks` on CPU (default 1). */
+export function ranksPerNode(plan: RunPlan): number {
+  const gpus = plan.cluster?.gpus_per_node ?? 0;
+  return gpus > 0 ? gpus : Math.max(1, plan.cluster?.cpu_ranks ?? 1);
 }
 
 export type StageStatus = "done" | "skipped" | "failed" | "interrupted" | "not_run";
@@ -67,14 +76,16 @@ const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 class Session {
   server: JudgeServer | undefined;
   python: string | undefined;
-  worker: RunningWorker | undefined;
+  worker: RunningStage | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
+  readonly launcher: RankLauncher;
 
   constructor(readonly opts: RunOptions) {
+    this.launcher = opts.launcher ?? localLauncher(ranksPerNode(opts.plan));
     this.env = opts.env ?? process.env;
     this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.planFile = path.join(opts.runDir, "plan.json");
@@ -84,7 +95,7 @@ class Session {
     const again = this.interrupted !== undefined;
     this.interrupted = signal;
     this.log(`align run: ${signal}${again ? " again: killing the worker" : ": stopping the worker, then the judge server"}`);
-    if (this.worker !== undefined) signalWorker(this.worker.child, again ? "SIGKILL" : signal);
+    this.worker?.signal(again ? "SIGKILL" : signal);
   };
 }
 
@@ -154,16 +165,16 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   const verb = action.kind === "resume" ? "resuming" : "starting";
   s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
   const started = Date.now();
-  s.worker = startWorker({
+  const running = s.launcher.start({
     python: s.python, workerDir: s.opts.workerDir ?? findWorkerDir(), planFile: s.planFile, stage, runDir,
     baseDir: recipeDir, judgeUrl: url, resume: action.kind === "resume", env: s.env,
     cpu: (plan.cluster?.gpus_per_node ?? 0) === 0,
   }, s.log);
-  // The worker has its own process group: if this process exits abruptly, take it along.
-  const child = s.worker.child;
-  const orphanGuard = () => signalWorker(child, "SIGTERM");
+  s.worker = running;
+  // Each rank has its own process group: if this process exits abruptly, take them along.
+  const orphanGuard = () => running.signal("SIGTERM");
   process.once("exit", orphanGuard);
-  const exit = await s.worker.exited;
+  const exit = await running.exited;
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
@@ -175,7 +186,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   const status = s.interrupted !== undefined ? "interrupted" : "failed";
   s.reports.push({ stage, status, seconds, exitCode: exit.code });
   const how = exit.signal !== null ? `killed by ${exit.signal}` : `worker exit ${exit.code}`;
-  const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : failureLine(exit.tail);
+  const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : exit.failure ?? "no output";
   return `stage ${stage} ${status} (${how}): ${why}`;
 }
 

@@ -20,8 +20,8 @@ export const batchDividesRanksCode: CodeInfo = {
     "cluster { nodes = 1  gpus_per_node = 8  gpu = h100_80gb }\ntask t { prompts = [d]  reward = r  optimizer = crpg {}  batch_size = 12 }\n",
 };
 
-export function dataParallelRanks(cluster: { nodes: number; gpus_per_node: number }): number {
-  return cluster.nodes * Math.max(1, cluster.gpus_per_node);
+export function dataParallelRanks(cluster: { nodes: number; gpus_per_node: number; cpu_ranks: number }): number {
+  return cluster.nodes * (cluster.gpus_per_node > 0 ? cluster.gpus_per_node : cluster.cpu_ranks);
 }
 
 export const batchDividesRanksRule: Rule = {
@@ -45,7 +45,9 @@ export const batchDividesRanksRule: Rule = {
 function check(context: RuleContext, ranks: number, batch: number, accumulation: number, at: string, owner: string) {
   const { nodes, gpus_per_node: gpus } = context.plan.cluster;
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
-  const layout = gpus > 0 ? `${plural(nodes, "node")} × ${plural(gpus, "GPU")}` : `${plural(nodes, "node")} on CPU`;
+  const cpuRanks = context.plan.cluster.cpu_ranks;
+  const layout = gpus > 0 ? `${plural(nodes, "node")} × ${plural(gpus, "GPU")}`
+    : `${plural(nodes, "node")} on CPU${cpuRanks > 1 ? ` × ${plural(cpuRanks, "rank")}` : ""}`;
   if (batch % ranks !== 0) {
     const lower = Math.floor(batch / ranks) * ranks;
     const upper = lower + ranks;

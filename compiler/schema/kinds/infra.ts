@@ -30,6 +30,10 @@ export const gpuMemory: Readonly<Record<string, number>> = {
 export const clusterFields = {
   nodes: int("Machines.", { default: 1, min: 1 }),
   gpus_per_node: int("GPUs per machine; 0 runs on CPU.", { default: 0, min: 0 }),
+  cpu_ranks: int("Processes per machine when `gpus_per_node = 0` (data-parallel ranks over gloo on CPU).", {
+    default: 1,
+    min: 1,
+  }),
   gpu: enumOf(["cpu", "a100_40gb", "a100_80gb", "h100_80gb", "h200_141gb", "l40s_48gb", "b200_192gb"], "The GPU kind.", { default: "cpu" }),
   gpu_memory: nullable(size("Memory per GPU, overriding the GPU kind's."), "from gpu"),
   sharding: enumOf(["auto", "ddp", "fsdp"], "How models are spread over GPUs; auto picks FSDP when a model does not fit one GPU.", {

@@ -9,17 +9,15 @@ import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export interface WorkerInvocation {
-  readonly python: string;
-  readonly workerDir: string;
-  readonly planFile: string;
-  readonly stage: string;
-  readonly runDir: string;
-  readonly baseDir: string;
-  readonly judgeUrl?: string | undefined;
-  readonly resume: boolean;
-  readonly cpu: boolean;
-  readonly env: Readonly<Record<string, string | undefined>>;
+import type { StageInvocation } from "./types.js";
+
+export type WorkerInvocation = StageInvocation;
+
+/** Where one process sits in a multi-rank stage: its torchrun env and the tag on its lines. */
+export interface RankPlacement {
+  readonly env: Readonly<Record<string, string>>;
+  /** Prefix of the process's output lines (default `[stage]`). */
+  readonly tag?: string;
 }
 
 export interface WorkerExit {
@@ -78,14 +76,14 @@ const TAIL_LINES = 20;
  * Starts the worker in its own process group, so a terminal's Ctrl-C reaches only `align run`,
  * which forwards it once (see `signalWorker`); a worker hit twice would die mid-cleanup.
  */
-export function startWorker(w: WorkerInvocation, log: (line: string) => void): RunningWorker {
+export function startWorker(w: WorkerInvocation, log: (line: string) => void, placement?: RankPlacement): RunningWorker {
   const pythonPath = [w.workerDir, w.env["PYTHONPATH"]].filter((p) => p !== undefined && p !== "").join(path.delimiter);
   const child = spawn(w.python, workerArgs(w), {
-    env: { ...w.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1" },
+    env: { ...w.env, ...placement?.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const tag = `[${w.stage}]`;
+  const tag = placement?.tag ?? `[${w.stage}]`;
   // The worker tags its own progress lines `[stage] ...`; others get the tag here.
   const show = (line: string) => log(line.startsWith(tag) ? line : `${tag} ${line}`);
   const tail: string[] = [];

@@ -1,0 +1,32 @@
+/**
+ * `launch/local.sh`: the whole recipe on this machine through the generated program, one rank
+ * per GPU (or `cluster.cpu_ranks` on CPU), started by the program's `local` launcher.
+ */
+import type { BundleFile, TargetContext, TargetEmitter } from "./types.js";
+
+function script(ctx: TargetContext): string {
+  const [program = "node", ...args] = ctx.programCommand;
+  const where = ctx.cpu ? `${ctx.ranksPerNode} CPU rank${ctx.ranksPerNode === 1 ? "" : "s"} (gloo)` : `${ctx.ranksPerNode} GPU ranks`;
+  const env = ctx.envNames.length === 0 ? "none" : ctx.envNames.join(" ");
+  return [
+    "#!/bin/sh",
+    ...ctx.header.map((line) => `# ${line}`),
+    "#",
+    `# Runs recipe ${ctx.recipeName} on this machine: ${where} per stage.`,
+    "# Usage: launch/local.sh [--stage S] [--run-dir DIR] [--python PATH] [--restart] ...",
+    "# (every argument is passed to the program; see README.md)",
+    `# Environment the run needs: ${env}.`,
+    "# The Python with the worker's dependencies: --python PATH, else $ALIGN_PYTHON, else python3.",
+    "set -eu",
+    'bundle=$(CDPATH="" cd -- "$(dirname -- "$0")/.." && pwd)',
+    `exec "\${NODE:-${program}}" ${args.map((a) => `"$bundle/${a}"`).join(" ")} --launcher local "$@"`,
+    "",
+  ].join("\n");
+}
+
+export const localTarget: TargetEmitter = {
+  name: "local",
+  emit(ctx: TargetContext): BundleFile[] {
+    return [{ path: "launch/local.sh", content: script(ctx), executable: true }];
+  },
+};

@@ -196,6 +196,12 @@ const cases: readonly Case[] = [
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
   },
+  {
+    code: "AL6050",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { top_p = 0.9 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 0 } }\n`,
+    at: ["3:65", "4:73"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { temperature = 0.7 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 1.2 } }\n`,
+  },
 ];
 
 function codesOf(recipe: string, code: string): string[] {

@@ -28,6 +28,7 @@ import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTask
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
+import { taskSamplesWhatItTrainsCode, taskSamplesWhatItTrainsRule } from "./TaskSamplesWhatItTrains.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
@@ -64,6 +65,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [batchDividesRanksRule, batchDividesRanksCode],
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
+  [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
 ];
 
 export const allRules: readonly Rule[] = entries.map(([rule]) => rule);

@@ -96,6 +96,7 @@ const baseline = variants(
 export const rewardFields = {
   from: variants("type", [hfSource, localSource, builtinSource, judgeSource], "The reward model (sequence classification), or a judge."),
   kind: enumOf(["scalar", "pairwise"], "Whether the model scores one response or compares two.", { default: "scalar" }),
+  dtype: enumOf(["bf16", "fp16", "fp32"], "Precision the frozen reward model is loaded and run in.", { default: "bf16" }),
   baseline,
 };
 

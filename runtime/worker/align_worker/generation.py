@@ -144,17 +144,20 @@ def right_pad(prompts: Sequence[Sequence[int]], responses: Sequence[Sequence[int
 
 def token_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
                    responses: Sequence[Sequence[int]], module=None,
-                   max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+                   max_len: Optional[int] = None, temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
     """Per-token log π of each response token [N, T-1] and the target mask [N, T-1].
 
     Gradients flow when called with grad enabled; `module` may be the DDP/FSDP wrapper.
+    `temperature` ≠ 1: log-probs of the tempered policy softmax(logits / T), the distribution
+    a task samples from, so the policy gradient is unbiased for what is sampled.
     """
     ids, mask, target = right_pad(prompts, responses, lm.tokenizer.pad_id, max_len or lm.context)
     dev = lm.device
     ids, mask, target = ids.to(dev), mask.to(dev), target.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     logits, _ = lm.step(ids, mask, pos, None, module=module)
-    lp = gather_logprobs(logits[:, :-1], ids[:, 1:])
+    logits = logits[:, :-1]
+    lp = gather_logprobs(logits if temperature == 1.0 else logits / temperature, ids[:, 1:])
     tmask = target[:, 1:]
     return lp * tmask, tmask
 
@@ -187,9 +190,9 @@ def gather_logprobs(logits: torch.Tensor, targets: torch.Tensor, chunk: int = LO
 
 def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
                       responses: Sequence[Sequence[int]], module=None,
-                      max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+                      max_len: Optional[int] = None, temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
     """Sequence log π(a|s) [N] (sum over response tokens) and response lengths [N]."""
-    lp, tmask = token_logprobs(lm, prompts, responses, module, max_len)
+    lp, tmask = token_logprobs(lm, prompts, responses, module, max_len, temperature)
     return lp.sum(dim=1), tmask.sum(dim=1)
 
 

@@ -156,8 +156,13 @@ def parse_optimizer(node: Node) -> OptimizerSpec:
     spec = OptimizerSpec(variant, node.child("generations").int(minimum=1),
                          node.child("temperature").num(minimum=0.0),
                          node.child("top_p").num(positive=True), node.child("max_tokens").int(minimum=1))
-    if spec.top_p > 1:
-        raise node.child("top_p").fail(f"expected a number in (0, 1], got {spec.top_p:g}")
+    if spec.top_p != 1:
+        # The loss trains softmax(logits / T); a nucleus-truncated sampler would make the
+        # policy gradient biased (the compiler refuses it too: AL6050).
+        raise node.child("top_p").fail(f"a task samples what it trains: top_p must be 1, got {spec.top_p:g}")
+    if spec.temperature == 0:
+        raise node.child("temperature").fail("a task samples what it trains: temperature must be > 0 "
+                                             "(greedy samples have no policy gradient)")
     if variant in ("crpg", "crraft"):
         spec.kl_max = node.child("kl_max").num(positive=True)
     if variant == "crraft":

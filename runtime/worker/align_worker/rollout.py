@@ -80,8 +80,11 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     raw = reward.raw(rep_rows, rep_prompts, texts, results)
     # The sharded root when forwards are collective; else the bare module (a DDP wrapper would
     # broadcast buffers in every forward, a collective the ranks' batch counts need not match).
-    logp_old = score_no_grad(policy, rep_ids, tokens, module=gen_module or policy.unwrapped(), sync=sync)
-    logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync)
+    # Policy, old policy and reference all at the sampling temperature (docs/worker.md).
+    t = opt.temperature
+    logp_old = score_no_grad(policy, rep_ids, tokens, module=gen_module or policy.unwrapped(), sync=sync,
+                             temperature=t)
+    logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
     return Rollout(task, rows, prompt_ids, tokens, texts, logp_old, logp_ref,
                    torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
                    torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
@@ -92,7 +95,7 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
 @torch.no_grad()
 def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
                   module=None, budget: int = SCORE_TOKENS,
-                  sync: Optional[Callable[[float], float]] = None) -> torch.Tensor:
+                  sync: Optional[Callable[[float], float]] = None, temperature: float = 1.0) -> torch.Tensor:
     """Sequence log-probs [N] without gradient, in micro-batches of at most `budget` padded
     tokens. `sync` (a sharded model, whose forwards are collective) makes every rank run as
     many micro-batches as the busiest one, padding with a one-token row."""
@@ -104,7 +107,7 @@ def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[L
         rows = batches[b] if b < len(batches) else []
         ps = [prompts[i] for i in rows] or [[lm.tokenizer.eos_id]]
         rs = [responses[i] for i in rows] or [[lm.tokenizer.eos_id]]
-        lp, _ = sequence_logprobs(lm, ps, rs, module)
+        lp, _ = sequence_logprobs(lm, ps, rs, module, temperature=temperature)
         if rows:
             out[rows] = lp.float().cpu()
     return out

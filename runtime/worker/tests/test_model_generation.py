@@ -114,6 +114,19 @@ def test_sequence_logprobs_sum_the_response_tokens():
     assert n.item() == 3 and abs(lp.item() - logp[1:].sum().item()) < 1e-5
 
 
+def test_sequence_logprobs_at_a_temperature_are_those_of_the_tempered_policy():
+    """What a task at temperature T samples from, softmax(logits / T), is what its loss trains."""
+    lm = tiny_lm(seed=8)
+    tok = lm.tokenizer
+    with torch.no_grad():
+        lp, _ = sequence_logprobs(lm, [tok.encode_prompt("a")], [tok.encode_response("bc")], temperature=0.5)
+        ids = torch.tensor([tok.encode_prompt("a") + tok.encode_response("bc")])
+        logits, _ = lm.step(ids, torch.ones_like(ids), torch.arange(ids.shape[1])[None])
+        logp = torch.log_softmax(logits[0, :-1] / 0.5, -1).gather(1, ids[0, 1:, None]).squeeze(1)
+        plain, _ = sequence_logprobs(lm, [tok.encode_prompt("a")], [tok.encode_response("bc")])
+    assert abs(lp.item() - logp[1:].sum().item()) < 1e-5 and abs(lp.item() - plain.item()) > 1e-3
+
+
 def test_attention_bias_masks_padding_and_future():
     bias = attention_bias(torch.tensor([[0, 1, 1]]), 3, torch.float32)[0, 0]
     allowed = bias == 0

@@ -84,6 +84,7 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     draws = None if temperature <= 0 else uniforms(seeds, max_tokens, dev)
     n, eos = len(prompts), lm.tokenizer.eos_id
+    stops = torch.tensor(list(getattr(lm.tokenizer, "stop_ids", (eos,))), device=dev)
     out = torch.full((n, max_tokens), lm.tokenizer.pad_id, dtype=torch.long, device=dev)
     logp = torch.zeros(n, dtype=torch.float64, device=dev)
     done = torch.zeros(n, dtype=torch.bool, device=dev)
@@ -97,7 +98,7 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
         logp += torch.where(done, torch.zeros_like(lp), lp).double()
         out[:, t] = tok
         length = t + 1
-        done |= tok == eos
+        done |= (tok[:, None] == stops[None, :]).any(dim=1)
         finished = bool(done.all())
         if all_done is not None:
             finished = all_done(finished)
@@ -107,15 +108,16 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
         pos = pos[:, -1:] + 1
         logits, past = lm.step(tok[:, None], mask, pos, past, module=module)
     module.train(was_training)
-    return _collect(out[:, :length].cpu(), logp.float().cpu(), eos, lm.tokenizer.pad_id)
+    return _collect(out[:, :length].cpu(), logp.float().cpu(), set(stops.tolist()))
 
 
-def _collect(out: torch.Tensor, logp: torch.Tensor, eos: int, pad: int) -> Samples:
+def _collect(out: torch.Tensor, logp: torch.Tensor, stops: set) -> Samples:
+    """Each row up to and including its first stop token (finished), else all of it."""
     tokens, finished = [], []
     for row in out.tolist():
-        cut = row.index(eos) + 1 if eos in row else len(row)
-        tokens.append(row[:cut])
-        finished.append(eos in row)
+        cut = next((i + 1 for i, t in enumerate(row) if t in stops), None)
+        tokens.append(row[:cut] if cut else row)
+        finished.append(cut is not None)
     return Samples(tokens, logp, finished)
 
 

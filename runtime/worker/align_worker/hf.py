@@ -30,9 +30,13 @@ def _transformers():
 class HFTokenizer:
     """The byte-tokenizer interface over a Hugging Face tokenizer."""
 
-    def __init__(self, tok: Any) -> None:
+    def __init__(self, tok: Any, generation_eos: Any = None) -> None:
         self.tok = tok
         self.eos_id = tok.eos_token_id
+        # Every id that ends a response: the tokenizer's EOS and the generation config's list
+        # (Llama-3 instruct ends turns with <|eot_id|>, which is not the tokenizer's EOS).
+        extra = generation_eos if isinstance(generation_eos, (list, tuple)) else [generation_eos]
+        self.stop_ids = tuple(dict.fromkeys([self.eos_id] + [int(i) for i in extra if i is not None]))
         self.bos_id = tok.bos_token_id
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         self.vocab_size = len(tok)
@@ -89,7 +93,8 @@ def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: to
         raise UserError(f"{spec.pointer}: the tokenizer of {ident!r} has no EOS token; "
                         f"responses are trained and sampled to end with one")
     context = getattr(model.config, "max_position_embeddings", None) or 4096
-    return LanguageModel(model, HFTokenizer(tok), "hf", int(context), {"type": "hf", "source": ident})
+    gen_eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    return LanguageModel(model, HFTokenizer(tok, gen_eos), "hf", int(context), {"type": "hf", "source": ident})
 
 
 def checkpoint_dir(ident: str, revision: Optional[str]) -> Path:

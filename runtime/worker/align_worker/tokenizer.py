@@ -12,6 +12,7 @@ class ByteTokenizer:
     """UTF-8 bytes as tokens. No merges, no files: any text round-trips exactly."""
 
     bos_id, eos_id, pad_id, vocab_size = BOS, EOS, PAD, VOCAB
+    stop_ids = (EOS,)                # tokens that end a response (HF: the generation config's list)
 
     def encode_prompt(self, text: str) -> List[int]:
         """BOS + bytes: the model always conditions on a start token."""

@@ -79,6 +79,16 @@ def test_eos_stops_a_row_and_max_tokens_bounds_it():
     assert s2.tokens[0] == [65, 65] and s2.finished == [False]
 
 
+def test_every_stop_id_ends_a_row_not_only_eos():
+    """Llama-3 instruct ends a turn with <|eot_id|>, listed in the generation config, not EOS."""
+    from align_worker.models import LanguageModel
+    tok = ByteTokenizer()
+    tok.stop_ids = (EOS, 65)
+    prompt = tok.encode_prompt("hi")
+    s = generate(LanguageModel(EosAfter(len(prompt), 2), tok, "builtin", 32, {}), [prompt], [0], 1.0, 1.0, 8)
+    assert s.tokens[0] == [65] and s.finished == [True]
+
+
 def test_top_p_keeps_the_nucleus():
     probs = torch.tensor([[0.5, 0.3, 0.15, 0.05]])
     assert filter_top_p(probs, 0.7)[0].tolist() == pytest.approx([0.5, 0.3, 0.0, 0.0])

@@ -181,3 +181,16 @@ def test_dropout_is_off_for_rl_and_dpo_even_in_train_mode():
     assert not torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)
     disable_dropout(model)
     assert model.training and torch.equal(model(input_ids=ids).logits, model(input_ids=ids).logits)
+
+
+def test_the_generation_configs_eos_list_stops_generation(tmp_path):
+    from align_worker.models import load_model
+    from align_worker.plan import ModelSpec
+    path = F.save_causal_lm(tmp_path / "m")
+    config = json.loads((path / "generation_config.json").read_text())
+    eos = config["eos_token_id"]
+    config["eos_token_id"] = [eos, 7]
+    (path / "generation_config.json").write_text(json.dumps(config))
+    spec = ModelSpec("/models/m", "m", {"type": "local", "path": str(path)})
+    lm = load_model(spec, 0, tmp_path, tmp_path, torch.device("cpu"), trainable=False)
+    assert lm.tokenizer.stop_ids == (eos, 7)

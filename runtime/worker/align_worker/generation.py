@@ -7,7 +7,7 @@ sample), so what a prompt samples does not depend on the batch it shares or the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -65,50 +65,82 @@ def choose(logits: torch.Tensor, temperature: float, top_p: float, u: Optional[t
 @torch.no_grad()
 def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequence[int],
              temperature: float, top_p: float, max_tokens: int, module=None,
-             all_done: Optional[Callable[[bool], bool]] = None) -> Samples:
-    """Sample one response per prompt row (repeat a prompt K times for K samples).
+             all_done: Optional[Callable[[bool], bool]] = None, repeats: int = 1) -> Samples:
+    """Sample `repeats` responses per prompt (rows prompt-major: prompt i's are rows
+    i·repeats … i·repeats + repeats − 1).
 
-    `seeds[i]` seeds row i. The recorded log-prob is of the untempered, unfiltered policy,
-    the π(a|s) that CRPG's gate and CRRAFT's KL filter need. `module` overrides the model
-    (FSDP: the sharded root, whose forwards are collective); then `all_done` must agree the
-    stop across ranks, so every rank runs the same number of forwards.
+    Each prompt is prefilled once and its KV cache expanded to its `repeats` rows. `seeds[r]`
+    seeds row r. Rows that stop (any stop id) leave the batch, so the tail of long responses
+    costs only their own rows. The recorded log-prob is of the untempered, unfiltered policy.
+    `module` overrides the model (FSDP: the sharded root, whose forwards are collective); then
+    `all_done` must agree the stop across ranks, so every rank runs the same number of forwards.
     """
     module = module if module is not None else lm.unwrapped()
     was_training = module.training
     module.eval()
     room = max(1, lm.context - max_tokens)
     prompts = [list(p)[-room:] for p in prompts]
-    dev = lm.device
-    ids, mask = left_pad(prompts, lm.tokenizer.pad_id)
+    dev, pad = lm.device, lm.tokenizer.pad_id
+    ids, mask = left_pad(prompts, pad)
     ids, mask = ids.to(dev), mask.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
+    n = len(prompts) * repeats
     draws = None if temperature <= 0 else uniforms(seeds, max_tokens, dev)
-    n, eos = len(prompts), lm.tokenizer.eos_id
-    stops = torch.tensor(list(getattr(lm.tokenizer, "stop_ids", (eos,))), device=dev)
-    out = torch.full((n, max_tokens), lm.tokenizer.pad_id, dtype=torch.long, device=dev)
+    stops = torch.tensor(list(getattr(lm.tokenizer, "stop_ids", (lm.tokenizer.eos_id,))), device=dev)
+    out = torch.full((n, max_tokens), pad, dtype=torch.long, device=dev)
     logp = torch.zeros(n, dtype=torch.float64, device=dev)
     done = torch.zeros(n, dtype=torch.bool, device=dev)
     logits, past = lm.step(ids, mask, pos, None, module=module, cache=True)
+    logits, mask, pos = logits[:, -1:], mask, pos[:, -1:]
+    if repeats > 1:
+        logits, mask, pos = (x.repeat_interleave(repeats, dim=0) for x in (logits, mask, pos))
+        past = expand_cache(past, repeats)
+    active = torch.arange(n, device=dev)          # rows still in the batch, in batch order
     length = 0
     for t in range(max_tokens):
         last = logits[:, -1, :].float()
-        tok = choose(last, temperature, top_p, None if draws is None else draws[:, t])
+        tok = choose(last, temperature, top_p, None if draws is None else draws[active, t])
         lp = torch.log_softmax(last, dim=-1).gather(1, tok[:, None]).squeeze(1)
-        tok = torch.where(done, torch.full_like(tok, lm.tokenizer.pad_id), tok)
-        logp += torch.where(done, torch.zeros_like(lp), lp).double()
-        out[:, t] = tok
+        stopped = done[active]                     # only while a rank waits for the others
+        tok = torch.where(stopped, torch.full_like(tok, pad), tok)
+        logp[active] += torch.where(stopped, torch.zeros_like(lp), lp).double()
+        out[active, t] = tok
         length = t + 1
-        done |= (tok[:, None] == stops[None, :]).any(dim=1)
+        done[active] |= (tok[:, None] == stops[None, :]).any(dim=1)
         finished = bool(done.all())
         if all_done is not None:
             finished = all_done(finished)
         if finished or t == max_tokens - 1:
             break
+        keep = (~done[active]).nonzero().squeeze(1)
+        if 0 < keep.numel() < active.numel():     # drop stopped rows (keep one while others run)
+            active, tok, mask = active[keep], tok[keep], mask[keep]
+            pos, past = pos[keep], select_cache(past, keep)
         mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
         pos = pos[:, -1:] + 1
         logits, past = lm.step(tok[:, None], mask, pos, past, module=module)
     module.train(was_training)
     return _collect(out[:, :length].cpu(), logp.float().cpu(), set(stops.tolist()))
+
+
+def expand_cache(past: Any, repeats: int) -> Any:
+    """Each row's KV cache repeated `repeats` times (a prompt's cache for its K samples)."""
+    if past is None:
+        return None
+    if hasattr(past, "batch_repeat_interleave"):       # transformers cache objects
+        past.batch_repeat_interleave(repeats)
+        return past
+    return [tuple(x.repeat_interleave(repeats, dim=0) for x in layer) for layer in past]
+
+
+def select_cache(past: Any, rows: torch.Tensor) -> Any:
+    """The KV cache of the given batch rows only."""
+    if past is None:
+        return None
+    if hasattr(past, "batch_select_indices"):
+        past.batch_select_indices(rows)
+        return past
+    return [tuple(x[rows] for x in layer) for layer in past]
 
 
 def _collect(out: torch.Tensor, logp: torch.Tensor, stops: set) -> Samples:

@@ -68,9 +68,10 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
     tokens: List[List[int]] = []
-    for i in range(0, len(rep_ids), GEN_CHUNK):
-        s = generate(policy, rep_ids[i:i + GEN_CHUNK], seeds[i:i + GEN_CHUNK], opt.temperature,
-                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done)
+    k, per_call = opt.generations, max(1, GEN_CHUNK // opt.generations)
+    for i in range(0, len(prompt_ids), per_call):     # each prompt prefilled once for its K samples
+        s = generate(policy, prompt_ids[i:i + per_call], seeds[i * k:(i + per_call) * k], opt.temperature,
+                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done, repeats=k)
         tokens += s.tokens
     texts = [policy.tokenizer.decode(t) for t in tokens]
     rep_rows = [r for r in rows for _ in range(opt.generations)]

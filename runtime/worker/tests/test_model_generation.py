@@ -89,6 +89,20 @@ def test_every_stop_id_ends_a_row_not_only_eos():
     assert s.tokens[0] == [65] and s.finished == [True]
 
 
+def test_a_prompt_prefilled_once_for_k_samples_samples_what_k_copies_would():
+    """Prefill once + expanded cache + stopped rows leaving the batch = each row generated alone."""
+    lm = tiny_lm(seed=3, context=64)
+    tok = lm.tokenizer
+    prompts = [tok.encode_prompt(t) for t in ("1+2=", "hello there", "a")]
+    seeds = list(range(100, 112))
+    batch = generate(lm, prompts, seeds, 1.0, 1.0, 12, repeats=4)
+    assert len(batch.tokens) == 12 and any(batch.finished) and not all(batch.finished)
+    for row in range(12):
+        alone = generate(lm, [prompts[row // 4]], [seeds[row]], 1.0, 1.0, 12)
+        assert batch.tokens[row] == alone.tokens[0] and batch.finished[row] == alone.finished[0]
+        assert abs(float(batch.logp[row]) - float(alone.logp[0])) < 1e-4
+
+
 def test_top_p_keeps_the_nucleus():
     probs = torch.tensor([[0.5, 0.3, 0.15, 0.05]])
     assert filter_top_p(probs, 0.7)[0].tolist() == pytest.approx([0.5, 0.3, 0.0, 0.0])

@@ -20,7 +20,7 @@ import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensD
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
-import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -66,7 +66,9 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
+  [modelFitsGpusRule, estimateShapeGuessedCode],
 ];
 
-export const allRules: readonly Rule[] = entries.map(([rule]) => rule);
+/** Each rule once (a rule with several codes has an entry per code). */
+export const allRules: readonly Rule[] = [...new Set(entries.map(([rule]) => rule))];
 export const ruleCodes: readonly CodeInfo[] = entries.map(([, code]) => code);

@@ -93,6 +93,28 @@ function buildProgram(): Command {
     });
 
   program
+    .command("build")
+    .description("Compile a recipe into a launch bundle: generated program, launch scripts, runtime, worker, lockfile.")
+    .argument("<recipe>", "the root recipe")
+    .option("--out <dir>", "the bundle directory (default: <output_dir>/<recipe name>/bundle beside the recipe)")
+    .option("--target <names>", "comma-separated launch targets (default: the recipe's launch blocks and local)")
+    .option("--check", "regenerate in memory; exit 1 naming each file that differs")
+    .action(async (recipe: string, opts: import("./commands/build.js").BuildOptions) => {
+      const { runBuild } = await import("./commands/build.js");
+      process.exitCode = await runBuild(recipe, opts);
+    });
+
+  program
+    .command("verify")
+    .description("Re-hash every input a bundle's align.lock.json names; exit 1 naming each change.")
+    .argument("<bundle>", "a bundle directory")
+    .option("--base-dir <dir>", "check the inputs in DIR (the recipe's directory) instead of the bundle's inputs/")
+    .action(async (bundle: string, opts: import("./commands/verify.js").VerifyOptions) => {
+      const { runVerify } = await import("./commands/verify.js");
+      process.exitCode = await runVerify(bundle, opts);
+    });
+
+  program
     .command("run")
     .description("Run a recipe's stages locally (judge server in-process, one Python worker per stage).")
     .argument("<recipe>", "the root recipe")

@@ -1,6 +1,6 @@
 import { renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
 import { compile } from "../../compiler/index.js";
-import type { Plan } from "../../compiler/index.js";
+import type { CompileResult, Plan } from "../../compiler/index.js";
 import { readArgument } from "./io.js";
 
 export interface CompiledRecipe {
@@ -9,6 +9,8 @@ export interface CompiledRecipe {
   readonly rootDir: string;
   /** plan.json's bytes (the compiler's deterministic serialization), computed on first use. */
   readonly planJson: string;
+  /** Everything the compiler returned (spans, sources), for the bundle emitter. */
+  readonly result: CompileResult;
 }
 
 /**
@@ -28,5 +30,5 @@ export function compileForRuntime(file: string): CompiledRecipe | number {
   }
   const { plan, rootDir } = result;
   // The compiler defines plan.json's bytes whenever there are no errors; never re-serialize here.
-  return { plan, rootDir, get planJson() { return result.planJson as string; } };
+  return { plan, rootDir, result, get planJson() { return result.planJson as string; } };
 }

@@ -1,6 +1,10 @@
+import { mkdirSync } from "node:fs";
 import * as path from "node:path";
-import { runStages, RunUsageError } from "../../runtime/orchestrator/index.js";
-import type { RunReport } from "../../runtime/orchestrator/index.js";
+import { pathToFileURL } from "node:url";
+import { lockRunDir, RunDirInUse } from "../../runtime/program/lock.js";
+import { buildWarnings, makeBundle } from "../bundle/build.js";
+import { MissingInput } from "../bundle/read.js";
+import { NotABundle, writeBundle } from "../bundle/write.js";
 import { compileForRuntime } from "./compiled.js";
 
 export interface RunCommandOptions {
@@ -10,22 +14,17 @@ export interface RunCommandOptions {
   readonly restart?: boolean;
 }
 
-/** `runs/tiny` rather than an absolute path when the run directory is below the cwd. */
-function shown(dir: string): string {
-  const rel = path.relative(process.cwd(), dir);
-  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : dir;
-}
+/** The generated program's entry point (main.ts in a bundle). */
+type ProgramMain = (argv?: readonly string[]) => Promise<number>;
 
-function summary(report: RunReport): string {
-  const parts = report.stages.map((s) => (s.status === "skipped" ? `${s.stage} skipped` : `${s.stage} ${s.status} ${(s.seconds ?? 0).toFixed(1)}s`));
-  return `align run: done (${parts.join(", ") || "no stages"}); outputs in ${shown(report.runDir)}`;
-}
+const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /**
- * `align run RECIPE [--stage S] [--run-dir DIR] [--python PATH] [--restart]`: compile the recipe
- * and run its stages locally (runtime/orchestrator, docs/run.md). Exit 0 when every stage
- * finished, 1 when one failed (or the recipe has errors), 2 for usage errors, 130/143 when
- * interrupted by SIGINT/SIGTERM.
+ * `align run RECIPE [--stage S] [--run-dir DIR] [--python PATH] [--restart]`: builds the recipe's
+ * bundle into `<run dir>/bundle` and runs its generated program with the local launcher, in this
+ * process: the same code a bundle runs on a cluster (docs/run.md, docs/bundle.md). Inputs are
+ * read from the recipe's directory. Exit 0 when every stage finished, 1 when one failed (or the
+ * recipe has errors, or the run directory is in use), 2 for usage errors, 130/143 when interrupted.
  */
 export async function runRun(recipe: string, opts: RunCommandOptions): Promise<number> {
   const compiled = compileForRuntime(recipe);
@@ -34,19 +33,33 @@ export async function runRun(recipe: string, opts: RunCommandOptions): Promise<n
   const runDir = opts.runDir !== undefined
     ? path.resolve(opts.runDir)
     : path.resolve(rootDir, plan.recipe.output_dir, plan.recipe.name);
+  mkdirSync(runDir, { recursive: true });
+  let release: () => void;
   try {
-    const report = await runStages({
-      plan, planJson: compiled.planJson, recipeDir: rootDir, runDir,
-      stage: opts.stage, restart: opts.restart === true, python: opts.python,
-    });
-    if (report.status === "done") process.stdout.write(`${summary(report)}\n`);
-    else process.stderr.write(`align run: ${report.message ?? report.status}\n`);
-    return report.exitCode;
+    release = lockRunDir(runDir, say);
   } catch (error) {
-    if (error instanceof RunUsageError) {
-      process.stderr.write(`align run: ${error.message}\n`);
-      return 2;
+    if (!(error instanceof RunDirInUse)) throw error;
+    say(`align run: ${error.message}`);
+    return 1;
+  }
+  try {
+    const bundleDir = path.join(runDir, "bundle");
+    const bundle = await makeBundle({ compiled, recipe, outDir: bundleDir, targets: ["local"] });
+    for (const w of buildWarnings(compiled, bundle)) say(`align run: warning: ${w}`);
+    writeBundle(bundleDir, bundle, rootDir);
+    const { main } = (await import(pathToFileURL(path.join(bundleDir, "main.js")).href)) as { main: ProgramMain };
+    const argv = ["--launcher", "local", "--run-dir", runDir, "--base-dir", rootDir];
+    if (opts.stage !== undefined) argv.push("--stage", opts.stage);
+    if (opts.python !== undefined) argv.push("--python", opts.python);
+    if (opts.restart === true) argv.push("--restart");
+    return await main(argv);
+  } catch (error) {
+    if (error instanceof MissingInput || error instanceof NotABundle) {
+      say(`align run: ${error.message}`);
+      return 1;
     }
     throw error;
+  } finally {
+    release();
   }
 }

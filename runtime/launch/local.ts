@@ -53,7 +53,10 @@ export function localLauncher(ranks: number): RankLauncher {
 function startRanks(stage: StageInvocation, ranks: number, log: (line: string) => void): RunningStage {
   const workers: RunningWorker[] = [];
   let stopping = false;
+  // A signal that arrives while the port is being picked reaches the ranks once they exist.
+  let early: NodeJS.Signals | undefined;
   const signalAll = (signal: NodeJS.Signals) => {
+    if (workers.length === 0) early = signal;
     for (const w of workers) signalWorker(w.child, signal);
   };
   const stopOthers = () => {
@@ -70,6 +73,7 @@ function startRanks(stage: StageInvocation, ranks: number, log: (line: string) =
         : undefined;
       workers.push(startWorker(stage, log, placement));
     }
+    if (early !== undefined) signalAll(early);
     const exits = await Promise.all(workers.map(async (w, rank) => {
       const e = await w.exited;
       if (e.code !== 0) stopOthers();

@@ -88,3 +88,9 @@ export function stageFingerprint(plan: RunPlan, stage: string): string {
   const doc = { seed: plan.recipe.seed, stage: plan.stages[stage], closure };
   return createHash("sha256").update(JSON.stringify(canonical(doc))).digest("hex");
 }
+
+/** Ranks per node the plan asks for: one per GPU, or `cluster.cpu_ranks` on CPU (default 1). */
+export function ranksPerNode(plan: RunPlan): number {
+  const gpus = plan.cluster?.gpus_per_node ?? 0;
+  return gpus > 0 ? gpus : Math.max(1, plan.cluster?.cpu_ranks ?? 1);
+}

@@ -8,13 +8,14 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
-import { stageNeedsJudges } from "./plan.js";
+import { ranksPerNode, stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
 import { choosePython, PythonNotFound } from "./python.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
 import { localLauncher } from "../launch/local.js";
 import type { RankLauncher, RunningStage } from "../launch/types.js";
 import { findWorkerDir } from "../launch/worker.js";
+import type { StageHooks } from "../program/api.js";
 
 export interface RunOptions {
   readonly plan: RunPlan;
@@ -34,14 +35,10 @@ export interface RunOptions {
   /** Forward SIGINT/SIGTERM to the worker while running (default true). */
   readonly handleSignals?: boolean | undefined;
   readonly workerDir?: string | undefined;
+  /** User code before and after each stage that runs (a bundle's hooks.ts). */
+  readonly hooks?: StageHooks | undefined;
   /** Starts each stage's ranks (default: `local` with `ranksPerNode(plan)` ranks). */
   readonly launcher?: RankLauncher | undefined;
-}
-
-/** Ranks per node the plan asks for: one per GPU, or `cluster.cpu_ranks` on CPU (default 1). */
-export function ranksPerNode(plan: RunPlan): number {
-  const gpus = plan.cluster?.gpus_per_node ?? 0;
-  return gpus > 0 ? gpus : Math.max(1, plan.cluster?.cpu_ranks ?? 1);
 }
 
 export type StageStatus = "done" | "skipped" | "failed" | "interrupted" | "not_run";
@@ -164,6 +161,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   prepareStageDir(plan, runDir, stage, action.kind === "fresh" && action.clear);
   const verb = action.kind === "resume" ? "resuming" : "starting";
   s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
+  await s.opts.hooks?.before?.(stage);
   const started = Date.now();
   const running = s.launcher.start({
     python: s.python, workerDir: s.opts.workerDir ?? findWorkerDir(), planFile: s.planFile, stage, runDir,
@@ -178,7 +176,9 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
-  if (exit.code === 0 && finishedResult(runDir, stage) !== undefined) {
+  const ok = exit.code === 0 && finishedResult(runDir, stage) !== undefined;
+  await s.opts.hooks?.after?.(stage, ok);
+  if (ok) {
     s.reports.push({ stage, status: "done", seconds });
     for (const line of reportLines(runDir, stage)) s.log(line);
     return undefined;
@@ -195,29 +195,61 @@ function kept(reports: readonly StageReport[]): string {
   return names.length > 0 ? `; finished stages kept: ${names.join(", ")}` : "";
 }
 
+/**
+ * A run opened stage by stage: the generated program (docs/bundle.md) calls `stage(name)` once per
+ * stage of the plan, in order, then `close()`. `runStages` is the same loop over `stage_order`.
+ */
+export class StageRun {
+  private failure: string | undefined;
+  private constructor(private readonly s: Session, private readonly selected: string[] | RunReport) {}
+
+  /** Selects the stages (checking `--stage`), writes plan.json and takes over SIGINT/SIGTERM. */
+  static open(opts: RunOptions): StageRun {
+    const s = new Session(opts);
+    const selected = selectStages(s);
+    if (Array.isArray(selected)) {
+      mkdirSync(opts.runDir, { recursive: true });
+      writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
+      if (opts.handleSignals !== false) for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, s.onSignal);
+    }
+    return new StageRun(s, selected);
+  }
+
+  /** Runs the stage unless it was not selected or the run already stopped; false once stopped. */
+  async stage(stage: string): Promise<boolean> {
+    if (!Array.isArray(this.selected) || this.failure !== undefined) return false;
+    if (!this.selected.includes(stage)) return true;
+    try {
+      const failure = await runStage(this.s, stage);
+      if (failure !== undefined) this.failure = `${failure}${kept(this.s.reports)} (in ${this.s.opts.runDir})`;
+    } catch (error) {
+      if (!(error instanceof PythonNotFound || error instanceof StartFailure)) throw error;
+      this.failure = error.message;
+    }
+    return this.failure === undefined;
+  }
+
+  /** Closes the judge server (gracefully), gives the signals back, and reports. */
+  async close(): Promise<RunReport> {
+    if (!Array.isArray(this.selected)) return this.selected;
+    try {
+      await this.s.server?.close();
+    } finally {
+      if (this.s.opts.handleSignals !== false) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, this.s.onSignal);
+    }
+    if (this.failure === undefined) return finish(this.s, "done");
+    return finish(this.s, this.s.interrupted !== undefined ? "interrupted" : "failed", this.failure);
+  }
+}
+
 /** Runs the plan's stages (or one) in order; never throws for a failing stage, only reports. */
 export async function runStages(opts: RunOptions): Promise<RunReport> {
-  const s = new Session(opts);
-  const selected = selectStages(s);
-  if (!Array.isArray(selected)) return selected;
-  mkdirSync(opts.runDir, { recursive: true });
-  writeFileSync(s.planFile, opts.planJson ?? `${JSON.stringify(opts.plan, null, 2)}\n`);
-  const handle = opts.handleSignals !== false;
-  if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, s.onSignal);
+  const run = StageRun.open(opts);
   try {
-    for (const stage of selected) {
-      const failure = await runStage(s, stage);
-      if (failure === undefined) continue;
-      const status = s.interrupted !== undefined ? "interrupted" : "failed";
-      return finish(s, status, `${failure}${kept(s.reports)} (in ${opts.runDir})`);
-    }
-    return finish(s, "done");
+    for (const stage of opts.plan.stage_order) if (!(await run.stage(stage))) break;
   } catch (error) {
-    if (error instanceof PythonNotFound || error instanceof StartFailure) return finish(s, "failed", error.message);
+    await run.close();   // the judge server and the signal handlers are released, then it throws
     throw error;
-  } finally {
-    // Graceful: batches a worker already sent are answered before the server closes.
-    await s.server?.close();
-    if (handle) for (const sig of ["SIGINT", "SIGTERM"] as const) process.off(sig, s.onSignal);
   }
+  return run.close();
 }

@@ -43,6 +43,8 @@ export interface BwrapInvocation {
   /** fd from which bwrap reads the seccomp filter (see seccomp.ts), if any. */
   readonly seccompFd?: number;
   readonly prlimitPath: string;
+  /** Host path of the execute-only init (init.ts), bound at SANDBOX_INIT. */
+  readonly initPath: string;
   readonly readOnlyPaths: readonly string[];
 }
 
@@ -75,14 +77,15 @@ export function checkFileName(name: string): void {
 /**
  * prlimit runs inside the sandbox, after the user namespace exists: RLIMIT_NPROC then counts
  * only this sandbox's processes, so concurrent sandboxes do not share one process budget.
+ * `extraProcesses`: processes of the runner that count against RLIMIT_NPROC (the init).
  */
-export function prlimitArgs(prlimitPath: string, limits: SandboxLimits): string[] {
+export function prlimitArgs(prlimitPath: string, limits: SandboxLimits, extraProcesses = 0): string[] {
   const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
   return [
     prlimitPath,
     `--cpu=${cpu}:${cpu + 1}`,
     `--as=${limits.memoryBytes}`,
-    `--nproc=${limits.processes}`,
+    `--nproc=${limits.processes + extraProcesses}`,
     `--fsize=${limits.fileSizeBytes}`,
     `--nofile=${limits.openFiles}`,
     "--core=0",
@@ -90,34 +93,40 @@ export function prlimitArgs(prlimitPath: string, limits: SandboxLimits): string[
   ];
 }
 
-/** coreutils' timeout; /usr is bound read-only into every sandbox, so it is there too. */
+/** coreutils' timeout on the host, of which the sandbox's init is an execute-only copy. */
 export const TIMEOUT_PATH = "/usr/bin/timeout";
+
+/**
+ * Where the init is bound inside. It is pid 1 of the sandbox (`--as-pid-1`: bwrap installs
+ * no init of its own), under the rlimits (prlimit execs it), and not dumpable (the kernel
+ * marks a process that execs an unreadable file so): no process of the sandbox can open its
+ * /proc/1/mem to rewrite it. When it exits, the kernel kills the whole pid namespace.
+ */
+export const SANDBOX_INIT = "/sandbox-init";
 
 /** How long after the host's own wall-clock kill the in-sandbox backstop fires. */
 const BACKSTOP_GRACE_S = 2;
 
 /**
- * A wall-clock limit enforced inside the sandbox, as a backstop to the host's kill: if the
- * judge process dies before bwrap has armed its parent-death signal (the first milliseconds
- * of a run), nothing on the host would ever stop a sleeping program. When timeout kills the
- * program and exits, the sandbox's init exits and the kernel ends the whole pid namespace,
- * daemons included.
+ * The init's command line: a wall-clock limit enforced inside the sandbox, as a backstop to
+ * the host's kill, for a judge process that froze or died before bwrap armed its
+ * parent-death signal (the first milliseconds of a run).
  */
 export function wallClockArgs(limits: SandboxLimits): string[] {
   const seconds = Math.ceil(limits.wallMs / 1000) + BACKSTOP_GRACE_S;
-  return [TIMEOUT_PATH, "--signal=KILL", `${seconds}s`];
+  return [SANDBOX_INIT, "--signal=KILL", `${seconds}s`];
 }
 
 function namespaceArgs(layout: HostLayout): string[] {
   const args = ["--unshare-all", "--unshare-user"];
   if (layout.disableUserns) args.push("--disable-userns");
   args.push("--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--hostname", "sandbox");
-  args.push("--die-with-parent", "--new-session");
+  args.push("--die-with-parent", "--new-session", "--as-pid-1");
   return args;
 }
 
-function filesystemArgs(layout: HostLayout, readOnlyPaths: readonly string[]): string[] {
-  const args = ["--ro-bind", "/usr", "/usr"];
+function filesystemArgs(layout: HostLayout, readOnlyPaths: readonly string[], initPath: string): string[] {
+  const args = ["--ro-bind", "/usr", "/usr", "--ro-bind", initPath, SANDBOX_INIT];
   for (const root of layout.roots) {
     if (root.kind === "symlink") args.push("--symlink", root.target, root.path);
     else args.push("--ro-bind", root.path, root.path);
@@ -131,7 +140,7 @@ function filesystemArgs(layout: HostLayout, readOnlyPaths: readonly string[]): s
 }
 
 export function bwrapArgs(inv: BwrapInvocation): string[] {
-  const args = [...namespaceArgs(inv.layout), ...filesystemArgs(inv.layout, inv.readOnlyPaths)];
+  const args = [...namespaceArgs(inv.layout), ...filesystemArgs(inv.layout, inv.readOnlyPaths, inv.initPath)];
   args.push("--size", String(inv.limits.workDirBytes), "--tmpfs", WORK_DIR);
   for (const file of inv.files) {
     checkFileName(file.name);
@@ -142,6 +151,7 @@ export function bwrapArgs(inv: BwrapInvocation): string[] {
   // Last: everything outside the work dir is now read-only, including the root tmpfs.
   args.push("--remount-ro", "/", "--chdir", WORK_DIR, "--clearenv");
   for (const [name, value] of Object.entries(inv.env)) args.push("--setenv", name, value);
-  args.push("--", ...wallClockArgs(inv.limits), ...prlimitArgs(inv.prlimitPath, inv.limits), ...inv.argv);
+  // prlimit first, so that the init, too, runs under every limit; the init counts as a process.
+  args.push("--", ...prlimitArgs(inv.prlimitPath, inv.limits, 1), ...wallClockArgs(inv.limits), ...inv.argv);
   return args;
 }

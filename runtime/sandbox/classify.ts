@@ -20,6 +20,8 @@ export interface RunEnding {
   readonly commandExitCode: number | null;
   /** The last bytes of stderr. */
   readonly stderrTail: string;
+  /** The sandbox's cgroup memory bound made the kernel kill a process of it. */
+  readonly oomKilled?: boolean;
 }
 
 export interface Classified {
@@ -70,6 +72,9 @@ export function classify(end: RunEnding): Classified {
     return { status: "sandbox_error", exitCode: null, signal: null, error: said ? `${how}: ${said}` : how };
   }
   const { exitCode, signal } = commandExit(end);
+  if (end.oomKilled === true && (signal !== null || exitCode !== 0)) {
+    return { status: "memory_limit", exitCode, signal, error: "the sandbox's memory bound was reached (a process was killed)" };
+  }
   if (signal === "SIGXCPU") return { status: "timeout", exitCode, signal, error: "CPU time limit exceeded" };
   if (signal !== null) return { status: "killed", exitCode, signal, error: `terminated by ${signal}` };
   if (exitCode !== 0 && endsWithMemoryError(end.stderrTail)) return { status: "memory_limit", exitCode, signal, error: "MemoryError" };

@@ -4,6 +4,7 @@
  * runs, so the probe tests exactly what runs use.
  */
 import { BWRAP_ENV, bwrapArgs, sandboxEnv, type HostLayout } from "./bwrap_args.js";
+import type { CgroupHost, RunCgroup } from "./cgroup.js";
 import { FIRST_FILE_FD, STATUS_FD, type SpawnSpec } from "./supervise.js";
 import type { SandboxLimits } from "./types.js";
 
@@ -18,7 +19,24 @@ export interface SandboxHost {
   readonly readOnlyPaths: readonly string[];
   /** The seccomp filter loaded into every sandbox, or null (unknown architecture, or off). */
   readonly seccomp: Buffer | null;
+  /** Host path of the sandbox's execute-only init (init.ts). */
+  readonly initPath: string;
+  /** Where per-run cgroups are made, or null: then `cgroupUnavailable` says why. */
+  readonly cgroup: CgroupHost | null;
+  readonly cgroupUnavailable?: string;
 }
+
+/** Processes of a run in its cgroup besides the program's own: bwrap and the init. */
+export const RUNNER_TASKS = 2;
+
+/**
+ * Joins every controller's cgroup (the pid is the shell's, which then execs bwrap), so bwrap
+ * and all it starts are inside before anything runs; a failed write stops the run (status 125,
+ * no bwrap status: sandbox_error).
+ */
+const JOIN_CGROUP = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
+const SHELL = "/bin/sh";
+const SETPRIV = "/usr/bin/setpriv";
 
 export interface BwrapRun {
   readonly argv: readonly string[];
@@ -35,8 +53,19 @@ function identityOf(host: SandboxHost): { uid?: number; gid?: number } {
   };
 }
 
+/**
+ * With a cgroup, the command runs through a shell that joins it first; when bwrap must run as
+ * another uid (we are root), the shell joins as root and setpriv drops to that uid before bwrap.
+ */
+function commandLine(host: SandboxHost, args: string[], cgroup: RunCgroup | null): { command: string; args: string[]; identity: { uid?: number; gid?: number } } {
+  if (cgroup === null) return { command: host.bwrapPath, args, identity: identityOf(host) };
+  const files = cgroup.procsFiles;
+  const drop = host.uid !== undefined ? [SETPRIV, `--reuid=${host.uid}`, `--regid=${host.gid ?? host.uid}`, "--clear-groups", "--"] : [];
+  return { command: SHELL, args: ["-c", JOIN_CGROUP, "sh", String(files.length), ...files, ...drop, host.bwrapPath, ...args], identity: {} };
+}
+
 /** Pipes from FIRST_FILE_FD on: the seccomp filter first (if any), then the files. */
-export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun): SpawnSpec {
+export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun, cgroup: RunCgroup | null = null): SpawnSpec {
   const fileFd0 = FIRST_FILE_FD + (host.seccomp ? 1 : 0);
   const args = bwrapArgs({
     layout: host.layout,
@@ -47,14 +76,16 @@ export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun): SpawnSpec {
     statusFd: STATUS_FD,
     ...(host.seccomp ? { seccompFd: FIRST_FILE_FD } : {}),
     prlimitPath: host.prlimitPath,
+    initPath: host.initPath,
     readOnlyPaths: host.readOnlyPaths,
   });
+  const line = commandLine(host, args, cgroup);
   return {
-    command: host.bwrapPath,
-    args,
+    command: line.command,
+    args: line.args,
     cwd: "/",
     env: BWRAP_ENV,
-    ...identityOf(host),
+    ...line.identity,
     stdin: run.stdin,
     fileData: [...(host.seccomp ? [host.seccomp] : []), ...run.files.map(([, data]) => data)],
     statusPipe: true,

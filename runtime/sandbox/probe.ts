@@ -6,11 +6,14 @@
  */
 import { execFile } from "node:child_process";
 import { accessSync, constants as fsConstants, existsSync, lstatSync, readlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { TIMEOUT_PATH } from "./bwrap_args.js";
 import type { HostLayout, RootEntry } from "./bwrap_args.js";
-import { bwrapSpawnSpec, type SandboxHost } from "./invocation.js";
+import { detectCgroups, RunCgroup } from "./cgroup.js";
+import { executeOnlyInit } from "./init.js";
+import { bwrapSpawnSpec, RUNNER_TASKS, type SandboxHost } from "./invocation.js";
 import { seccompProgram } from "./seccomp.js";
 import { supervise } from "./supervise.js";
 import { DEFAULT_LIMITS, type SandboxHostOptions } from "./types.js";
@@ -89,26 +92,65 @@ async function locateHost(options: SandboxHostOptions): Promise<SandboxHost | st
     disableUserns: await supportsDisableUserns(bwrapPath),
   };
   const seccomp = options.seccomp === false ? null : seccompProgram();
-  return { bwrapPath, prlimitPath, layout, ...identity, readOnlyPaths, seccomp };
+  let initPath: string;
+  try {
+    initPath = executeOnlyInit(TIMEOUT_PATH);
+  } catch (err) {
+    return `cannot make the sandbox's execute-only init in ${tmpdir()}: ${String(err)}`;
+  }
+  const cgroup = options.cgroups === false ? "cgroups are turned off in the sandbox host options" : detectCgroups();
+  const bounds = typeof cgroup === "string" ? { cgroup: null, cgroupUnavailable: cgroup } : { cgroup };
+  return { bwrapPath, prlimitPath, layout, ...identity, readOnlyPaths, seccomp, initPath, ...bounds };
 }
 
 /** Run `true` in a sandbox built exactly as real runs are; the reason on failure. */
 async function trialRun(host: SandboxHost): Promise<string | null> {
   const truePath = existsSync("/usr/bin/true") ? "/usr/bin/true" : "/bin/true";
   const limits = { ...DEFAULT_LIMITS, wallMs: 30_000 };
-  const spec = bwrapSpawnSpec(host, { argv: [truePath], files: [["probe", Buffer.from("probe")]], stdin: Buffer.alloc(0), limits });
+  let cgroup: RunCgroup | null = null;
+  try {
+    cgroup = host.cgroup === null ? null : RunCgroup.create(host.cgroup, limits, RUNNER_TASKS);
+  } catch (err) {
+    return String(err);
+  }
+  const spec = bwrapSpawnSpec(host, { argv: [truePath], files: [["probe", Buffer.from("probe")]], stdin: Buffer.alloc(0), limits }, cgroup);
   const run = await supervise(spec, limits);
+  await cgroup?.destroy();
   if (run.spawnError !== undefined) return `could not start bwrap: ${run.spawnError}`;
+  if (run.exitCode === JOIN_FAILED && cgroup !== null) return `could not join the sandbox's cgroup: ${run.stderr.text().trim().split("\n")[0]}`;
   if (/"exit-code"\s*:\s*0\b/.test(run.status)) return null;
   const said = run.stderr.text().trim().split("\n").slice(0, 3).join("; ");
   return `bubblewrap cannot create a sandbox here (${said || `exit ${run.exitCode}`}); unprivileged user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces, or AppArmor's apparmor_restrict_unprivileged_userns)`;
 }
 
+/** The shell that joins the cgroup exits with this when it cannot (invocation.ts). */
+const JOIN_FAILED = 125;
+
+let warnedNoCgroup = false;
+
+/** Without a per-sandbox bound, say so once per process: limits are then per process only. */
+function warnNoCgroup(reason: string): void {
+  if (warnedNoCgroup) return;
+  warnedNoCgroup = true;
+  process.emitWarning(
+    `sandboxes have no cgroup here (${reason}): memory and CPU are limited per process only, so one sandbox may use up to processes x memory bytes and several cores`,
+    { code: "ALIGN_SANDBOX_NO_CGROUP" },
+  );
+}
+
 async function probeUncached(options: SandboxHostOptions): Promise<ProbeResult> {
-  const host = await locateHost(options);
+  let host = await locateHost(options);
   if (typeof host === "string") return { ok: false, reason: host };
-  const failure = await trialRun(host);
-  return failure === null ? { ok: true, host } : { ok: false, reason: failure };
+  let failure = await trialRun(host);
+  if (failure !== null && host.cgroup !== null) {
+    // The cgroup may be what failed: try without, and say why there is no cgroup.
+    const without: SandboxHost = { ...host, cgroup: null, cgroupUnavailable: `a trial sandbox in a cgroup failed: ${failure}` };
+    failure = await trialRun(without);
+    host = without;
+  }
+  if (failure !== null) return { ok: false, reason: failure };
+  if (host.cgroup === null) warnNoCgroup(host.cgroupUnavailable ?? "unknown");
+  return { ok: true, host };
 }
 
 const cache = new Map<string, Promise<ProbeResult>>();

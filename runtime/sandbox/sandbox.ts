@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { checkFileName, prlimitArgs, sandboxEnv } from "./bwrap_args.js";
 import { classify } from "./classify.js";
-import { bwrapSpawnSpec } from "./invocation.js";
+import { RunCgroup } from "./cgroup.js";
+import { bwrapSpawnSpec, RUNNER_TASKS } from "./invocation.js";
 import { probeSandbox } from "./probe.js";
 import { supervise, type Supervised } from "./supervise.js";
+import { killSandbox, parseSandboxInit } from "./teardown.js";
 import { DEFAULT_LIMITS, type SandboxHostOptions, type SandboxLimits, type SandboxMode, type SandboxRequest, type SandboxResult } from "./types.js";
 
 export function resolveLimits(partial: Partial<SandboxLimits> = {}): SandboxLimits {
@@ -32,9 +34,10 @@ export function parseCommandExitCode(statusText: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-function toResult(run: Supervised, mode: SandboxMode): SandboxResult {
+function toResult(run: Supervised, mode: SandboxMode, oomKilled = false): SandboxResult {
   const classified = classify({
     mode,
+    oomKilled,
     ...(run.spawnError !== undefined ? { spawnError: run.spawnError } : {}),
     ...(run.killedFor !== undefined ? { killedFor: run.killedFor } : {}),
     exitCode: run.exitCode,
@@ -90,14 +93,39 @@ async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files:
   const { host } = probe;
   const missing = missingProgram(request.argv[0]!) ?? invisibleInside(request.argv[0]!, host.readOnlyPaths);
   if (missing !== null) return emptyResult("sandbox_error", missing);
+  let cgroup: RunCgroup | null;
+  try {
+    cgroup = host.cgroup === null ? null : RunCgroup.create(host.cgroup, limits, RUNNER_TASKS);
+  } catch (err) {
+    return emptyResult("sandbox_error", String(err));
+  }
   const spec = bwrapSpawnSpec(host, {
     argv: request.argv,
     ...(request.env !== undefined ? { env: request.env } : {}),
     files,
     stdin: Buffer.from(request.stdin ?? ""),
     limits,
-  });
-  return toResult(await supervise(spec, limits, request.signal), "bwrap");
+  }, cgroup);
+  const run = await supervise(spec, limits, request.signal);
+  const leftover = await endSandbox(run, cgroup);
+  const result = toResult(run, "bwrap", cgroup?.oomKilled() ?? false);
+  return leftover === null ? result : { ...result, status: "sandbox_error", error: leftover };
+}
+
+/**
+ * Whatever the program did, nothing of the sandbox outlives its result: its pid 1 is killed
+ * from outside (and with it the pid namespace), then its cgroup is emptied and removed.
+ * Returns why that failed, if it did (processes stuck in the kernel).
+ */
+async function endSandbox(run: Supervised, cgroup: RunCgroup | null): Promise<string | null> {
+  const init = parseSandboxInit(run.status);
+  if (init !== null && !(await killSandbox(init))) return `the sandbox's pid 1 (host pid ${init.pid}) survived SIGKILL`;
+  try {
+    await cgroup?.destroy();
+  } catch (err) {
+    return String(err);
+  }
+  return null;
 }
 
 let warnedNone = false;

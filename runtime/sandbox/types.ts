@@ -28,9 +28,17 @@ export interface SandboxLimits {
   readonly wallMs: number;
   /** RLIMIT_CPU in seconds (soft; the hard limit is one second more). */
   readonly cpuSeconds: number;
-  /** RLIMIT_AS in bytes (virtual address space of each process). */
+  /**
+   * Memory in bytes: RLIMIT_AS of each process, and with cgroups also the bound of the whole
+   * sandbox (every process, the work dir's tmpfs pages included; no swap).
+   */
   readonly memoryBytes: number;
-  /** RLIMIT_NPROC: processes + threads of the sandbox user inside its user namespace. */
+  /** CPU cores the whole sandbox may use at once (cgroup CPU bandwidth; cgroups only). */
+  readonly cpus: number;
+  /**
+   * Processes + threads the program may have at once: RLIMIT_NPROC inside its user namespace
+   * (plus one for the sandbox's init), and with cgroups also the cgroup's task bound.
+   */
   readonly processes: number;
   /** RLIMIT_FSIZE in bytes: the largest file a process may write. */
   readonly fileSizeBytes: number;
@@ -50,6 +58,7 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   wallMs: 10_000,
   cpuSeconds: 10,
   memoryBytes: 512 * 1024 * 1024,
+  cpus: 1,
   processes: 32,
   fileSizeBytes: 16 * 1024 * 1024,
   openFiles: 64,
@@ -109,4 +118,10 @@ export interface SandboxHostOptions {
   readonly readOnlyPaths?: readonly string[];
   /** Load the seccomp deny-list (seccomp.ts); default true. */
   readonly seccomp?: boolean;
+  /**
+   * Bound each sandbox as a whole with a cgroup (cgroup.ts) where this host allows it;
+   * default true. Where it does not (or with false), limits are per process and the runner
+   * warns once (ALIGN_SANDBOX_NO_CGROUP).
+   */
+  readonly cgroups?: boolean;
 }

@@ -7,28 +7,94 @@ export class BodyTooLarge extends Error {
   }
 }
 
+/** The client sent no body bytes for `idleMs`: a stalled (or deliberately slow) upload. */
+export class BodyStalled extends Error {
+  constructor(readonly idleMs: number) {
+    super(`no body data for ${idleMs / 1000} s`);
+  }
+}
+
+/** The bytes of all uploads in progress would pass the server's budget for them. */
+export class UploadsOverBudget extends Error {
+  constructor(readonly budget: number) {
+    super(`uploads in progress hold more than ${budget} bytes`);
+  }
+}
+
+/** The connection closed before the body was complete. */
+export class BodyAborted extends Error {
+  constructor() {
+    super("the client closed the connection mid-body");
+  }
+}
+
+/** Bytes buffered by every upload in progress, bounded as a whole. */
+export class UploadBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+
+  take(bytes: number): boolean {
+    if (this.used + bytes > this.limit) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.used -= bytes;
+  }
+}
+
+export interface BodyLimits {
+  /** Most bytes of this body. */
+  readonly maxBytes: number;
+  /** Longest gap between two pieces of the body. */
+  readonly idleMs: number;
+  /** Shared by all uploads; what this body buffered is given back when it settles. */
+  readonly budget: UploadBudget;
+}
+
 /**
- * Read the whole body, refusing more than `limit` bytes. A declared Content-Length over the
- * limit is refused before reading a byte; an undeclared (chunked) body is counted as it comes.
+ * Read the whole body, refusing more than `maxBytes`, a gap of `idleMs` without data, and
+ * bytes beyond the uploads' shared budget. A declared Content-Length over the limit is
+ * refused before reading a byte; an undeclared (chunked) body is counted as it comes.
  */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(request: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const declared = Number(request.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge(limit));
+  if (Number.isFinite(declared) && declared > limits.maxBytes) return Promise.reject(new BodyTooLarge(limits.maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        request.off("data", onData);
-        reject(new BodyTooLarge(limit));
-        return;
-      }
-      chunks.push(chunk);
+    let idle: NodeJS.Timeout | undefined;
+    let done = false;
+    const settle = (error: Error | null): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(idle);
+      request.off("data", onData);
+      request.off("end", onEnd);
+      request.off("close", onClose);
+      limits.budget.release(size);
+      if (error === null) resolve(Buffer.concat(chunks, size));
+      else reject(error);
     };
+    const arm = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(() => settle(new BodyStalled(limits.idleMs)), limits.idleMs);
+    };
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > limits.maxBytes) return settle(new BodyTooLarge(limits.maxBytes));
+      if (!limits.budget.take(chunk.length)) return settle(new UploadsOverBudget(limits.budget.limit));
+      size += chunk.length;
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = (): void => settle(null);
+    const onClose = (): void => settle(new BodyAborted());
     request.on("data", onData);
-    request.once("end", () => resolve(Buffer.concat(chunks, size)));
-    request.once("error", reject);
+    request.once("end", onEnd);
+    request.once("close", onClose);
+    request.once("error", () => settle(new BodyAborted()));
+    arm();
   });
 }
 

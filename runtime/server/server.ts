@@ -3,14 +3,16 @@
  * framework. The training worker posts batches of samples for a task and gets per-judge
  * verdicts and feasibility back.
  *
- * Load control: a batch holds a queue slot from arrival until its answer is sent, so the bound
- * covers bodies being uploaded as well as batches being judged; a full queue answers 429 with
- * Retry-After at once instead of letting clients pile up. Shutdown stops accepting, lets every
- * batch that holds a slot finish, answers 503 to anything new on a kept-alive connection, then
- * closes.
+ * Load control: a batch holds a queue slot from the moment its body has fully arrived until its
+ * answer is sent; a full queue answers 429 with Retry-After at once. Uploads hold no slot (a
+ * stalled client cannot deny service to others): they are bounded by per-connection header,
+ * body-gap and whole-request timeouts and by a byte budget for all uploads together. Shutdown
+ * stops accepting, ends uploads in progress with 503, lets every batch that holds a slot
+ * finish (until the shutdown timeout), answers 503 to anything new on a kept-alive
+ * connection, then closes.
  */
 import { createServer } from "node:http";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { PoolSizes, SampleResult, TaskRuntime } from "../judges/moj.js";
 import { buildTasks, createPools, judgeBatch } from "../judges/moj.js";
@@ -19,7 +21,7 @@ import type { JudgeFactoryContext, JudgePlan } from "../judges/plan-config.js";
 import { createJudges, defaultFactoryContext } from "../judges/registry.js";
 import type { Judge } from "../judges/types.js";
 import { SandboxPool } from "../sandbox/index.js";
-import { BodyTooLarge, discardRest, readBody, sendError, sendJson, sendText } from "./http.js";
+import { BodyAborted, BodyStalled, BodyTooLarge, discardRest, readBody, sendError, sendJson, sendText, UploadBudget, UploadsOverBudget } from "./http.js";
 import { parseJudgeRequest } from "./request.js";
 import type { JudgeRequest } from "./request.js";
 import { toResponse } from "./response.js";
@@ -37,8 +39,16 @@ export interface JudgeServerOptions {
   readonly cacheDir?: string | null;
   /** Largest request body in bytes; default 32 MiB. */
   readonly maxBodyBytes?: number;
-  /** Most batches in flight (uploading or being judged) before 429; default 64. */
+  /** Most batches being judged (bodies fully received) before 429; default 64. */
   readonly maxQueue?: number;
+  /** Bytes all uploads in progress may hold together before 429; default maxQueue × maxBodyBytes. */
+  readonly maxUploadBytes?: number;
+  /** Time a client has to send the request headers; default 10 s. */
+  readonly headersTimeoutMs?: number;
+  /** Longest gap between two pieces of a request body; default 10 s (then 408). */
+  readonly bodyIdleTimeoutMs?: number;
+  /** Time a client has to send a whole request, headers and body; default 120 s. */
+  readonly requestTimeoutMs?: number;
   /** Most samples in one batch; default 10,000. */
   readonly maxBatchSamples?: number;
   /** The Retry-After sent with 429, in seconds; default 1. */
@@ -63,6 +73,7 @@ export interface JudgeServer {
 
 interface Limits {
   readonly maxBodyBytes: number;
+  readonly bodyIdleTimeoutMs: number;
   readonly maxQueue: number;
   readonly maxBatchSamples: number;
   readonly retryAfterSeconds: number;
@@ -76,6 +87,9 @@ interface State {
   readonly limits: Limits;
   /** One controller per batch being judged; aborted at the shutdown deadline. */
   readonly batches: Set<AbortController>;
+  /** Requests whose body is still arriving; ended with 503 at shutdown. */
+  readonly uploads: Map<IncomingMessage, ServerResponse>;
+  readonly uploadBudget: UploadBudget;
   deadlinePassed: boolean;
   inflight: number;
   closing: boolean;
@@ -87,8 +101,10 @@ export async function startJudgeServer(plan: JudgePlan, options: JudgeServerOpti
   // One sandbox pool for every code judge, as wide as the MoJ's code lane.
   const sandbox = new SandboxPool({ concurrency: pools.code.size });
   const judges = options.judges ?? (await createJudges(plan, factoryContext(plan, options, sandbox)));
+  const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const limits: Limits = {
-    maxBodyBytes: options.maxBodyBytes ?? 32 * 1024 * 1024,
+    maxBodyBytes,
+    bodyIdleTimeoutMs: options.bodyIdleTimeoutMs ?? 10_000,
     maxQueue: options.maxQueue ?? 64,
     maxBatchSamples: options.maxBatchSamples ?? 10_000,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
@@ -100,12 +116,14 @@ export async function startJudgeServer(plan: JudgePlan, options: JudgeServerOpti
     metrics: new ServerMetrics(judges, { inflight: () => state.inflight, capacity: () => limits.maxQueue, sandbox: () => sandbox.stats() }),
     limits,
     batches: new Set(),
+    uploads: new Map(),
+    uploadBudget: new UploadBudget(options.maxUploadBytes ?? limits.maxQueue * maxBodyBytes),
     deadlinePassed: false,
     inflight: 0,
     closing: false,
     drained: null,
   };
-  const server = createServer((request, response) => {
+  const server = createServer(connectionTimeouts(options), (request, response) => {
     handle(state, request, response).catch((error: unknown) => internalError(state, response, error));
   });
   await listen(server, options.host ?? "127.0.0.1", options.port ?? 8765);
@@ -127,6 +145,17 @@ function factoryContext(plan: JudgePlan, options: JudgeServerOptions, sandboxPoo
     cacheDir: options.cacheDir ?? null,
     ...(options.llm === undefined ? {} : { llm: options.llm }),
   });
+}
+
+/**
+ * Node's own per-connection limits: headers must arrive within `headersTimeoutMs` and the
+ * whole request within `requestTimeoutMs` (else 408 and the connection closes). Node checks
+ * them every `connectionsCheckingInterval`, 30 s by default: far too coarse here.
+ */
+function connectionTimeouts(options: JudgeServerOptions): ServerOptions {
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? 120_000, headersTimeout);
+  return { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(1_000, headersTimeout / 4)) };
 }
 
 function listen(server: Server, host: string, port: number): Promise<void> {
@@ -159,30 +188,47 @@ async function handle(state: State, request: IncomingMessage, response: ServerRe
   return judgeRoute(state, request, response);
 }
 
+function queueFull(state: State, request: IncomingMessage, response: ServerResponse): void {
+  discardRest(request);
+  const message = `${state.inflight} batches in flight (the most is ${state.limits.maxQueue}); retry later`;
+  sendError(response, 429, "queue_full", message, { "retry-after": String(state.limits.retryAfterSeconds) });
+}
+
 async function judgeRoute(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  if (state.inflight >= state.limits.maxQueue) {
-    discardRest(request);
-    const message = `${state.inflight} batches in flight (the most is ${state.limits.maxQueue}); retry later`;
-    return sendError(response, 429, "queue_full", message, { "retry-after": String(state.limits.retryAfterSeconds) });
-  }
+  // Refused at once when the queue is full; checked again once the body is in.
+  if (state.inflight >= state.limits.maxQueue) return queueFull(state, request, response);
+  const body = await receiveBody(state, request, response);
+  if (body === null) return;
+  if (state.closing) return sendError(response, 503, "shutting_down", "the judge server is shutting down", { connection: "close" });
+  if (state.inflight >= state.limits.maxQueue) return queueFull(state, request, response);
   state.inflight += 1;
   try {
-    await judgeRequest(state, request, response);
+    await judgeRequest(state, body, response);
   } finally {
     state.inflight -= 1;
     if (state.inflight === 0) state.drained?.();
   }
 }
 
-async function judgeRequest(state: State, request: IncomingMessage, response: ServerResponse): Promise<void> {
-  let body: Buffer;
+/** The whole body, or null when it was refused (and answered) or the client went away. */
+async function receiveBody(state: State, request: IncomingMessage, response: ServerResponse): Promise<Buffer | null> {
+  state.uploads.set(request, response);
   try {
-    body = await readBody(request, state.limits.maxBodyBytes);
+    return await readBody(request, { maxBytes: state.limits.maxBodyBytes, idleMs: state.limits.bodyIdleTimeoutMs, budget: state.uploadBudget });
   } catch (error) {
-    if (!(error instanceof BodyTooLarge)) throw error;
+    if (error instanceof BodyAborted || response.headersSent) return null;
     discardRest(request);
-    return sendError(response, 413, "payload_too_large", `body: larger than ${error.limit} bytes`, { connection: "close" });
+    if (error instanceof BodyTooLarge) sendError(response, 413, "payload_too_large", `body: larger than ${error.limit} bytes`, { connection: "close" });
+    else if (error instanceof BodyStalled) sendError(response, 408, "request_timeout", `body: ${error.message}`, { connection: "close" });
+    else if (error instanceof UploadsOverBudget) sendError(response, 429, "queue_full", `${error.message}; retry later`, { "retry-after": String(state.limits.retryAfterSeconds), connection: "close" });
+    else throw error;
+    return null;
+  } finally {
+    state.uploads.delete(request);
   }
+}
+
+async function judgeRequest(state: State, body: Buffer, response: ServerResponse): Promise<void> {
   let json: unknown;
   try {
     json = JSON.parse(body.toString("utf8"));
@@ -236,10 +282,20 @@ function internalError(state: State, response: ServerResponse, error: unknown): 
   sendError(response, 500, "internal", message.slice(0, 500), state.closing ? { connection: "close" } : {});
 }
 
+/** Uploads in progress at shutdown get 503 and their connection is closed shortly after. */
+function endUploads(state: State): void {
+  for (const [request, response] of state.uploads) {
+    if (response.headersSent) continue;
+    discardRest(request, 500);
+    sendError(response, 503, "shutting_down", "the judge server is shutting down", { connection: "close" });
+  }
+}
+
 async function shutdown(server: Server, state: State, timeoutMs: number): Promise<void> {
   state.closing = true;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  endUploads(state);
   if (state.inflight > 0) {
     const drained = new Promise<void>((resolve) => (state.drained = resolve));
     const deadline = setTimeout(() => {

@@ -21,6 +21,7 @@ function args(overrides: Partial<Parameters<typeof bwrapArgs>[0]> = {}): string[
     files: [{ fd: 5, name: "main.py" }],
     statusFd: 4,
     prlimitPath: "/usr/bin/prlimit",
+    initPath: "/tmp/align-sandbox-init-x/init",
     readOnlyPaths: [],
     ...overrides,
   });
@@ -53,7 +54,8 @@ describe("bwrapArgs", () => {
     expect(has(a, "--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache")).toBe(true);
     expect(a).not.toContain("--bind");
     expect(a).not.toContain("--dev-bind");
-    expect(a.join(" ")).not.toMatch(/\/root|\/home|\/tmp/);
+    // Nothing of /root, /home or /tmp, except the one execute-only init file (init.ts).
+    expect(a.join(" ").replace("/tmp/align-sandbox-init-x/init /sandbox-init", "")).not.toMatch(/\/root|\/home|\/tmp/);
   });
 
   it("mounts a size-limited tmpfs work dir, read-only /dev, and remounts / read-only after the mounts", () => {
@@ -67,13 +69,19 @@ describe("bwrapArgs", () => {
     expect(has(a, "--json-status-fd", "4")).toBe(true);
   });
 
-  it("sets only the fixed environment, then runs the command under a wall-clock backstop and prlimit", () => {
+  it("sets only the fixed environment, then the limits, then its own execute-only init with the wall-clock backstop", () => {
     const a = args({ env: sandboxEnv({ PYTHONHASHSEED: "0" }) });
     const names = a.flatMap((x, i) => (x === "--setenv" ? [a[i + 1]] : []));
     expect(names.sort()).toEqual(["HOME", "LANG", "PATH", "PYTHONHASHSEED", "TMPDIR", "TZ"]);
     const sep = a.indexOf("--");
-    // The host kills at wallMs (10 s by default); the in-sandbox timeout 2 s later, as a backstop.
-    expect(a.slice(sep + 1, sep + 5)).toEqual(["/usr/bin/timeout", "--signal=KILL", "12s", "/usr/bin/prlimit"]);
+    // prlimit first: nothing in the sandbox, the init included, runs without the limits.
+    expect(a[sep + 1]).toBe("/usr/bin/prlimit");
+    expect(a).toContain(`--nproc=${DEFAULT_LIMITS.processes + 1}`);
+    // No bwrap init inside: pid 1 is the bound copy of timeout, 2 s after the host's own kill.
+    expect(a).toContain("--as-pid-1");
+    expect(has(a, "--ro-bind", "/tmp/align-sandbox-init-x/init", "/sandbox-init")).toBe(true);
+    const init = a.indexOf("/sandbox-init", sep);
+    expect(a.slice(init, init + 3)).toEqual(["/sandbox-init", "--signal=KILL", "12s"]);
     expect(a.slice(-2)).toEqual(["/usr/bin/python3", "main.py"]);
   });
 

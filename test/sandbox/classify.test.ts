@@ -21,6 +21,12 @@ describe("classify", () => {
     expect(r.error).toContain("Can't mount proc");
   });
 
+  it("a process killed by the cgroup's memory bound is memory_limit; a run that still exited 0 is ok", () => {
+    expect(classify({ ...base, exitCode: 137, commandExitCode: 137, oomKilled: true })).toMatchObject({ status: "memory_limit", signal: "SIGKILL" });
+    expect(classify({ ...base, exitCode: 1, commandExitCode: 1, oomKilled: true }).status).toBe("memory_limit");
+    expect(classify({ ...base, oomKilled: true }).status).toBe("ok");
+  });
+
   it("a program that prints a fake bwrap error is still the program", () => {
     expect(classify({ ...base, exitCode: 1, commandExitCode: 1, stderrTail: "bwrap: Can't mount\n" }).status).toBe("ok");
   });

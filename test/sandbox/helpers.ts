@@ -3,7 +3,7 @@
  * they fail loudly when it is missing rather than pass vacuously. ALIGN_SKIP_SANDBOX_TESTS=1
  * skips them on a machine that cannot create user namespaces (and says so in the output).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { probeSandbox } from "../../runtime/sandbox/index.js";
 
 export const PYTHON = "/usr/bin/python3";
@@ -65,4 +65,58 @@ export async function waitFor(check: () => boolean, timeoutMs: number): Promise<
     await new Promise((r) => setTimeout(r, 50));
   }
   return check();
+}
+
+/** The pid namespace a host process is in (`pid:[4026532178]`), or null once it is gone. */
+export function pidNamespaceOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/pid`);
+  } catch {
+    return null;
+  }
+}
+
+/** Every host process in the pid namespace `ns`: a whole sandbox, its init included. */
+export function namespaceMembers(ns: string): number[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => pidNamespaceOf(pid) === ns);
+}
+
+/** Resident memory (bytes) and CPU time (seconds, user + system) of one host process. */
+export function usageOf(pid: number): { rss: number; cpu: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields after the command name start at field 3 (state): utime is 14, stime 15, rss 24.
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return { rss: Number(fields[21]) * 4096, cpu: ticks / 100 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The CPU bandwidth (in cores) of the cgroup a host process is in: Infinity when unbounded,
+ * undefined when it cannot be read (the process or its cgroup went away meanwhile).
+ */
+export function cpuQuotaOf(pid: number): number | undefined {
+  try {
+    const lines = readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n");
+    const v1 = lines.map((l) => /^\d+:(?:[^:]*,)?cpu(?:,[^:]*)?:(.*)$/.exec(l)).find((m) => m !== null);
+    const v2 = lines.map((l) => /^0::(.*)$/.exec(l)).find((m) => m !== null);
+    if (v1) {
+      const dir = `/sys/fs/cgroup/cpu${v1[1]}`;
+      const quota = Number(readFileSync(`${dir}/cpu.cfs_quota_us`, "utf8"));
+      return quota < 0 ? Infinity : quota / Number(readFileSync(`${dir}/cpu.cfs_period_us`, "utf8"));
+    }
+    if (v2) {
+      const [quota, period] = readFileSync(`/sys/fs/cgroup${v2[1]}/cpu.max`, "utf8").trim().split(" ");
+      return quota === "max" ? Infinity : Number(quota) / Number(period);
+    }
+    return Infinity;
+  } catch {
+    return undefined;
+  }
 }

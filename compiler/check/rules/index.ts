@@ -14,6 +14,7 @@ import { datasetColumnsExistCode, datasetColumnsExistRule } from "./DatasetColum
 import { datasetFileExistsCode, datasetFileExistsRule } from "./DatasetFileExists.js";
 import { datasetLinesValidCode, datasetLinesValidRule } from "./DatasetLinesValid.js";
 import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
+import { instructionsColumnsCode, instructionsColumnsRule } from "./InstructionsColumns.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -52,6 +53,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [instructionsColumnsRule, instructionsColumnsCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

@@ -18,7 +18,9 @@ function script(ctx: TargetContext): string {
     `# Environment the run needs: ${env}.`,
     "# The Python with the worker's dependencies: --python PATH, else $ALIGN_PYTHON, else python3.",
     "set -eu",
-    'bundle=$(CDPATH="" cd -- "$(dirname -- "$0")/.." && pwd)',
+    "# Shell builtins only: the bundle may run where PATH holds nothing but node and python.",
+    'case "$0" in */*) here=${0%/*} ;; *) here=. ;; esac',
+    'bundle=$(CDPATH="" cd -- "$here/.." && pwd)',
     `exec "\${NODE:-${program}}" ${args.map((a) => `"$bundle/${a}"`).join(" ")} --launcher local "$@"`,
     "",
   ].join("\n");

@@ -19,9 +19,9 @@ export const judgeCommon = {
 const mathAnswer = {
   answer: field("The data field holding the ground-truth answer.", { default: "answer" }),
   extract: list(
-    enumOf(["final_answer", "boxed", "last_number"], "An extraction strategy."),
-    "How the final answer is found in the response, tried in order.",
-    { default: ["final_answer", "boxed", "last_number"] },
+    enumOf(["final_answer", "boxed", "last_math", "last_number"], "An extraction strategy."),
+    "How the final answer is found in the response, tried in order (`last_number` only for bare-number answers).",
+    { default: ["final_answer", "boxed", "last_math"] },
   ),
   tolerance: num("Relative tolerance for numeric answers.", { default: 1e-6, min: 0 }),
   symbolic: bool("Compare symbolically (fractions, radicals) when numbers do not match.", { default: true }),
@@ -40,7 +40,10 @@ const codeTests = {
 };
 
 const instructions = {
-  requirements: field("The data field holding the verifiable instructions (IFEval-style).", { default: "requirements" }),
+  requirements: field("The data field holding the verifiable instructions (IFEval-style); with `kwargs`, IFEval's `instruction_id_list` column.", {
+    default: "requirements",
+  }),
+  kwargs: nullable(field("IFEval's two-column layout: the data field holding the `kwargs` list that goes with the ids in `requirements`.")),
   mode: enumOf(["strict", "loose"], "Loose also accepts the response with its first or last line removed.", { default: "strict" }),
 };
 

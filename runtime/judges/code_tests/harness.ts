@@ -186,31 +186,162 @@ def _failed_eq():
     # "got X, expected Y" for the report; reprlib bounds the text, imported only on failure.
     if not _FAILED_EQ:
         return ""
+    return "left: %s; right: %s" % (_short(_FAILED_EQ[0]), _short(_FAILED_EQ[1]))
+
+
+_COMPARE_OPS = {
+    "Eq": _eq,
+    "NotEq": lambda a, b: not _eq(a, b),
+    "In": lambda a, b: _in(a, b),
+    "NotIn": lambda a, b: not _in(a, b),
+    "Lt": lambda a, b: a < b,
+    "LtE": lambda a, b: a <= b,
+    "Gt": lambda a, b: a > b,
+    "GtE": lambda a, b: a >= b,
+    "Is": lambda a, b: a is b,
+    "IsNot": lambda a, b: a is not b,
+}
+_HARDENED_OPS = frozenset(("Eq", "NotEq", "In", "NotIn"))
+
+
+def _in(item, container):
+    # Membership through _eq: a builtin container holds only builtin values, which an
+    # unknown object is never equal to; anything else is iterated and compared with _eq.
+    a, b = _canon(item), _canon(container)
+    if b is not _MISSING:
+        return a is not _MISSING and a in b
+    if type(container) is range and type(a) is int:
+        return a in container
+    for element in container:
+        if _eq(item, element):
+            return True
+    return False
+
+
+def _compare(left, *pairs):
+    # A comparison chain evaluated as Python does: each operand once, left to right,
+    # stopping at the first false link (later operands arrive as thunks).
+    for op, right in pairs:
+        right = right()
+        if not _COMPARE_OPS[op](left, right):
+            return False
+        left = right
+    return True
+
+
+def _located(new, old):
+    for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
+        setattr(new, attr, getattr(old, attr, None))
+    return new
+
+
+def _thunk(expr):
+    args = _ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    return _located(_ast.Lambda(args=args, body=expr), expr)
+
+
+def _hardened_compare(test):
+    # a == b  ->  __align_compare__(a, ("Eq", lambda: b)), for ==, !=, in and not in anywhere
+    # in a chain; chains keep their short-circuit through the thunks.
+    pairs = [_located(_ast.Tuple(elts=[_located(_ast.Constant(value=type(op).__name__), test), _thunk(right)], ctx=_ast.Load()), test)
+             for op, right in zip(test.ops, test.comparators)]
+    func = _located(_ast.Name(id="__align_compare__", ctx=_ast.Load()), test)
+    return _located(_ast.Call(func=func, args=[test.left] + pairs, keywords=[]), test)
+
+
+def _harden(node):
+    # Rewrite every comparison in the tests (asserts, compound conditions, helper functions)
+    # whose chain has ==, !=, in or not in, so that no operand's own __eq__ decides it.
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, list):
+            value[:] = [_harden(child) if isinstance(child, _ast.AST) else child for child in value]
+        elif isinstance(value, _ast.AST):
+            setattr(node, field, _harden(value))
+    if isinstance(node, _ast.Compare) and any(type(op).__name__ in _HARDENED_OPS for op in node.ops):
+        return _hardened_compare(node)
+    return node
+
+
+def _short(value):
     import reprlib
     short = reprlib.Repr()
     short.maxstring = short.maxother = 120
     try:
-        return "left: %s; right: %s" % (short.repr(_FAILED_EQ[0]), short.repr(_FAILED_EQ[1]))
+        return short.repr(value)
     except BaseException:
-        return ""
+        return "<unprintable>"
 
 
-def _harden(node):
-    # Rewrite every "assert a == b", at any depth, into "assert __align_eq__(a, b)".
-    for field in node._fields:
-        value = getattr(node, field, None)
-        for child in value if isinstance(value, list) else [value]:
-            if isinstance(child, _ast.AST):
-                _harden(child)
-    test = getattr(node, "test", None) if isinstance(node, _ast.Assert) else None
-    if isinstance(test, _ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], _ast.Eq):
-        func = _ast.Name(id="__align_eq__", ctx=_ast.Load())
-        call = _ast.Call(func=func, args=[test.left, test.comparators[0]], keywords=[])
-        for new in (func, call):
-            for attr in ("lineno", "col_offset", "end_lineno", "end_col_offset"):
-                setattr(new, attr, getattr(test, attr, None))
-        node.test = call
-    return node
+def _canon_pair(first, second):
+    # Both canonical (compare the rebuilt builtins), both foreign (as written), else None.
+    a, b = _canon(first), _canon(second)
+    if a is _MISSING and b is _MISSING:
+        return first, second
+    if a is _MISSING or b is _MISSING:
+        return None
+    return a, b
+
+
+def _unittest_methods(original):
+    def equal(self, first, second, msg=None, *rest, **kwargs):
+        if not _eq(first, second):
+            raise self.failureException(msg or "%s != %s" % (_short(first), _short(second)))
+
+    def not_equal(self, first, second, msg=None):
+        if _eq(first, second):
+            raise self.failureException(msg or "%s == %s" % (_short(first), _short(second)))
+
+    def member(self, item, container, msg=None):
+        if not _in(item, container):
+            raise self.failureException(msg or "%s not found in %s" % (_short(item), _short(container)))
+
+    def not_member(self, item, container, msg=None):
+        if _in(item, container):
+            raise self.failureException(msg or "%s unexpectedly found in %s" % (_short(item), _short(container)))
+
+    def through_canon(name):
+        def method(self, first, second, *args, **kwargs):
+            pair = _canon_pair(first, second)
+            if pair is None:
+                raise self.failureException("%s: %s and %s are not comparable values" % (name, _short(first), _short(second)))
+            return original[name](self, pair[0], pair[1], *args, **kwargs)
+        return method
+
+    methods = {name: equal for name in ("assertEqual", "assertEquals", "assertListEqual", "assertTupleEqual",
+                                        "assertDictEqual", "assertSetEqual", "assertSequenceEqual", "assertMultiLineEqual")}
+    methods.update(assertNotEqual=not_equal, assertNotEquals=not_equal, assertIn=member, assertNotIn=not_member)
+    for name in ("assertAlmostEqual", "assertNotAlmostEqual", "assertCountEqual"):
+        methods[name] = through_canon(name)
+    return {name: method for name, method in methods.items() if name in original}
+
+
+class _Unittest:
+    # unittest's own assertions compare with ==; when the tests use unittest, it is imported
+    # before the solution runs, its TestCase captured, and after the solution it is restored
+    # (whatever the solution patched) with the equality assertions going through _eq.
+    def __init__(self):
+        import unittest
+        import unittest.case
+        self.modules = {name: sys.modules[name] for name in ("unittest", "unittest.case")}
+        self.case = unittest.case.TestCase
+        self.original = dict(vars(self.case))
+        self.hardened = _unittest_methods(self.original)
+
+    def restore(self):
+        sys.modules.update(self.modules)
+        self.modules["unittest"].TestCase = self.modules["unittest.case"].TestCase = self.case
+        for name in list(vars(self.case)):
+            if name not in self.original:
+                try:
+                    delattr(self.case, name)
+                except (AttributeError, TypeError):
+                    pass
+        for name, value in self.original.items():
+            if name not in ("__dict__", "__weakref__"):
+                setattr(self.case, name, value)
+        for name, method in self.hardened.items():
+            setattr(self.case, name, method)
 
 
 def _compile(source, filename, outcome, harden=False):
@@ -231,11 +362,14 @@ def _module(name):
 
 def _run_asserts(spec, solution, tests):
     ns = _module("solution")
+    guarded = _Unittest() if "unittest" in spec["source"] else None
     _guard("solution", lambda: exec(solution, ns))
+    if guarded is not None:
+        guarded.restore()
     candidate = ns.get(spec["entry_point"]) if spec["kind"] == "check" else None
     if spec["kind"] == "check" and not callable(candidate):
         _finish("missing_entry_point", 1, message="the solution does not define %s" % spec["entry_point"])
-    ns["__align_eq__"] = _eq
+    ns["__align_compare__"] = _compare
     _guard("tests", lambda: exec(tests, ns))
     if spec["kind"] == "check":
         check = ns.get("check")
@@ -328,9 +462,12 @@ def _run_call(spec, solution):
 
 def _load_spec():
     # tests.json is written by the host; JSON is a Python expression once true, false and
-    # null are names, which saves importing json.
+    # null are names, which saves importing json. It is removed before any untrusted code
+    # runs: the expected values must not be readable from the work dir.
     with open("tests.json", encoding="utf-8") as handle:
-        return eval(handle.read(), {"__builtins__": {}, "true": True, "false": False, "null": None})
+        text = handle.read()
+    os.unlink("tests.json")
+    return eval(text, {"__builtins__": {}, "true": True, "false": False, "null": None})
 
 
 def _main():

@@ -39,10 +39,13 @@ function callsCheckAtTopLevel(source: string): boolean {
   return /^check[ \t]*\(/m.test(source);
 }
 
+/** An `assert` statement, or a unittest assertion call (`self.assertEqual(...)`). */
+const ASSERTION = /\bassert(\b|[A-Z]\w*\s*\()/;
+
 /** Python source tests: HumanEval `check` when an entry point is known, else plain asserts. */
 function fromSource(source: string, entryPoint: string | undefined): TestSpecResult {
   if (source.trim() === "") return fail("the tests are empty");
-  if (!/\bassert\b/.test(source)) return fail("the tests contain no assert statement");
+  if (!ASSERTION.test(source)) return fail("the tests contain no assert statement and no unittest assertion");
   if (definesCheck(source) && !callsCheckAtTopLevel(source)) {
     if (entryPoint === undefined) return fail("the tests define check(candidate) but no entry_point names the function to check");
     return ok({ kind: "check", source, entryPoint });

@@ -22,11 +22,17 @@ import type { TextView } from "./view.js";
  */
 export const instructionsJudgeConfigSchema = z.object({
   requirements: z.object({ field: z.string().min(1) }).strict(),
+  /** IFEval's two columns: `requirements` names `instruction_id_list`, this names `kwargs`. */
+  kwargs: z.object({ field: z.string().min(1) }).strict().nullable().default(null),
   mode: z.enum(["strict", "loose"]).default("strict"),
+}).refine((config) => config.kwargs === null || config.kwargs.field !== config.requirements.field, {
+  message: "kwargs must name a different field from requirements",
+  path: ["kwargs"],
 });
 
 export interface InstructionsJudgeConfig {
   readonly requirements: { readonly field: string };
+  readonly kwargs?: { readonly field: string } | null;
   readonly mode: Mode;
 }
 
@@ -85,18 +91,75 @@ function violation(failed: readonly CompiledRule[], total: number, view: TextVie
   return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));
 }
 
+interface Missing {
+  readonly missing: Judgement;
+}
+
+/** The Missing markers made here, so that a data value shaped like one is never mistaken. */
+const MISSING = new WeakSet<Missing>();
+
+function readField(sample: Sample, field: string): unknown {
+  const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
+  if (raw !== undefined && raw !== null) return raw;
+  const hint = suggestion(field, Object.keys(sample.fields));
+  const marker: Missing = { missing: judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`) };
+  MISSING.add(marker);
+  return marker;
+}
+
+/**
+ * IFEval's own layout: the ids in one column and their kwargs in another, read as one IFEval
+ * row. A column stored as JSON text (a CSV export) is parsed first. The pair object is cached
+ * per (ids, kwargs) value identity, so the requirements cache keeps hitting by identity.
+ */
+function twoColumns(idsField: string, kwargsField: string, columns: ColumnsCache) {
+  return (sample: Sample): unknown => {
+    const ids = readField(sample, idsField);
+    if (isMissingMarker(ids)) return ids;
+    const kwargs = readField(sample, kwargsField);
+    if (isMissingMarker(kwargs)) return kwargs;
+    return columns.pair(ids, kwargs);
+  };
+}
+
+function isMissingMarker(value: unknown): boolean {
+  return typeof value === "object" && value !== null && MISSING.has(value as Missing);
+}
+
+class ColumnsCache {
+  private readonly byIds = new WeakMap<object, WeakMap<object, object>>();
+
+  pair(ids: unknown, kwargs: unknown): object {
+    const row = () => ({ instruction_id_list: fromJsonText(ids), kwargs: fromJsonText(kwargs) });
+    if (typeof ids !== "object" || ids === null || typeof kwargs !== "object" || kwargs === null) return row();
+    let inner = this.byIds.get(ids);
+    if (inner === undefined) this.byIds.set(ids, (inner = new WeakMap()));
+    let hit = inner.get(kwargs);
+    if (hit === undefined) inner.set(kwargs, (hit = row()));
+    return hit;
+  }
+}
+
+/** `"[\"punctuation:no_comma\"]"` → the array; anything else as it is (parsing reports it). */
+function fromJsonText(value: unknown): unknown {
+  if (typeof value !== "string" || !/^\s*\[/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /** Create an `instructions` judge named `name`. Throws on an invalid configuration. */
 export function createInstructionsJudge(name: string, config: InstructionsJudgeConfig): Judge {
-  const { requirements, mode } = instructionsJudgeConfigSchema.parse(config);
-  const field = requirements.field;
+  const { requirements, kwargs, mode } = instructionsJudgeConfigSchema.parse(config);
+  const columns = new ColumnsCache();
   const cache = new RequirementsCache();
+  const read = kwargs === null ? (sample: Sample) => readField(sample, requirements.field) : twoColumns(requirements.field, kwargs.field, columns);
 
   const evaluate = (sample: Sample): Judgement => {
-    const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
-    if (raw === undefined || raw === null) {
-      const hint = suggestion(field, Object.keys(sample.fields));
-      return judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`);
-    }
+    const raw = read(sample);
+    if (isMissingMarker(raw)) return (raw as Missing).missing;
     if (typeof sample.response !== "string") return judgeError("invalid_response", "the response is not a string");
     const rules = cache.get(raw);
     if (!rules.ok) return judgeError(rules.reason, truncate(rules.detail));

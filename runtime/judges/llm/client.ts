@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { Endpoint } from "./config.js";
+import { redactedSnippet, redactSecret } from "./redact.js";
 
 export interface TokenLogprob {
   readonly token: string;
@@ -74,8 +75,8 @@ export async function callEndpoint(request: CallRequest): Promise<CallResult> {
     });
     // Reading the body stays under the same timeout: a server that stalls mid-body is a timeout.
     const body = await response.text();
-    if (!response.ok) throw statusError(response.status, response.headers.get("retry-after"), body);
-    return parseReply(request.api, body);
+    if (!response.ok) throw statusError(response.status, response.headers.get("retry-after"), redactedSnippet(body, request.apiKey));
+    return parseReply(request.api, body, request.apiKey);
   } catch (error) {
     throw classify(error, request);
   } finally {
@@ -103,8 +104,9 @@ function requestBody(request: CallRequest): Record<string, unknown> {
   return request.logprobs ? { ...common, prompt: request.prompt, logprobs: TOP_LOGPROBS } : { ...common, prompt: request.prompt };
 }
 
-function statusError(status: number, retryAfter: string | null, body: string): CallError {
-  const detail = `HTTP ${status}: ${snippet(body)}`;
+/** `snippet`: the body already redacted and cut (redactedSnippet). */
+function statusError(status: number, retryAfter: string | null, snippet: string): CallError {
+  const detail = `HTTP ${status}: ${snippet}`;
   if (status === 429) return new CallError("rate_limited", detail, true, parseRetryAfter(retryAfter));
   if (status >= 500) return new CallError("server_error", detail, true, parseRetryAfter(retryAfter));
   // 408 is the server timing the request out: as transient as a 5xx.
@@ -131,7 +133,7 @@ function classify(error: unknown, request: CallRequest): CallError {
   // undici reports socket failures as TypeError("fetch failed") with the system error as cause.
   const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
   const code = typeof cause?.code === "string" ? cause.code : typeof cause?.message === "string" ? cause.message : String(error);
-  return new CallError("network_error", code, true);
+  return new CallError("network_error", redactSecret(code, request.apiKey), true);
 }
 
 const TopEntry = z.object({ token: z.string(), logprob: z.number() });
@@ -165,12 +167,12 @@ const CompletionReply = z.object({
   usage: Usage.nullable().optional(),
 });
 
-export function parseReply(api: "chat" | "completions", body: string): CallResult {
+export function parseReply(api: "chat" | "completions", body: string, apiKey: string | null = null): CallResult {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
-    throw new CallError("malformed_response", `body is not JSON: ${snippet(body)}`, false);
+    throw new CallError("malformed_response", `body is not JSON: ${redactedSnippet(body, apiKey)}`, false);
   }
   return api === "chat" ? parseChat(json) : parseCompletion(json);
 }
@@ -204,9 +206,4 @@ function malformed(error: z.ZodError): CallError {
   const issue = error.issues[0];
   const path = issue === undefined ? "" : issue.path.map(String).join(".");
   return new CallError("malformed_response", `unexpected reply shape at ${path === "" ? "(root)" : path}: ${issue?.message ?? ""}`, false);
-}
-
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }

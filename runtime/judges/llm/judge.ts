@@ -12,6 +12,7 @@ import { judgeError } from "../types.js";
 import { cacheKey, ReplyCache } from "./cache.js";
 import { CallError, callEndpoint } from "./client.js";
 import type { EndpointReply } from "./client.js";
+import { redactSecret } from "./redact.js";
 import { compilePattern, parseLlmJudgeConfig, resolveEndpoint } from "./config.js";
 import type { Endpoint, LlmJudgeConfig } from "./config.js";
 import { decideByLogprobs, decideByParse } from "./decision.js";
@@ -191,11 +192,9 @@ class LlmJudgeImpl implements LlmJudge {
     return judgeError("llm_call_failed", this.redact(error instanceof Error ? error.message : String(error)));
   }
 
-  /** Defence in depth: the key never appears in a detail, whatever a server echoed back. */
+  /** Defence in depth: no piece of the key appears in a detail, whatever a server echoed back. */
   private redact(text: string): string {
     const variable = this.endpoint.apiKeyEnv;
-    const key = variable === null ? undefined : this.context.env[variable];
-    if (key === undefined || key.length < 4) return text;
-    return text.split(key).join("[redacted]");
+    return redactSecret(text, variable === null ? undefined : this.context.env[variable]);
   }
 }

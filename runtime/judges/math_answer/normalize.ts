@@ -22,6 +22,10 @@ const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\u00b7|\u22c5/g, "\\cdot "],
   [/\u03c0/g, "\\pi "],
   [/\u00b0/g, "^\\circ"],
+  [/\u2265/g, "\\ge "],
+  [/\u2264/g, "\\le "],
+  [/\u2260/g, "\\ne "],
+  [/\u00b1/g, "\\pm "],
 ];
 
 const SPACING: ReadonlyArray<readonly [RegExp, string]> = [
@@ -29,6 +33,8 @@ const SPACING: ReadonlyArray<readonly [RegExp, string]> = [
   [/\\(?:displaystyle|textstyle|scriptstyle)(?![a-zA-Z])/g, ""],
   [/(?<!\\)\\!/g, ""],
   [/(\d)\s*(?:\\,|\{,\}|\\ )\s*(?=\d{3}(?!\d))/g, "$1"],
+  // What `{,}` is left between digits is a decimal comma (`3{,}5`).
+  [/(\d)\{,\}(?=\d)/g, "$1."],
   // The lookbehinds keep LaTeX's row break `\\` (matrices) intact.
   [/(?<!\\)\\[,;: ]|\\q?quad(?![a-zA-Z])|~/g, " "],
   [/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{\s*\\degree\s*\}|\\degree/g, ""],
@@ -37,6 +43,24 @@ const SPACING: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<!\\)\\[()[\]]/g, ""],
   // `x \in [1, 2]` answers like `x = [1, 2]`: the set is the answer.
   [/\\in(?![a-zA-Z])/g, "="],
+  // One spelling per relation: `\ge`, `\le`, `\ne`, `<`, `>` (relation.ts reads these).
+  [/\\(?:geq?slant|geqq|geq|ge)(?![a-zA-Z])\s*/g, "\\ge "],
+  [/\\(?:leq?slant|leqq|leq|le)(?![a-zA-Z])\s*/g, "\\le "],
+  [/\\(?:neq|ne)(?![a-zA-Z])\s*/g, "\\ne "],
+  [/\\gt(?![a-zA-Z])/g, ">"],
+  [/\\lt(?![a-zA-Z])/g, "<"],
+];
+
+/** Plain-text relations and list separators, also in answers without LaTeX. */
+const PLAIN: ReadonlyArray<readonly [RegExp, string]> = [
+  [/>=/g, "\\ge "],
+  [/<=/g, "\\le "],
+  // Not after a factorial: `5!=120` is 5! = 120.
+  [/(?<![\d)!])!=/g, "\\ne "],
+  [/\+\s*\\infty/g, "\\infty"],
+  // `1; 2; 3` and `1 and 2` list their items like commas do.
+  [/\s*;\s*/g, ", "],
+  [/\s+(?:and|or)\s+/gi, ", "],
 ];
 
 export function normalizeAnswer(raw: string): string {
@@ -47,6 +71,9 @@ export function normalizeAnswer(raw: string): string {
     s = rewriteCommands(s, WRAPPERS, unwrap);
     s = rewriteCommands(s, TEXTS, textReplacement);
   }
+  for (const [re, to] of PLAIN) s = s.replace(re, to);
+  // `11 111`: digit groups separated by plain spaces are one number.
+  s = s.replace(/(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])/g, (m) => m.replaceAll(" ", ""));
   s = s.replace(/\s+/g, " ").trim();
   s = stripUnitWords(s);
   return trimPunctuation(s);

@@ -1,13 +1,16 @@
 /**
  * Parses a normalised answer into a value to compare: a number (with a fast path for plain
  * literals that never touches the CAS), an expression with free variables, an ordered tuple or
- * interval, an unordered set or comma list, an equation, or, when nothing else fits, text.
+ * interval, an unordered set or comma list, an equation or inequality, or, when nothing else
+ * fits, text. Lists and relations live in structure.ts and relation.ts.
  */
 
 import { nestingDepth } from "./braces.js";
 import { compileExpression, MAX_CAS_DEPTH, type CasExpression } from "./cas.js";
 import { latexToExpression } from "./latex.js";
 import { MAX_ANSWER_CHARS, normalizeAnswer } from "./normalize.js";
+import { relation } from "./relation.js";
+import { list, plusMinus } from "./structure.js";
 
 export interface NumberValue {
   readonly kind: "number";
@@ -17,6 +20,8 @@ export interface NumberValue {
   /** A literal (exact decimal or fraction) rather than a CAS evaluation (floating point). */
   readonly exact: boolean;
   readonly percent: boolean;
+  /** Digits after the point when written as a decimal literal (`3.14` → 2), else null. */
+  readonly places: number | null;
 }
 export interface ExpressionValue {
   readonly kind: "expression";
@@ -24,16 +29,27 @@ export interface ExpressionValue {
 }
 export interface ListValue {
   readonly kind: "list";
+  /** `(`, `[`, `\{`, `matrix`, `det`, `row`, `∪` (a union), `±` (a ± expansion) or "" (a bare list). */
   readonly open: string;
   readonly close: string;
-  /** Tuples, intervals and unions are ordered; sets and bare comma lists are not. */
+  /** Tuples, intervals and matrices are ordered; sets, unions and bare comma lists are not. */
   readonly ordered: boolean;
   readonly items: readonly MathValue[];
+  /** An interval written as an inequality (`x > 3`): a bare list of these is a union. */
+  readonly interval?: boolean;
+  /** `3,5` may be the decimal 3.5 written with a decimal comma. */
+  readonly decimalComma?: number;
 }
+export type RelationOp = "=" | "<" | "\\le" | "\\ne";
 export interface EquationValue {
   readonly kind: "equation";
+  /** `>` and `\ge` are stored as `<` and `\le` with the sides swapped. */
+  readonly op: RelationOp;
   readonly left: MathValue;
   readonly right: MathValue;
+  /** `x = 5`, `f(x) = x^2`, `(p, q) = (3, 2)`: the labelled value and its label. */
+  readonly label: string | null;
+  readonly value: MathValue | null;
 }
 export interface TextValue {
   readonly kind: "text";
@@ -52,8 +68,9 @@ export interface ParseOptions {
   readonly symbolic: boolean;
 }
 
-/** Lists longer than this are compared as text (element matching is quadratic). */
-const MAX_LIST_ITEMS = 64;
+/** Parses one sub-answer at a nesting level (lists and relations recurse through this). */
+export type Parse = (s: string, level: number) => MathValue;
+
 const MAX_LIST_NESTING = 4;
 
 /** Null when the answer is empty after normalisation or longer than MAX_ANSWER_CHARS. */
@@ -66,94 +83,8 @@ export function parseAnswer(raw: string, options: ParseOptions): ParsedAnswer | 
 
 function parseValue(s: string, options: ParseOptions, level: number): MathValue {
   if (level > MAX_LIST_NESTING || nestingDepth(s) > MAX_CAS_DEPTH) return text(s);
-  return equation(s, options, level) ?? list(s, options, level) ?? percent(s, options) ?? scalar(s, options);
-}
-
-const VARIABLE = /^(?:[a-zA-Z](?:_\{?\w+\}?)?|\\[a-zA-Z]+|[a-zA-Z]\(\s*[a-zA-Z]\s*\))$/;
-
-/** `x = 5` is the answer 5; `y = 2x + 1` is 2x + 1; `x + y = 3` stays an equation. */
-function equation(s: string, options: ParseOptions, level: number): MathValue | null {
-  const parts = splitTopLevel(s, "=");
-  if (parts.length < 2) return null;
-  const left = parts[parts.length - 2]?.trim() ?? "";
-  const right = parts[parts.length - 1]?.trim() ?? "";
-  if (left === "" || right === "") return text(s);
-  if (VARIABLE.test(left)) return parseValue(right, options, level);
-  if (VARIABLE.test(right)) return parseValue(left, options, level);
-  return { kind: "equation", left: parseValue(left, options, level), right: parseValue(right, options, level) };
-}
-
-const THOUSANDS = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$/;
-const MATRIX = /^\\begin\{([pbBvV]?matrix)\}([\s\S]*)\\end\{\1\}$/;
-
-function list(s: string, options: ParseOptions, level: number): ListValue | null {
-  const items = (parts: string[]) => parts.map((part) => parseValue(part.trim(), options, level + 1));
-  const union = splitTopLevel(s, "\\cup");
-  if (union.length > 1) return { kind: "list", open: "∪", close: "", ordered: true, items: items(union) };
-  const matrix = MATRIX.exec(s);
-  if (matrix) {
-    const rows = (matrix[2] ?? "").split("\\\\").filter((row) => row.trim() !== "");
-    const values = rows.map((row): MathValue => ({ kind: "list", open: "row", close: "", ordered: true, items: items(row.split("&")) }));
-    return { kind: "list", open: "matrix", close: "", ordered: true, items: values };
-  }
-  const bracketed = enclosed(s);
-  if (bracketed) {
-    const parts = splitTopLevel(bracketed.inner, ",");
-    const isSet = bracketed.open === "\\{";
-    if (parts.length > MAX_LIST_ITEMS || (parts.length < 2 && !isSet)) return null;
-    return { kind: "list", open: bracketed.open, close: bracketed.close, ordered: !isSet, items: items(parts) };
-  }
-  const parts = splitTopLevel(s, ",");
-  if (parts.length < 2 || parts.length > MAX_LIST_ITEMS || THOUSANDS.test(s)) return null;
-  return { kind: "list", open: "", close: "", ordered: false, items: items(parts) };
-}
-
-/** `(…)`, `[…]`, `(…]`, `[…)` or `\{…\}` around the whole string, with their content. */
-function enclosed(s: string): { open: string; close: string; inner: string } | null {
-  const open = s.startsWith("\\{") ? "\\{" : s[0] === "(" || s[0] === "[" ? s[0] : null;
-  if (open === null) return null;
-  const close = s.endsWith("\\}") ? "\\}" : s.endsWith(")") || s.endsWith("]") ? s.slice(-1) : null;
-  if (close === null || (open === "\\{") !== (close === "\\}")) return null;
-  const inner = s.slice(open.length, s.length - close.length);
-  // `(1)(2)` is not one bracketed list: the first bracket must close at the very end.
-  return balanced(inner) ? { open, close, inner } : null;
-}
-
-function balanced(s: string): boolean {
-  let depth = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) {
-      // Set braces \{ \} pair with each other; skipping both keeps them out of the count.
-      i++;
-      continue;
-    }
-    if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if ((ch === ")" || ch === "]" || ch === "}") && --depth < 0) return false;
-  }
-  return depth === 0;
-}
-
-/** Splits on `separator` outside any (), [], {} or \{\}. */
-export function splitTopLevel(s: string, separator: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    if (ch === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) {
-      depth += s[i + 1] === "{" ? 1 : -1;
-      i++;
-    } else if (ch === "(" || ch === "[" || ch === "{") depth++;
-    else if (ch === ")" || ch === "]" || ch === "}") depth--;
-    else if (depth === 0 && s.startsWith(separator, i)) {
-      parts.push(s.slice(start, i));
-      start = i + separator.length;
-      i = start - 1;
-    }
-  }
-  parts.push(s.slice(start));
-  return parts;
+  const parse: Parse = (inner, at) => parseValue(inner.trim(), options, at);
+  return list(s, parse, level) ?? relation(s, parse, level) ?? plusMinus(s, parse, level) ?? percent(s, options) ?? scalar(s, options);
 }
 
 function percent(s: string, options: ParseOptions): MathValue | null {
@@ -172,7 +103,7 @@ function scalar(s: string, options: ParseOptions): MathValue {
   if (compiled === null) return text(s);
   if (compiled.vars.length > 0) return { kind: "expression", expression: compiled };
   const value = compiled.evaluate({});
-  return Number.isFinite(value) ? { kind: "number", value, integer: null, exact: false, percent: false } : text(s);
+  return Number.isFinite(value) ? { kind: "number", value, integer: null, exact: false, percent: false, places: null } : text(s);
 }
 
 const DECIMAL = /^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)?(?:\.(\d+))?$/;
@@ -188,7 +119,7 @@ export function numberLiteral(s: string): NumberValue | null {
   if (decimal && (decimal[2] !== undefined || decimal[3] !== undefined)) {
     const digits = (decimal[2] ?? "0").replaceAll(",", "");
     const integer = decimal[3] === undefined ? BigInt(`${decimal[1] === "-" ? "-" : ""}${digits}`) : null;
-    return exact(Number(s.replaceAll(",", "")), integer);
+    return exact(Number(s.replaceAll(",", "")), integer, decimal[3]?.length ?? null);
   }
   if (SCIENTIFIC.test(s)) {
     const value = Number(s);
@@ -214,13 +145,46 @@ function ratio(sign: string | undefined, num: string | undefined, den: string | 
   return exact(sign === "-" ? -value : value, null);
 }
 
-function exact(value: number, integer: bigint | null): NumberValue {
-  return { kind: "number", value, integer, exact: true, percent: false };
+function exact(value: number, integer: bigint | null, places: number | null = null): NumberValue {
+  return { kind: "number", value, integer, exact: true, percent: false, places };
 }
 
 /** Text compares case-insensitively without spaces; `(C)` and `C` are the same choice. */
-function text(s: string): TextValue {
+export function text(s: string): TextValue {
   const flat = s.replace(/\s+/g, "").toLowerCase();
   const choice = /^\(([a-z0-9]+)\)$/.exec(flat);
   return { kind: "text", text: choice?.[1] ?? flat };
+}
+
+/** Matches a separator at an index: its length, or 0. */
+export type Separator = string | ((s: string, i: number) => number);
+
+/** Splits on `separator` outside any (), [], {} or \{\}. */
+export function splitTopLevel(s: string, separator: Separator): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "\\" && (s[i + 1] === "{" || s[i + 1] === "}")) {
+      depth += s[i + 1] === "{" ? 1 : -1;
+      i++;
+    } else if (ch === "(" || ch === "[" || ch === "{") depth++;
+    else if (ch === ")" || ch === "]" || ch === "}") depth--;
+    else if (depth === 0) {
+      const length = separatorAt(s, i, separator);
+      if (length > 0) {
+        parts.push(s.slice(start, i));
+        start = i + length;
+        i = start - 1;
+      }
+    }
+  }
+  parts.push(s.slice(start));
+  return parts;
+}
+
+function separatorAt(s: string, i: number, separator: Separator): number {
+  if (typeof separator === "string") return s.startsWith(separator, i) ? separator.length : 0;
+  return separator(s, i);
 }

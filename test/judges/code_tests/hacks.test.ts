@@ -57,6 +57,54 @@ describe.skipIf(SKIP_SANDBOX)("code_tests against reward hacks", () => {
     expect(await hack(nested, ["assert add(1, 2) == [3]"])).toMatchObject({ status: "violated", reason: "tests_failed" });
   });
 
+  it("an always-equal object fails compound, chained, membership and unittest assertions", async () => {
+    const ae = "class AE:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n\n";
+    const add = ae + "def add(a, b):\n    return AE()";
+    const forms = [
+      ["assert add(1, 2) == 3 and add(2, 2) == 4"],
+      ["assert add(1, 2) == 3 == add(0, 3)"],
+      ["assert 3 == add(1, 2) == 3"],
+      ["assert add(1, 2) in [3]"],
+      ["assert not (add(1, 2) != 3)"],
+      ["ok = add(1, 2) == 3\nassert ok"],
+      ["import unittest\nunittest.TestCase().assertEqual(add(1, 2), 3)"],
+      ["import unittest\nunittest.TestCase().assertListEqual([add(1, 2)], [3])"],
+      ["import unittest\nunittest.TestCase().assertIn(add(1, 2), [3, 4])"],
+      ["import unittest\nunittest.TestCase().assertAlmostEqual(add(1, 2), 3.0)"],
+      ["import unittest\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertEqual(add(1, 2), 3)\nr = unittest.TestResult()\nT('test').run(r)\nassert r.wasSuccessful(), r.failures"],
+    ];
+    for (const tests of forms) expect(await hack(add, tests), tests[0]).toMatchObject({ status: "violated", reason: "tests_failed" });
+    // The solution patching unittest before the tests import it changes nothing.
+    const patched = "import unittest\nunittest.TestCase.assertEqual = lambda *a, **k: None\n" + add;
+    expect(await hack(patched, ["import unittest\nunittest.TestCase().assertEqual(add(1, 2), 3)"])).toMatchObject({ status: "violated", reason: "tests_failed" });
+  });
+
+  it("the same forms still pass a correct solution", async () => {
+    const code = "def add(a, b):\n    return a + b";
+    const tests = [
+      "assert add(1, 2) == 3 and add(2, 2) == 4",
+      "assert add(1, 2) == 3 == add(0, 3)",
+      "assert add(1, 2) in [3] and add(1, 1) not in (3,) and 'b' in 'abc'",
+      "assert add(1, 2) != 4",
+      "import unittest\nt = unittest.TestCase()\nt.assertEqual(add(1, 2), 3)\nt.assertNotEqual(add(1, 2), 4)\nt.assertIn(add(1, 2), {3: 'x'})\nt.assertAlmostEqual(add(0.1, 0.2), 0.3)\nt.assertListEqual([add(1, 1)], [2])",
+      "import unittest\nwith unittest.TestCase().assertRaises(TypeError):\n    add(1, 'a')",
+    ];
+    expect(await hack(code, tests)).toMatchObject({ status: "satisfied" });
+  });
+
+  it("the tests and expected outputs cannot be read from the work dir", async () => {
+    const steal = "import json, os\ntry:\n    SPEC = json.load(open('tests.json'))\nexcept OSError:\n    SPEC = {'source': '', 'cases': []}\n";
+    // Asserts: return the right side of the assert that mentions the arguments.
+    const asserts = steal + "import re\ndef add(a, b):\n    for line in SPEC['source'].splitlines():\n        m = re.match(r'assert add\\((\\d+), (\\d+)\\) == (\\d+)', line)\n        if m and (int(m[1]), int(m[2])) == (a, b):\n            return int(m[3])\n    return 0";
+    expect(await hack(asserts, ["assert add(1, 2) == 3", "assert add(20, 22) == 42"])).toMatchObject({ status: "violated", reason: "tests_failed" });
+    // APPS call-based: look the arguments up in the cases.
+    const call = steal + "def solve(x):\n    for case in SPEC['cases']:\n        if case['args'] == [x]:\n            return case['output']\n    return None";
+    expect(await hack(call, { inputs: [[1], [2]], outputs: [5, 7], fn_name: "solve" })).toMatchObject({ status: "violated", reason: "tests_failed" });
+    // APPS stdin/stdout: print the expected output of the case whose input arrived.
+    const stdio = steal + "import sys\ndata = sys.stdin.read()\nfor case in SPEC['cases']:\n    if case['input'] == data:\n        print(case['output'])";
+    expect(await hack(stdio, { inputs: ["1\n", "2\n"], outputs: ["5\n", "7\n"] })).toMatchObject({ status: "violated", reason: "tests_failed" });
+  });
+
   it("still compares values of the same kind normally (int/float/bool, tuples, subclasses)", async () => {
     const code = "from collections import OrderedDict, namedtuple\nP = namedtuple('P', 'x y')\ndef add(a, b):\n    return a + b\ndef pair():\n    return P(1, 2)\ndef od():\n    return OrderedDict(a=1)";
     const tests = ["assert add(1, 2) == 3", "assert add(0.5, 0.5) == 1", "assert add(True, True) == 2", "assert pair() == (1, 2)", "assert od() == {'a': 1}", "assert add([1], [2]) == [1, 2]"];

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLlmJudge } from "../../../runtime/judges/llm/index.js";
+import { MIN_FRAGMENT } from "../../../runtime/judges/llm/redact.js";
 import type { LlmJudge } from "../../../runtime/judges/llm/index.js";
 import type { JudgeFactoryContext, JudgePlan } from "../../../runtime/judges/plan-config.js";
 import type { Judgement, Sample } from "../../../runtime/judges/types.js";
@@ -283,6 +284,11 @@ describe("llm_judge cache and budget", () => {
   });
 });
 
+/** Every substring of `secret` of length `min`: any longer piece contains one of them. */
+function fragmentsOf(secret: string, min: number): string[] {
+  return Array.from({ length: secret.length - min + 1 }, (_, i) => secret.slice(i, i + min));
+}
+
 describe("llm_judge API key hygiene", () => {
   let fake: FakeOpenAI;
   afterEach(async () => fake.close());
@@ -294,6 +300,19 @@ describe("llm_judge API key hygiene", () => {
     expect(verdict.status).toBe("error");
     expect(JSON.stringify(verdict)).not.toContain(KEY);
     expect(verdict.detail).toContain("[redacted]");
+  });
+
+  it("leaves no piece of the key in a verdict when it straddles the cut of the error body, at every offset", async () => {
+    // Error details keep the first 200 characters of the body: put the key across that cut.
+    let offset = 0;
+    fake = await startFakeOpenAI(() => ({ status: 401, body: `${"e".repeat(offset)}${KEY} and more text after the key` }));
+    const pieces = fragmentsOf(KEY, MIN_FRAGMENT);
+    for (offset = 200 - KEY.length; offset <= 200; offset++) {
+      const verdict = await judge(makeJudge(fake.url, { cache: false }), sample("x"));
+      expect(verdict.status).toBe("error");
+      const text = JSON.stringify(verdict);
+      for (const piece of pieces) expect(text, `offset ${offset}`).not.toContain(piece);
+    }
   });
 
   it("errors without a request when the key variable is unset, naming the variable only", async () => {

@@ -3,6 +3,7 @@ import {
   extractAnswer,
   extractBoxed,
   extractFinalAnswer,
+  extractLastMath,
   extractLastNumber,
   RESPONSE_TAIL_CHARS,
 } from "../../../runtime/judges/math_answer/extract.js";
@@ -21,7 +22,15 @@ describe("final_answer extraction (the paper's format)", () => {
     ["The final answer is $$\\sqrt{2}$$", "\\sqrt{2}"],
     ["The final answer is\n$$\n\\frac{7}{2}\n$$", "\\frac{7}{2}"],
     ["The final answer is 3.14. Let me double-check: yes.", "3.14"],
-    ["The final answer is \\boxed{5}.", "\\boxed{5}"],
+    ["The final answer is \\boxed{5}.", "5"],
+    ["Final Answer: There are 12 eggs left.", "12"],
+    ["Final Answer: It is not 12 at all.", "It is not 12 at all"],
+    ["Final Answer: at least 12 people came.", "at least 12 people came"],
+    ["Final Answer: x^2 is larger than 12", "x^2 is larger than 12"],
+    ["**Final Answer**\n\n\\[\\boxed{7}\\]", "7"],
+    ["**Final Answer:** $-3$", "-3"],
+    ["The final answer is $x = 1$ or $x = 2$.", "x = 1, x = 2"],
+    ["#### 1,234", "1,234"],
   ])("%j → %j", (text, expected) => {
     expect(extractFinalAnswer(text)).toBe(expected);
   });
@@ -46,6 +55,8 @@ describe("boxed extraction", () => {
     ["\\boxed 7 is it", "7"],
     ["\\fbox{9}", "9"],
     ["first \\boxed{1}, then \\boxed{2}", "2"],
+    ["so $x = \\boxed{1}$ or $x = \\boxed{2}$", "x = 1, x = 2"],
+    ["\\boxed{3} and \\boxed{3}", "3"],
   ])("%j → %j", (text, expected) => {
     expect(extractBoxed(text)).toBe(expected);
   });
@@ -62,19 +73,40 @@ describe("last_number extraction", () => {
     ["Natalia sold 48/2 = 24 clips in May.\nIn total 48+24 = 72 clips.\n#### 72", "72"],
     ["The answer is 1,234,567 dollars.", "1,234,567"],
     ["It costs $-7 now.", "-7"],
-    ["x = 10-3", "3"],
+    ["x = 10-3", null],
+    ["so $x^2$", null],
+    ["so $\\sqrt{5}$", null],
+    ["$\\frac{1+\\sqrt5}{2}$", null],
+    ["so $-\\frac{10}{9}$", "-\\frac{10}{9}"],
+    ["the roots are 1, 2, 3", null],
+    ["2 or 3", null],
+    ["it is 12\\pi", null],
+    ["so it is \\log 8", null],
     ["3.75 liters", "3.75"],
     ["about 3/4 of them", "3/4"],
     ["so \\frac{2}{3}", "\\frac{2}{3}"],
     ["rate of 50%", "50%"],
     ["a2b3 then 5.", "5"],
-    ["1,0000", "0000"],
+    ["1,0000", null],
   ])("%j → %j", (text, expected) => {
     expect(extractLastNumber(text)).toBe(expected);
   });
 
   it("returns null without digits", () => {
     expect(extractLastNumber("no numbers here")).toBeNull();
+  });
+});
+
+describe("last_math extraction", () => {
+  it.each([
+    ["The area is $12\\pi$.", "12\\pi"],
+    ["We get $x^2 = 4$, so $x = 2$.", "x = 2"],
+    ["The solutions are $x = 1$ and $x = -1$.", "x = 1, x = -1"],
+    ["It costs $5 and $10 in total.", null],
+    ["\\[ \\frac{3}{4} \\]", "\\frac{3}{4}"],
+    ["price \\$5, answer $7$", "7"],
+  ])("%j → %j", (text, expected) => {
+    expect(extractLastMath(text)).toBe(expected);
   });
 });
 

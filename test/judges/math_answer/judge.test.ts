@@ -43,7 +43,7 @@ describe("math_answer verdicts", () => {
 
   it("solves a GSM8K-style response by the last number", () => {
     const response = "Natalia sold 48/2 = 24 clips in May.\nNatalia sold 48+24 = 72 clips altogether.\n#### 72";
-    expect(run(response, "72")).toMatchObject({ status: "satisfied", detail: "last_number" });
+    expect(run(response, "72")).toMatchObject({ status: "satisfied", detail: "final_answer" });
   });
 
   it("solves a MATH-style response by the last box", () => {
@@ -123,7 +123,7 @@ describe("config", () => {
     [{ answer: null as unknown as { field: string } }, /answer: expected field/],
     [{ extract: [] }, /extract: expected a non-empty list/],
     [{ extract: ["boxed", "boxed"] as const }, /extract\[1\]: "boxed" is listed twice/],
-    [{ extract: ["guess" as "boxed"] }, /extract\[0\]: expected one of final_answer \| boxed \| last_number/],
+    [{ extract: ["guess" as "boxed"] }, /extract\[0\]: expected one of final_answer \| boxed \| last_math \| last_number/],
     [{ tolerance: -1 }, /tolerance/],
     [{ tolerance: Number.NaN }, /tolerance/],
     [{ tolerance: 1 }, /tolerance/],

@@ -1,0 +1,184 @@
+/**
+ * align build and align verify through the real CLI: byte-identical bundles from two working
+ * directories, --check, verify naming each changed input, the generated program refusing to
+ * start on drift (unless --allow-drift, logged), the run-directory lock, and env("...") secrets:
+ * checked before the first stage, their values nowhere in the bundle, the run directory or logs.
+ */
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { execa } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import { LOCK_FILE } from "../../runtime/program/lock.js";
+import { ensureBuilt } from "../support/build.js";
+import { align, root, SMALL, tempDir, tinyCopy, torchPython, treeHash } from "./helpers.js";
+
+beforeAll(async () => {
+  await ensureBuilt(root);
+}, 180_000);
+
+/** The small tiny recipe plus an import (a judge declared with a template file and a secret). */
+function recipeWithImport(): { dir: string; recipe: string; bundle: string } {
+  const { dir, recipe } = tinyCopy([...SMALL, ["recipe tiny {", "import \"lib/extra.align\"\n\nrecipe tiny {"]]);
+  mkdirSync(path.join(dir, "lib"));
+  mkdirSync(path.join(dir, "lib/prompts"));
+  // Relative to the importing file, as every path in a recipe is.
+  writeFileSync(path.join(dir, "lib/prompts/grade.txt"), "Is {response} the answer to {prompt}? Answer TRUE or FALSE.\n");
+  writeFileSync(path.join(dir, "lib/extra.align"), [
+    "model grader {",
+    "  from = endpoint(\"http://127.0.0.1:9/v1\", model = \"grader\", api_key = env(\"ALIGN_TEST_SECRET\"))",
+    "}",
+    "",
+    "judge graded = llm_judge {",
+    "  model = grader",
+    "  template = file(\"prompts/grade.txt\")",
+    "  positive = \"TRUE\"",
+    "  negative = \"FALSE\"",
+    "}",
+    "",
+  ].join("\n"));
+  return { dir, recipe, bundle: path.join(dir, "runs", "tiny", "bundle") };
+}
+
+describe("align build", () => {
+  it("gives a byte-identical tree from two different working directories and checkouts", async () => {
+    const hashes: string[] = [];
+    for (const name of ["first", "second-checkout"]) {
+      const { dir, recipe } = tinyCopy([], path.join(tempDir("align-det-"), name));
+      mkdirSync(dir, { recursive: true });
+      // The recipe named relatively from its own directory once, absolutely from elsewhere once.
+      const r = name === "first" ? await align(["build", "tiny.align"], { cwd: dir }) : await align(["build", recipe], { cwd: root });
+      expect(r.stderr).toBe("");
+      expect(r.exitCode).toBe(0);
+      const bundle = path.join(dir, "runs", "tiny", "bundle");
+      for (const f of ["main.ts", "main.js", "hooks.ts", "plan.json", "align.lock.json", "launch/local.sh", "inputs/data/arith.jsonl", "worker/align_worker/cli.py"]) {
+        const content = readFileSync(path.join(bundle, f), "utf8");
+        expect(content).not.toContain(dir);
+        expect(content).not.toContain(root);
+      }
+      hashes.push(treeHash(bundle));
+    }
+    expect(hashes[0]).toBe(hashes[1]);
+  }, 120_000);
+
+  it("--check passes on a fresh bundle and names each file that differs", async () => {
+    const { recipe, bundle } = recipeWithImport();
+    expect((await align(["build", recipe])).exitCode).toBe(0);
+    const clean = await align(["build", recipe, "--check"]);
+    expect(clean.exitCode).toBe(0);
+    expect(clean.stdout).toContain("is up to date");
+    appendFileSync(path.join(bundle, "main.js"), "\n");
+    writeFileSync(path.join(bundle, "launch", "stray.sh"), "#!/bin/sh\n");
+    const r = await align(["build", recipe, "--check"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`${path.join(bundle, "main.js")} (differs)`);
+    expect(r.stderr).toContain(`${path.join(bundle, "launch/stray.sh")} (not generated: would be removed)`);
+    expect(r.stderr).toContain("2 files differ from a fresh build");
+  }, 60_000);
+
+  it("keeps the user's hooks.ts across rebuilds and compiles it to hooks.js", async () => {
+    const { recipe, bundle } = recipeWithImport();
+    expect((await align(["build", recipe])).exitCode).toBe(0);
+    const mine = "import type { StageHooks } from \"./runtime/align-runtime.js\";\nexport const hooks: StageHooks = { before: (stage: string) => { console.error(`hook ${stage}`); } };\n";
+    writeFileSync(path.join(bundle, "hooks.ts"), mine);
+    expect((await align(["build", recipe])).exitCode).toBe(0);
+    expect(readFileSync(path.join(bundle, "hooks.ts"), "utf8")).toBe(mine);
+    expect(readFileSync(path.join(bundle, "hooks.js"), "utf8")).toContain("console.error(`hook ${stage}`)");
+  }, 60_000);
+});
+
+describe("align verify and drift", () => {
+  const built = recipeWithImport();
+
+  beforeAll(async () => {
+    const r = await align(["build", built.recipe]);
+    expect(r.exitCode).toBe(0);
+  }, 60_000);
+
+  it("passes on an untouched bundle", async () => {
+    const r = await align(["verify", built.bundle]);
+    expect(r.stdout).toMatch(/align verify: \d+ files match/);
+    expect(r.exitCode).toBe(0);
+  });
+
+  it.each([
+    ["a dataset", "inputs/data/arith.jsonl"],
+    ["a template", "inputs/lib/prompts/grade.txt"],
+    ["an imported recipe", "inputs/lib/extra.align"],
+    ["a worker file", "worker/align_worker/cli.py"],
+  ])("names a one-byte change in %s with the expected and actual hashes", async (_what, file) => {
+    const copy = path.join(tempDir("align-drift-"), "bundle");
+    cpSync(built.bundle, copy, { recursive: true });
+    const full = path.join(copy, file);
+    const bytes = readFileSync(full);
+    bytes[0] = (bytes[0] as number) ^ 1;
+    writeFileSync(full, bytes);
+    const r = await align(["verify", copy]);
+    expect(r.exitCode).toBe(1);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${full.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: expected sha256 [0-9a-f]{64}, actual sha256 [0-9a-f]{64}$`));
+    expect(r.stderr).toMatch(/align verify: 1 of \d+ files differ/);
+  }, 60_000);
+
+  it("the generated program refuses to start on drift, and --allow-drift runs anyway, logged", async () => {
+    const copy = path.join(tempDir("align-drift-"), "bundle");
+    cpSync(built.bundle, copy, { recursive: true });
+    appendFileSync(path.join(copy, "inputs/data/arith_sft.jsonl"), " ");
+    const env = { ALIGN_TEST_SECRET: "set" };
+    const r = await execa("node", [path.join(copy, "main.js")], { reject: false, env });
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(`align run: changed: ${path.join(copy, "inputs/data/arith_sft.jsonl")}: expected sha256`);
+    expect(r.stderr.trim().split("\n").pop()).toBe("align run: 1 file differ from the bundle's align.lock.json; rebuild with align build, or pass --allow-drift to run anyway");
+    expect(readdirSync(path.dirname(copy))).toEqual(["bundle"]);   // nothing started: no run files
+    const allowed = await execa("node", [path.join(copy, "main.js"), "--allow-drift", "--stage", "nope"], { reject: false, env });
+    expect(allowed.stderr).toContain("align run: --allow-drift: running although 1 file differ from align.lock.json");
+    expect(allowed.stderr).toContain("align run: --stage nope: no such stage");
+    expect(allowed.exitCode).toBe(2);
+  }, 60_000);
+});
+
+describe("secrets and the run-directory lock", () => {
+  it("with the variable unset, the run stops before the first stage naming it", async () => {
+    const { recipe, dir } = recipeWithImport();
+    const r = await align(["run", recipe]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr.trim().split("\n").pop()).toBe(
+      "align run: environment variable not set: ALIGN_TEST_SECRET (the recipe reads it with env(...)); set them and run again; nothing was started");
+    expect(readdirSync(path.join(dir, "runs", "tiny")).sort()).toEqual(["bundle"]);
+  }, 60_000);
+
+  it("a second run on a run directory in use is refused with one line; a stale lock is taken over", async () => {
+    const { recipe, dir } = recipeWithImport();
+    const runDir = path.join(dir, "runs", "tiny");
+    mkdirSync(runDir, { recursive: true });
+    const holder = execa("node", ["-e", "setInterval(() => {}, 1000)"]);
+    try {
+      writeFileSync(path.join(runDir, LOCK_FILE), `${holder.pid}\n`);
+      const busy = await align(["run", recipe]);
+      expect(busy.exitCode).toBe(1);
+      expect(busy.stderr.trim()).toBe(`align run: run directory ${runDir} is in use by process ${holder.pid} (another align run); wait for it, or stop it (its lock: ${path.join(runDir, LOCK_FILE)})`);
+    } finally {
+      holder.kill("SIGKILL");
+      await holder.catch(() => undefined);
+    }
+    // The holder is gone: its lock is stale. (The run then stops at the missing secret.)
+    const again = await align(["run", recipe]);
+    expect(again.stderr).toContain(`align run: taking over a stale lock of process ${holder.pid} (not running) in ${runDir}`);
+    expect(again.stderr).toContain("environment variable not set: ALIGN_TEST_SECRET");
+    expect(existsSync(path.join(runDir, LOCK_FILE))).toBe(false);
+  }, 60_000);
+
+  const python = torchPython();
+  it.runIf(python !== undefined)("a secret's value appears nowhere in the bundle, the run directory or the logs", async () => {
+    const { recipe, dir } = recipeWithImport();
+    const marker = "MARKER-7f3c9e1d-do-not-leak";
+    const r = await align(["run", recipe, "--stage", "warmup"], { env: { ALIGN_TEST_SECRET: marker, ALIGN_PYTHON: python ?? "" } });
+    expect(r.stderr).toContain("align run: warmup (sft): starting");
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout + r.stderr).not.toContain(marker);
+    const grep = await execa("grep", ["-r", "-l", "-F", marker, path.join(dir, "runs")], { reject: false });
+    expect(grep.stdout).toBe("");
+    expect(grep.exitCode).toBe(1);   // grep: no file holds it
+    expect(readFileSync(path.join(dir, "runs/tiny/bundle/align.lock.json"), "utf8")).toContain("\"ALIGN_TEST_SECRET\"");
+  }, 120_000);
+});

@@ -1,0 +1,57 @@
+/**
+ * Golden files for what align build generates (test/fixtures/emit/<recipe>/<file>.golden, `/` written `__`): the program, the
+ * local launcher and the bundle README of recipes/tiny.align and recipes/cgpo.align. Review a
+ * change as a diff; `ALIGN_ACCEPT=1 npx vitest run test/bundle/golden.test.ts` rewrites them.
+ * Every generated program type-checks under `tsc --strict`, every shell script passes shellcheck.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { execa } from "execa";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Bundle } from "../../compiler/emit/bundle.js";
+import { writeBundle } from "../../cli/bundle/write.js";
+import { bundleOf, fileText, root, tempDir } from "./helpers.js";
+
+const accept = process.env["ALIGN_ACCEPT"] === "1";
+const GOLDEN = ["main.ts", "launch/local.sh", "README.md"];
+const RECIPES = ["tiny", "cgpo"];
+
+const bundles = new Map<string, { bundle: Bundle; dir: string }>();
+
+beforeAll(async () => {
+  for (const name of RECIPES) {
+    const bundle = await bundleOf(path.join(root, "recipes", `${name}.align`));
+    const dir = path.join(tempDir("align-golden-"), "bundle");
+    writeBundle(dir, bundle, path.join(root, "recipes"));
+    bundles.set(name, { bundle, dir });
+  }
+}, 120_000);
+
+describe.each(RECIPES)("recipes/%s.align", (name) => {
+  it.each(GOLDEN)("%s matches its golden file", (file) => {
+    const actual = fileText(bundles.get(name)!.bundle, file);
+    const golden = path.join(root, "test/fixtures/emit", name, `${file.replace("/", "__")}.golden`);
+    if (accept) {
+      mkdirSync(path.dirname(golden), { recursive: true });
+      writeFileSync(golden, actual);
+    }
+    expect(existsSync(golden), `${golden} is missing (ALIGN_ACCEPT=1 writes it)`).toBe(true);
+    expect(actual, `${path.relative(root, golden)} (ALIGN_ACCEPT=1 rewrites it)`).toBe(readFileSync(golden, "utf8"));
+  });
+
+  it("main.ts and hooks.ts type-check under tsc --strict (the bundle's tsconfig.json) against the runtime's declarations", async () => {
+    const { dir } = bundles.get(name)!;
+    const r = await execa(path.join(root, "node_modules/.bin/tsc"), ["-p", "tsconfig.json"], { cwd: dir, reject: false });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+  }, 120_000);
+
+  it("every generated shell script is shellcheck clean", async () => {
+    const { bundle, dir } = bundles.get(name)!;
+    const scripts = bundle.files.filter((f) => f.path.endsWith(".sh")).map((f) => f.path);
+    expect(scripts).toContain("launch/local.sh");
+    const r = await execa("shellcheck", ["--severity=style", ...scripts], { cwd: dir, reject: false });
+    expect(r.stdout + r.stderr).toBe("");
+    expect(r.exitCode).toBe(0);
+  });
+});

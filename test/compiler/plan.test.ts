@@ -80,7 +80,7 @@ describe("plan", () => {
     expect(plan.models["m"]).toMatchObject({ dtype: "fp32", lora: null, gradient_checkpointing: false });
     expect(plan.models["m"]!.params).toBeGreaterThan(0);
     expect(plan.recipe).toEqual({ name: "main", seed: 0, file: "main.align", description: "", output_dir: "runs" });
-    expect(plan.cluster).toEqual({ nodes: 1, gpus_per_node: 0, gpu: "cpu", gpu_memory: null, sharding: "auto" });
+    expect(plan.cluster).toEqual({ nodes: 1, gpus_per_node: 0, cpu_ranks: 1, gpu: "cpu", gpu_memory: null, sharding: "auto" });
   });
 
   it("leaves ill-typed declarations out and exposes spans by pointer", () => {

@@ -119,6 +119,12 @@ const cases: readonly Case[] = [
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
   },
   {
+    code: "AL4250",
+    bad: 'judge ifeval = instructions { requirements = field("kwargs")  kwargs = field("kwargs") }\n',
+    at: ["1:72"],
+    good: 'judge ifeval = instructions { requirements = field("instruction_id_list")  kwargs = field("kwargs") }\n',
+  },
+  {
     code: "AL5001",
     bad: 'dataset d = jsonl("qa.jsnl") { prompt = "question" }\n',
     at: ["1:19"],

@@ -7,6 +7,7 @@ Everything above this module sees a `LanguageModel`: a tokenizer, a torch module
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import zlib
@@ -82,6 +83,10 @@ def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
     forwards are then collective."""
     src = spec.source
     shard = shard and not trainable
+    template = spec.chat_template or {}
+    if template.get("type") == "file":             # plan paths are relative to the recipe
+        spec = dataclasses.replace(spec, chat_template={"type": "file",
+                                                        "path": str(resolve_path(base_dir, template["path"]))})
     if src["type"] == "builtin":
         cfg = BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"],
                             src.get("vocab") or 259)

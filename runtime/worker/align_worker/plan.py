@@ -28,6 +28,10 @@ class ModelSpec:
     dtype: str = "fp32"
     gradient_checkpointing: bool = False
     lora: Optional[Dict[str, Any]] = None
+    # {"type": "auto" | "none"} or {"type": "file", "path"}; None (plans before the field): none.
+    chat_template: Optional[Dict[str, Any]] = None
+    max_prompt_tokens: Optional[int] = None
+    truncation: str = "left"                    # left | error
 
 
 @dataclass

@@ -50,7 +50,8 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
         if node.opt("output").value not in (None, "model"):
             raise node.fail("a model must be a stage's \"model\" output")
         ctx.decl("stages", stage, node.pointer)
-        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage})
+        # A stage's model directory carries the chat template that stage used (hf.save_hf).
+        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage}, chat_template={"type": "auto"})
     name = ref_name(node, "model")
     decl = ctx.decl("models", name, node.pointer)
     src = decl.child("from")
@@ -74,9 +75,18 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
         lora.child("dropout").num(minimum=0.0)
         [t.str() for t in lora.child("targets").items()]
     gc = decl.opt("gradient_checkpointing")
+    template = decl.opt("chat_template")
+    if not template.is_null():
+        if template.child("type").enum(["auto", "none", "file"]) == "file":
+            template.child("path").str()
+    limit = decl.opt("max_prompt_tokens")
+    truncation = decl.opt("truncation")
     return ModelSpec(node.pointer, name, source, decl.child("dtype").enum(DTYPES),
                      False if gc.is_null() else gc.bool(),
-                     None if lora.is_null() else dict(lora.obj()))
+                     None if lora.is_null() else dict(lora.obj()),
+                     None if template.is_null() else dict(template.obj()),
+                     None if limit.is_null() else limit.int(minimum=1),
+                     "left" if truncation.is_null() else truncation.enum(["left", "error"]))
 
 
 def parse_data(ctx: Ctx, node: Node) -> DataSpec:

@@ -31,7 +31,7 @@ class RewardFunction:
     """Scores responses and keeps one Baseline per prompt (keyed by source and prompt text)."""
 
     def __init__(self, spec: RewardSpec, score_model: Optional[Callable[[list, list], torch.Tensor]],
-                 judge: JudgeFn, baseline_generator: Optional[Callable[[List[str]], List[str]]],
+                 judge: JudgeFn, baseline_generator: Optional[Callable[[List[str], List[Dict[str, Any]]], List[str]]],
                  collective: bool = False) -> None:
         self.spec = spec
         self.score_model = score_model
@@ -83,7 +83,7 @@ class RewardFunction:
                                     f"{name!r} (source {r.get('source')!r})")
             return [r[name] for r in rows]
         assert self.generate_baselines is not None
-        return self.generate_baselines(prompts)
+        return self.generate_baselines(prompts, rows)
 
     def calibrated(self, raw: torch.Tensor, baselines: List[Baseline], k: int) -> torch.Tensor:
         """Rc = sigmoid(r(a) − r(ā)) per sample (samples prompt-major, k per prompt)."""

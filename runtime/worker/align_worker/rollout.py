@@ -18,6 +18,7 @@ from .models import LanguageModel
 from .plan import TaskSpec
 from .rewards import Baseline, RewardFunction
 from .seeding import derive_seed
+from .tokenizer import system_of
 
 GEN_CHUNK = 256          # sequences per generate() call (bounds KV-cache memory)
 SCORE_TOKENS = 16384     # padded tokens per no-grad reference forward (bounds activations, logits)
@@ -40,6 +41,7 @@ class Rollout:
     calibrated: torch.Tensor            # [P·K] Rc(s,a)
     baselines: List[Baseline]           # [P]
     prompt_tokens: int
+    prompts_truncated: int = 0          # prompts cut to max_prompt_tokens (truncation = left)
 
     @property
     def k(self) -> int:
@@ -64,7 +66,9 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]
     prompts = [str(r.get("prompt", "")) for r in rows]
-    prompt_ids = [policy.tokenizer.encode_prompt(p) for p in prompts]
+    before = policy.tokenizer.truncations
+    prompt_ids = [policy.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
+    truncated = policy.tokenizer.truncations - before
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
     tokens: List[List[int]] = []
@@ -90,7 +94,7 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
                    torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
                    torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
                    raw, reward.calibrated(raw, baselines, opt.generations), baselines,
-                   sum(len(p) for p in prompt_ids) * opt.generations)
+                   sum(len(p) for p in prompt_ids) * opt.generations, truncated)
 
 
 @torch.no_grad()
@@ -138,7 +142,7 @@ def rollout_metrics(r: Rollout, reduce_sum, reduce_max) -> Dict[str, Any]:
     vec = torch.tensor([float(v.numel()), float(v.sum()), float((r.raw * v).sum()),
                         float((r.calibrated * v).sum()), float((r.feasible.float() * v).sum()),
                         float(ratio.sum()), float((ratio ** 2).sum()), float(r.lengths.sum()),
-                        errors] + sat + judged, dtype=torch.float64)
+                        errors, float(r.prompts_truncated)] + sat + judged, dtype=torch.float64)
     g = reduce_sum(vec).tolist()
     n, nv = g[0], max(g[1], 1.0)
     mean = g[5] / max(n, 1.0)
@@ -148,8 +152,8 @@ def rollout_metrics(r: Rollout, reduce_sum, reduce_max) -> Dict[str, Any]:
            "log_ratio_mean": mean, "log_ratio_std": max(g[6] / max(n, 1.0) - mean * mean, 0.0) ** 0.5,
            "log_ratio_max": reduce_max(float(ratio.max()) if ratio.numel() else float("-inf")),
            "log_ratio_min": -reduce_max(-float(ratio.min()) if ratio.numel() else float("-inf")),
-           "response_tokens_mean": g[7] / max(n, 1.0)}
+           "response_tokens_mean": g[7] / max(n, 1.0), "prompts_truncated": int(g[9])}
     m = len(judges)
-    out["feasible_rate_by_judge"] = {j: (g[9 + i] / g[9 + m + i] if g[9 + m + i] else None)
+    out["feasible_rate_by_judge"] = {j: (g[10 + i] / g[10 + m + i] if g[10 + m + i] else None)
                                      for i, j in enumerate(judges)}
     return out

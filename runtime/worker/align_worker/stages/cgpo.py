@@ -16,6 +16,7 @@ from ..plan import TaskSpec
 from ..rewards import RewardFunction
 from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
 from ..seeding import seed_everything
+from ..tokenizer import system_of
 from ..trainer import Trainer, training_mode
 
 
@@ -49,9 +50,9 @@ def _baseline_generator(task: TaskSpec, frozen: FrozenModels):
     if model_spec is None:
         return None
 
-    def gen(prompts: List[str]) -> List[str]:
+    def gen(prompts: List[str], rows: List[Dict[str, Any]]) -> List[str]:
         lm = frozen.model(model_spec)
-        ids = [lm.tokenizer.encode_prompt(p) for p in prompts]
+        ids = [lm.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
         out = []
         for i in range(lockstep(frozen.sync, len(ids), GEN_CHUNK)):
             part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]

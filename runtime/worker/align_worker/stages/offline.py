@@ -16,6 +16,7 @@ from .. import sharded
 from ..frozen import FrozenModels
 from ..models import disable_dropout, load_model
 from ..seeding import seed_everything
+from ..tokenizer import system_of
 from ..trainer import Trainer, training_mode
 
 
@@ -47,10 +48,10 @@ def run_sft(ctx: RunContext) -> Dict[str, Any]:
     """Cross-entropy on the target (or response) tokens of prompt → target rows."""
     spec, d = ctx.spec, ctx.dist
     rows = _rows(ctx)
-    pairs = [(r.get("prompt", ""), sft_target(r, spec.pointer + "/data")) for r in rows]
+    pairs = [(r.get("prompt", ""), sft_target(r, spec.pointer + "/data"), system_of(r)) for r in rows]
     policy, per_step, total, order = _setup(ctx, len(pairs))
     tok, max_len, norm = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.training.loss_norm
-    enc = [(tok.encode_prompt(str(p)), tok.encode_response(t)) for p, t in pairs]
+    enc = [(tok.encode_prompt(str(p), system), tok.encode_response(t)) for p, t, system in pairs]
     trainer = Trainer(ctx, policy, total, spec.fields["lr"])
     trainer.prepare_run_dir()
 
@@ -86,7 +87,7 @@ def run_dpo(ctx: RunContext) -> Dict[str, Any]:
     frozen = FrozenModels(ctx, shard=fsdp and sharded.available())
     reference = frozen.reference(spec.reference, policy, spec.model)
     tok, max_len, beta = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.fields["beta"]
-    enc = [(tok.encode_prompt(str(r.get("prompt", ""))), tok.encode_response(r["chosen"]),
+    enc = [(tok.encode_prompt(str(r.get("prompt", "")), system_of(r)), tok.encode_response(r["chosen"]),
             tok.encode_response(r["rejected"])) for r in rows]
     trainer = Trainer(ctx, policy, total, spec.fields["lr"])
     trainer.prepare_run_dir()

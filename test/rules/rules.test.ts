@@ -250,6 +250,18 @@ const cases: readonly Case[] = [
     at: ["3:1"],
     good: `${M}${QA}stage bundled = generate { model = m  prompts = qa }\n`,
   },
+  {
+    code: "AL6051",
+    bad: `model p { from = hf("acme/Secret-70B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+    at: ["3:25"],
+    good: `model p { from = hf("acme/Secret-1B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+  },
+  {
+    code: "AL6050",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { top_p = 0.9 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 0 } }\n`,
+    at: ["3:65", "4:73"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { temperature = 0.7 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 1.2 } }\n`,
+  },
 ];
 
 function codesOf(recipe: string, code: string): string[] {

@@ -24,7 +24,7 @@ import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
-import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -35,6 +35,7 @@ import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
 import { stageNameReservedCode, stageNameReservedRule } from "./StageNameReserved.js";
+import { taskSamplesWhatItTrainsCode, taskSamplesWhatItTrainsRule } from "./TaskSamplesWhatItTrains.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
 import { trackingHasSinkCode, trackingHasSinkRule } from "./TrackingHasSink.js";
@@ -84,7 +85,10 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
   [stageNameReservedRule, stageNameReservedCode],
+  [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
+  [modelFitsGpusRule, estimateShapeGuessedCode],
 ];
 
-export const allRules: readonly Rule[] = entries.map(([rule]) => rule);
+/** Each rule once (a rule with several codes has an entry per code). */
+export const allRules: readonly Rule[] = [...new Set(entries.map(([rule]) => rule))];
 export const ruleCodes: readonly CodeInfo[] = entries.map(([, code]) => code);

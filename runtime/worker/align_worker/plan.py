@@ -29,6 +29,10 @@ class ModelSpec:
     dtype: str = "fp32"
     gradient_checkpointing: bool = False
     lora: Optional[Dict[str, Any]] = None
+    # {"type": "auto" | "none"} or {"type": "file", "path"}; None (plans before the field): none.
+    chat_template: Optional[Dict[str, Any]] = None
+    max_prompt_tokens: Optional[int] = None
+    truncation: str = "left"                    # left | error
 
 
 @dataclass
@@ -69,6 +73,7 @@ class RewardSpec:
     kind: str
     baseline: Dict[str, Any]
     baseline_model: Optional[ModelSpec] = None
+    dtype: str = "fp32"                 # of a reward model (plans before `dtype` on rewards: fp32)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from ..models import load_model
 from ..rollout import GEN_CHUNK, judge_samples
 from ..seeding import derive_seed, seed_everything
 from ..summary import enforce, judge_counts, merge_counts, stage_summary
+from ..tokenizer import system_of
 
 
 def write_jsonl_atomic(path: Path, rows: List[Dict[str, Any]]) -> None:
@@ -52,7 +53,7 @@ def sample_rows(ctx: RunContext, lm, rows: List[Dict[str, Any]], prompts: List[s
     jobs = [(i, k) for i in mine for k in range(samples)]
     for c in range(0, len(jobs), GEN_CHUNK):
         chunk = jobs[c:c + GEN_CHUNK]
-        ids = [lm.tokenizer.encode_prompt(prompts[i]) for i, _ in chunk]
+        ids = [lm.tokenizer.encode_prompt(prompts[i], system_of(rows[i])) for i, _ in chunk]
         seeds = [derive_seed(ctx.spec.seed, key, i, k) for i, k in chunk]
         s = generate(lm, ids, seeds, f["temperature"], f["top_p"], f["max_tokens"])
         for (i, k), toks in zip(chunk, s.tokens):

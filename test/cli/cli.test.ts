@@ -36,6 +36,7 @@ describe("align check", () => {
     expect(r.stdout).toContain("error[AL3001]: unknown field `genrations` in optimizer `crpg`");
     expect(r.stdout).toContain("--> test/fixtures/check/err/AL3001-unknown-field.align:7:22");
     expect(r.stdout).toContain("= help: did you mean `generations`?");
+    expect(r.stdout).toContain("2 errors; run `align explain AL3001` for more on a code");
     expect(r.stdout).not.toContain("\u001b[");
   });
 
@@ -122,6 +123,21 @@ describe("align explain and schema", () => {
     const wrong = await align(["schema", "judge.code_test"]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain("did you mean `code_tests`?");
+  });
+
+  it("reaches nested blocks and variants", async () => {
+    const task = await align(["schema", "task"]);
+    expect(task.stdout).toContain("(its fields: add `.optimizer` to this schema path)");
+    const optimizers = await align(["schema", "task.optimizer"]);
+    expect(optimizers.exitCode).toBe(0);
+    expect(optimizers.stdout).toMatch(/^task\.optimizer = codpo: /m);
+    const crpg = await align(["schema", "task.optimizer.crpg"]);
+    expect(crpg.stdout).toMatch(/kl_max\s+number\s+\[0\.1\]/);
+    const lora = await align(["schema", "stage.sft.lora"]);
+    expect(lora.stdout).toMatch(/rank\s+int ≥ 1\s+\[16\]/);
+    const leaf = await align(["schema", "stage.sft.lr"]);
+    expect(leaf.exitCode).toBe(2);
+    expect(leaf.stderr).toContain("it is number ≥ 0, with no fields of its own");
   });
 
   it("has --help for every command", async () => {

@@ -29,6 +29,10 @@ class ModelSpec:
     dtype: str = "fp32"
     gradient_checkpointing: bool = False
     lora: Optional[Dict[str, Any]] = None
+    # {"type": "auto" | "none"} or {"type": "file", "path"}; None (plans before the field): none.
+    chat_template: Optional[Dict[str, Any]] = None
+    max_prompt_tokens: Optional[int] = None
+    truncation: str = "left"                    # left | error
 
 
 @dataclass
@@ -69,6 +73,7 @@ class RewardSpec:
     kind: str
     baseline: Dict[str, Any]
     baseline_model: Optional[ModelSpec] = None
+    dtype: str = "fp32"                 # of a reward model (plans before `dtype` on rewards: fp32)
 
 
 @dataclass
@@ -94,6 +99,7 @@ class TaskSpec:
     optimizer: OptimizerSpec
     weight: float
     batch_size: int
+    template: Optional[Dict[str, Any]] = None   # None: the prompt as is
 
 
 @dataclass
@@ -125,6 +131,7 @@ class StageSpec:
     sharding: str = "auto"
     gpu_memory: Optional[float] = None
     estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
+    max_judge_error_rate: float = 0.1           # /recipe/max_judge_error_rate (summary.py)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
     tracking: TrackingSpec = field(default_factory=TrackingSpec)   # metric sinks (not hashed)
 
@@ -163,5 +170,8 @@ def parse_stage(root: Node, name: str) -> StageSpec:
     recipe = root.child("recipe")
     spec = StageSpec(name=name, variant=variant, pointer=node.pointer,
                      seed=recipe.child("seed").int(minimum=0), tracking=parse_tracking(recipe))
+    rate = recipe.opt("max_judge_error_rate").opt_num(minimum=0.0)
+    if rate is not None:
+        spec.max_judge_error_rate = rate
     parse_stage_body(root, node, spec)
     return spec

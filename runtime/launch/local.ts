@@ -83,8 +83,3 @@ function startRanks(stage: StageInvocation, ranks: number, log: (line: string) =
   })();
   return { exited, signal: signalAll };
 }
-
-/** The launchers the generated program can pick with `--launcher NAME`. */
-export const LAUNCHERS: Readonly<Record<string, (ranks: number) => RankLauncher>> = {
-  local: localLauncher,
-};

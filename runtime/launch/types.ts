@@ -53,8 +53,8 @@ export interface RankLauncher {
   /** Ranks per node this launcher starts (the world size on one node). */
   readonly ranks: number;
   /**
-   * The address the judge server listens on and every rank calls, on the first node (default
-   * 127.0.0.1: all ranks on this machine). A multi-node launcher gives the first node's address.
+   * The address the judge server binds, which every rank must reach: loopback (the default)
+   * when all ranks run here, the first node's address when ranks run on several nodes.
    */
   readonly judgeHost?: string;
   /** Starts the stage on every rank; output lines go to `log`, tagged with the stage (and rank). */

@@ -80,6 +80,7 @@ function open(options: ProgramOptions): Opened | number {
     const run = StageRun.open({
       plan, planJson, recipeDir: baseDir, runDir, stage: args.stage, restart: args.restart, python: args.python,
       workerDir: path.join(bundleDir, "worker"), launcher: makeLauncher(ranksPerNode(plan)), hooks: options.hooks,
+      checkEndpoints: !args.noEndpointCheck,
     });
     return { run, release };
   } catch (error) {

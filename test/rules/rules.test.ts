@@ -119,6 +119,30 @@ const cases: readonly Case[] = [
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
   },
   {
+    code: "AL4250",
+    bad: 'judge ifeval = instructions { requirements = field("kwargs")  kwargs = field("kwargs") }\n',
+    at: ["1:72"],
+    good: 'judge ifeval = instructions { requirements = field("instruction_id_list")  kwargs = field("kwargs") }\n',
+  },
+  {
+    code: "AL4300",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online }\n  }\n}\n',
+    at: ["3:35"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+  },
+  {
+    code: "AL4301",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+    at: ["3:38"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p" }\n  }\n}\n',
+  },
+  {
+    code: "AL4302",
+    bad: "recipe r {\n  tracking {\n    tensorboard = false\n  }\n}\n",
+    at: ["2:12"],
+    good: "recipe r {\n  tracking {\n    tensorboard = true\n  }\n}\n",
+  },
+  {
     code: "AL4100",
     bad: 'launch kubernetes {\n  volume_claim = "runs"\n}\n',
     at: ["1:1"],
@@ -219,6 +243,24 @@ const cases: readonly Case[] = [
     bad: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 100 }\n`,
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
+  },
+  {
+    code: "AL7001",
+    bad: `${M}${QA}stage bundle = generate { model = m  prompts = qa }\n`,
+    at: ["3:1"],
+    good: `${M}${QA}stage bundled = generate { model = m  prompts = qa }\n`,
+  },
+  {
+    code: "AL6051",
+    bad: `model p { from = hf("acme/Secret-70B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+    at: ["3:25"],
+    good: `model p { from = hf("acme/Secret-1B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+  },
+  {
+    code: "AL6050",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { top_p = 0.9 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 0 } }\n`,
+    at: ["3:65", "4:73"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { temperature = 0.7 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 1.2 } }\n`,
   },
 ];
 

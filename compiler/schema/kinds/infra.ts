@@ -1,15 +1,44 @@
-import { bool, duration, enumOf, int, list, map, nullable, size, str } from "../fields.js";
+import { block, bool, duration, enumOf, int, list, map, nullable, num, secret, size, str } from "../fields.js";
 import type { KindSpec } from "../types.js";
+
+/** Weights & Biases: offline by default, so nothing leaves the machine unless asked. */
+export const wandbBlock = block(
+  {
+    project: str("The W&B project.", { default: "align" }),
+    entity: nullable(str("The W&B team or user.")),
+    mode: enumOf(["offline", "online"], "offline writes the run under the stage directory (sync it later with `wandb sync`); online streams it.", {
+      default: "offline",
+    }),
+    api_key: nullable(secret("The API key, as `env(\"WANDB_API_KEY\")`; read only when `mode = online`.")),
+    tags: list(str("A tag."), "Tags on every stage's W&B run.", { default: [] }),
+  },
+  "Log every stage's metrics to Weights & Biases (when the worker's Python has `wandb`): `wandb { project = \"p\" }`.",
+);
+
+/** Where metrics go besides metrics.jsonl, which stays the source of truth (docs/report.md). */
+export const trackingBlock = block(
+  {
+    tensorboard: bool("Write TensorBoard event files to `<run dir>/<stage>/tensorboard` (torch's SummaryWriter).", { default: false }),
+    wandb: nullable(wandbBlock),
+  },
+  "Metric sinks besides metrics.jsonl: `tracking { tensorboard = true  wandb { project = \"p\" } }`. A sink that fails warns once; the run goes on.",
+);
 
 export const recipeFields = {
   seed: int("Seed for every random source.", { default: 0, min: 0 }),
   description: str("A sentence about the recipe.", { default: "" }),
   output_dir: str("Where runs are written, relative to the recipe.", { default: "runs" }),
+  tracking: nullable(trackingBlock),
+  max_judge_error_rate: num("A stage fails when more than this share of any judge's verdicts are errors (a missing API key, an endpoint that is down).", {
+    default: 0.1,
+    min: 0,
+    max: 1,
+  }),
 };
 
 export const recipeKind: KindSpec = {
   name: "recipe",
-  doc: "The recipe itself (at most one): its name, seed and description.",
+  doc: "The recipe itself (at most one): its name, seed, description, output directory and metric sinks.",
   naming: "named",
   common: recipeFields,
   variants: null,

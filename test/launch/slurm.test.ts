@@ -104,4 +104,27 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     expect(Math.max(...steps)).toBe(8);
     expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
   }, 700_000);
+
+  it("USR1 before the time limit: the ranks checkpoint the step they are at, the job requeues itself and resumes from that step", async () => {
+    // No periodic checkpoint falls in the run: the only one is the one USR1 asks for.
+    const b = await buildFixture([["checkpoint_every = 2", "checkpoint_every = 100"]]);
+    bundles.push(b);
+    const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
+    const metrics = path.join(runDir(b), "rl", "metrics.jsonl");
+    const rlSteps = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter((l) => l.includes('"task":null') || l.includes('"task": null')).length : 0);
+    await until("two rl steps", 300, () => rlSteps() >= 2);
+    // What --signal=B:USR1@N does before the time limit.
+    execFileSync("scancel", ["--signal=USR1", "--batch", job]);
+    await until("the job to requeue itself", 180, () => jobState(job) === "PENDING");
+    const first = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_0.log`), "utf8");
+    const stopped = /checkpointed at step (\d+) of 8/.exec(first);
+    expect(stopped, first.slice(-2000)).not.toBeNull();
+    execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
+    await until("the second attempt to finish", 300, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
+    const second = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_1.log`), "utf8");
+    expect(jobState(job), second.slice(-2000)).toBe("COMPLETED");
+    const steps = [...second.matchAll(/\[rl\] step (\d+)\/8/g)].map((m) => Number(m[1]));
+    expect(Math.min(...steps)).toBe(Number(stopped![1]) + 1);
+    expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
+  }, 700_000);
 });

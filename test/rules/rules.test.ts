@@ -119,6 +119,12 @@ const cases: readonly Case[] = [
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
   },
   {
+    code: "AL4200",
+    bad: 'judge tests = code_tests { memory = 1MiB  timeout = 2h }\n',
+    at: ["1:37", "1:53"],
+    good: 'judge tests = code_tests { memory = 64MiB  timeout = 30s }\n',
+  },
+  {
     code: "AL4250",
     bad: 'judge ifeval = instructions { requirements = field("kwargs")  kwargs = field("kwargs") }\n',
     at: ["1:72"],

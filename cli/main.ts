@@ -22,7 +22,8 @@ function buildProgram(): Command {
     .description("Type-check recipes and report diagnostics (exit 1 on errors).")
     .argument("<files...>", "recipe files")
     .option("--format <format>", "text or json", "text")
-    .action(async (files: string[], opts: { format: string }) => {
+    .option("--fix", "apply the safe fix-its (misspelt names with one candidate, values in the wrong syntax) in place")
+    .action(async (files: string[], opts: { format: string; fix?: boolean }) => {
       const { runCheck } = await import("./commands/check.js");
       process.exitCode = await runCheck(files, opts);
     });
@@ -59,18 +60,20 @@ function buildProgram(): Command {
 
   program
     .command("schema")
-    .description("The field reference: every kind, or one KIND or KIND.VARIANT.")
-    .argument("[target]", "KIND or KIND.VARIANT, e.g. judge.code_tests")
-    .action(async (target: string | undefined) => {
+    .description("The field reference: every kind, one KIND or KIND.VARIANT, or a nested path such as task.optimizer.crpg.")
+    .argument("[target]", "KIND, KIND.VARIANT or a path through fields, e.g. judge.code_tests, task.optimizer.crpg")
+    .option("--json", "print the schema as JSON")
+    .action(async (target: string | undefined, opts: { json?: boolean }) => {
       const { runSchema } = await import("./commands/schema.js");
-      process.exitCode = await runSchema(target);
+      process.exitCode = await runSchema(target, opts);
     });
 
   program
     .command("judge")
-    .description("Score a JSONL file of samples offline with one task's mixture of judges.")
+    .description("Score a JSONL file of samples offline with one task's (or stage's) mixture of judges.")
     .argument("<recipe>", "the root recipe")
-    .requiredOption("--task <task>", "the task whose judges score the samples")
+    .option("--task <task>", "the task whose judges score the samples")
+    .option("--stage <stage>", "instead of --task: a generate, judge or eval stage whose own judges score them")
     .requiredOption("--input <file>", "JSONL: prompt, response, the data fields, source")
     .option("--out <file>", "write each row with its verdicts, feasible and skip (JSONL)")
     .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
@@ -115,6 +118,18 @@ function buildProgram(): Command {
     });
 
   program
+    .command("launch")
+    .description("Submit a bundle to a launch target (sbatch, kubectl apply, the Ray driver, sky jobs launch), or print the command.")
+    .argument("<bundle>", "a bundle directory")
+    .argument("[args...]", "passed to the submit command (after --)")
+    .requiredOption("--target <name>", "local, torchrun, slurm, kubernetes, ray or skypilot")
+    .option("--dry-run", "print exactly what would run, run nothing")
+    .action(async (bundle: string, args: string[], opts: import("./commands/launch.js").LaunchOptions) => {
+      const { runLaunch } = await import("./commands/launch.js");
+      process.exitCode = await runLaunch(bundle, opts, args);
+    });
+
+  program
     .command("run")
     .description("Run a recipe's stages locally (judge server in-process, one Python worker per stage).")
     .argument("<recipe>", "the root recipe")
@@ -122,9 +137,31 @@ function buildProgram(): Command {
     .option("--run-dir <dir>", "the run directory (default: <output_dir>/<recipe name> beside the recipe)")
     .option("--python <path>", "the Python that runs the worker (default: $ALIGN_PYTHON, else a python3 with torch)")
     .option("--restart", "run finished stages again (their outputs are replaced)")
+    .option("--no-endpoint-check", "skip pre-flight's request to each LLM endpoint")
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);
+    });
+
+  program
+    .command("lsp")
+    .description("Run the language server on stdin/stdout (for editors: docs/editors.md).")
+    .option("--stdio", "talk over stdin/stdout (the default and only transport)")
+    .action(async () => {
+      const { runLanguageServer } = await import("../lsp/main.js");
+      runLanguageServer();
+    });
+
+  program
+    .command("report")
+    .description("Write a run's HTML report (plots, eval pass rates, samples, plan); --compare overlays two runs.")
+    .argument("[runDir]", "the run directory (align run's outputs)")
+    .option("--out <file>", "where to write (default: RUN_DIR/report.html; with --compare ./align-compare.html)")
+    .option("--compare <runs...>", "two run directories to overlay")
+    .option("--recipe-dir <dir>", "where the recipe file is, when not beside the run directory")
+    .action(async (runDir: string | undefined, opts: import("./commands/report.js").ReportCommandOptions) => {
+      const { runReport } = await import("./commands/report.js");
+      process.exitCode = runReport(runDir, opts);
     });
 
   program

@@ -60,7 +60,9 @@ function toCompileResult(result: CheckResult): CompileResult {
       if (!hasErrors && planJson === undefined) planJson = serializePlan(result.plan);
       return planJson;
     },
-    spans: result.spans,
+    get spans() {
+      return result.spans;
+    },
     sources: result.program.sources,
     rootDir: result.program.rootDir,
   };

@@ -73,6 +73,7 @@ export type FieldCstChildren = {
   Equals?: IToken[];
   value?: (ValueCstNode)[];
   block?: BlockCstNode[];
+  Colon?: IToken[];
 };
 
 export interface ValueCstNode extends CstNode {

@@ -6,6 +6,7 @@ import { LineIndex } from "./lineIndex.js";
 import { lowerDocument } from "./lower.js";
 import { parseTokens, type ParseError } from "./parser.js";
 import type { Span } from "./span.js";
+import { UnterminatedTripleString } from "./tokens.js";
 
 export type * from "./ast.js";
 export type { Diagnostic, Severity, Fix, TextEdit, RelatedLocation } from "./diagnostic.js";
@@ -46,7 +47,11 @@ export function parse(text: string, file: string): ParseResult {
     comments: lexed.comments,
     errorPoints,
   });
-  const diagnostics = limitDiagnostics([...lexed.diagnostics, ...parseDiagnostics, ...lowered.diagnostics]);
+  // An unterminated `"""` swallows the rest of the file: every later complaint (the unclosed
+  // `}` at the end, above all) follows from it, so only the AL1002 itself is reported.
+  const swallowedFrom = lexed.tokens.find((t) => t.tokenType === UnterminatedTripleString)?.startOffset ?? Infinity;
+  const beforeSwallow = (d: Diagnostic) => d.span === undefined || d.span.offset < swallowedFrom;
+  const diagnostics = limitDiagnostics([...lexed.diagnostics, ...parseDiagnostics.filter(beforeSwallow), ...lowered.diagnostics.filter(beforeSwallow)]);
   return { document: lowered.document, diagnostics };
 }
 

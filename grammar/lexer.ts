@@ -11,6 +11,7 @@ import {
   RBrace,
   RBracket,
   RParen,
+  SingleQuotedString,
   UnterminatedString,
   UnterminatedTripleString,
 } from "./tokens.js";
@@ -59,6 +60,8 @@ export function tokenize(text: string, file: string, lines: LineIndex): LexResul
     const type = token.tokenType;
     if (type === UnterminatedString || type === UnterminatedTripleString) {
       diagnostics.push(unterminatedString(token, file));
+    } else if (type === SingleQuotedString) {
+      diagnostics.push(singleQuoted(token, file));
     }
   }
   const tokens = limitNesting(result.tokens, file, diagnostics);
@@ -112,6 +115,18 @@ function unterminatedString(token: IToken, file: string): Diagnostic {
       line: token.startLine ?? 1,
       column: token.startColumn ?? 1,
     },
+  };
+}
+
+function singleQuoted(token: IToken, file: string): Diagnostic {
+  const span = { file, offset: token.startOffset, length: token.image.length, line: token.startLine ?? 1, column: token.startColumn ?? 1 };
+  const fixed = `"${token.image.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`;
+  return {
+    code: SyntaxCode.SingleQuotedString.code,
+    severity: "error",
+    message: `strings are written in double quotes: \`${fixed}\`, not \`${token.image}\``,
+    span,
+    fix: { title: `replace \`${token.image}\` with \`${fixed}\``, edits: [{ span, newText: fixed }] },
   };
 }
 

@@ -44,13 +44,33 @@ export type NumericValue =
 
 const NUMERIC_PART = /^-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?/;
 
+/** `1e--6`, `2E+-5`: an exponent with more than one sign. */
+const DOUBLE_SIGN = /^(-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?[eE])([+-]{2,})(\d(?:_?\d)*)$/;
+
+/** `10 s`, `80 GiB`: a unit after a space (the lexer takes it into the token). */
+const SPACED_UNIT = /^(\S+)[ \t]+(\S+)$/;
+
 /** Interprets a NumberLiteral token: `8`, `5e-7`, `70_000`, `10s`, `1.5h`, `80GiB`. */
 export function decodeNumber(raw: string): NumericValue {
+  const spaced = SPACED_UNIT.exec(raw);
+  if (spaced !== null) {
+    const joined = `${spaced[1]}${spaced[2]}`;
+    return { kind: "Invalid", problem: { offset: 0, length: raw.length, message: `a unit follows its number without a space: \`${joined}\`, not \`${raw}\``, help: `did you mean \`${joined}\`?` } };
+  }
+  const signs = DOUBLE_SIGN.exec(raw);
+  if (signs !== null) {
+    const sign = signs[2]!.includes("-") ? "-" : "";
+    const fixed = `${signs[1]}${sign}${signs[3]}`;
+    return { kind: "Invalid", problem: { offset: 0, length: raw.length, message: `invalid number \`${raw}\`: an exponent takes one sign`, help: `did you mean \`${fixed}\`?` } };
+  }
   const digits = NUMERIC_PART.exec(raw)?.[0] ?? raw;
   const unit = raw.slice(digits.length);
   const value = Number(digits.replace(/_/g, ""));
   if (!Number.isFinite(value)) {
-    return invalid(0, raw.length, `number \`${raw}\` is out of range`);
+    return invalid(0, raw.length, `number \`${raw}\` is out of range (larger than ${Number.MAX_VALUE.toExponential(3)})`);
+  }
+  if (value === 0 && /[1-9]/.test(digits.replace(/[eE].*$/, ""))) {
+    return invalid(0, raw.length, `number \`${raw}\` is too small to represent: it would be read as 0`);
   }
   if (unit === "") return { kind: "Number", value };
   // Divide for milliseconds: 500 / 1000 is exactly 0.5, 500 * 0.001 is not.

@@ -32,7 +32,7 @@ import type { LineIndex } from "./lineIndex.js";
 import { decodeNumber, decodeString, type LiteralProblem } from "./literals.js";
 import type { Span } from "./span.js";
 import { SyntaxCode } from "./syntaxCodes.js";
-import { UnterminatedString, UnterminatedTripleString } from "./tokens.js";
+import { SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 
 /**
  * CST → AST (grammar/ast.ts). Works on partial CSTs from error recovery: any child may be
@@ -264,6 +264,10 @@ class Lowering {
 
   private string(token: IToken): StringLiteral {
     const raw = token.image;
+    // Already reported (AL1010): its text, unescaped, stands in for the string.
+    if (token.tokenType === SingleQuotedString) {
+      return { kind: "String", value: raw.slice(1, -1).replace(/\\(.)/g, "$1"), raw, multiline: false, span: this.tokenSpan(token) };
+    }
     const terminated = token.tokenType !== UnterminatedString && token.tokenType !== UnterminatedTripleString;
     const decoded = decodeString(raw, terminated);
     this.reportProblems(token, decoded.problems, SyntaxCode.InvalidEscape.code);

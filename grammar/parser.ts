@@ -12,6 +12,7 @@ import { SyntaxCode } from "./syntaxCodes.js";
 import {
   allTokens,
   As,
+  Colon,
   Comma,
   Dot,
   Equals,
@@ -100,10 +101,21 @@ export class AlignParser extends CstParser {
     const kind = this.CONSUME(Identifier, { LABEL: "kind" });
     const name = this.OPTION(() => this.CONSUME2(Identifier, { LABEL: "name" }));
     const owner: Owner = { from: kind, to: name ?? kind };
-    this.OPTION2(() => {
-      this.CONSUME(Equals);
-      const variant = this.CONSUME3(Identifier, { LABEL: "variant" });
-      this.OPTION3(() => this.SUBRULE(this.arguments, { ARGS: [{ from: variant, to: variant }] }));
+    this.OPTION2({
+      // `judge x math_answer {`: a variant on the header's line without its `=` (AL1012).
+      GATE: () => this.LA(1).tokenType === Equals || this.atVariantWithoutEquals(name),
+      DEF: () => {
+        const equals = this.OPTION5(() => this.CONSUME(Equals));
+        this.ACTION(() => {
+          if (equals !== undefined) return;
+          this.recordError(
+            SyntaxCode.MissingDeclarationEquals.code,
+            `expected \`=\` before the variant \`${this.LA(1).image}\`: \`${kind.image} ${name?.image ?? ""} = ${this.LA(1).image}\``,
+          );
+        });
+        const variant = this.CONSUME3(Identifier, { LABEL: "variant" });
+        this.OPTION3(() => this.SUBRULE(this.arguments, { ARGS: [{ from: variant, to: variant }] }));
+      },
     });
     this.OPTION4(() => this.SUBRULE(this.block, { ARGS: [owner] }));
   });
@@ -147,6 +159,21 @@ export class AlignParser extends CstParser {
         },
       },
       { ALT: () => this.SUBRULE(this.block, { ARGS: [owner] }) },
+      {
+        // YAML's `name: value`: one error at the `:`, then the value as if after `=`.
+        ALT: () => {
+          const colon = this.CONSUME(Colon);
+          this.ACTION(() =>
+            this.extraErrors.push({
+              code: SyntaxCode.ColonForEquals.code,
+              message: `fields are written \`${name.image} = ...\`, not \`${name.image}: ...\` (YAML)`,
+              token: colon,
+              previous: name,
+            }),
+          );
+          this.SUBRULE3(this.value, { ARGS: [owner] });
+        },
+      },
       {
         // `{` also starts a value, but the block alternative above takes it first.
         IGNORE_AMBIGUITIES: true,
@@ -289,6 +316,13 @@ export class AlignParser extends CstParser {
 
   private recordError(code: string, message: string): void {
     this.extraErrors.push({ code, message, token: this.LA(1), previous: this.LA(0) });
+  }
+
+  /** True at a name right after the declaration's name, on its line, before `{` or `(`. */
+  private atVariantWithoutEquals(name: IToken | undefined): boolean {
+    const next = this.LA(1);
+    const after = this.LA(2).tokenType;
+    return name !== undefined && next.tokenType === Identifier && next.startLine === name.startLine && (after === LBrace || after === LParen);
   }
 
   /** True at `name =`. */

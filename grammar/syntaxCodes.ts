@@ -87,6 +87,30 @@ export const SyntaxCode = {
       "must follow `=` and fill every list item and argument.",
     example: "task chat { weight = }\n",
   },
+  SingleQuotedString: {
+    code: "AL1010",
+    title: "single-quoted string",
+    description:
+      "Strings are written in double quotes (`\"gpu\"`), as in JSON; `'gpu'` is Python's or " +
+      "YAML's. The text is read as a string so the rest of the file is checked as usual.",
+    example: "launch slurm { partition = 'gpu'  time = 2h }\n",
+  },
+  ColonForEquals: {
+    code: "AL1011",
+    title: "`:` instead of `=`",
+    description:
+      "Fields are written `name = value`; `name: value` is YAML. The value after the `:` is " +
+      "read as the field's value so the rest of the file is checked as usual.",
+    example: "recipe r { seed: 1 }\n",
+  },
+  MissingDeclarationEquals: {
+    code: "AL1012",
+    title: "missing `=` before a variant",
+    description:
+      "A declaration names its variant after `=`: `judge exact = math_answer { ... }`. " +
+      "Without the `=` the variant would read as the start of another declaration.",
+    example: "judge exact math_answer { }\n",
+  },
 } as const satisfies Record<string, SyntaxCodeInfo>;
 
 /** Every syntax code, in code order. */

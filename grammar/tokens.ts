@@ -72,6 +72,16 @@ export const UnterminatedString = createToken({
 });
 
 /**
+ * `'...'`: not a string in this language, but a slip from Python or YAML. Lexed as a string
+ * (so the parse goes on as if it were one) and reported once, with the double-quoted fix.
+ */
+export const SingleQuotedString = createToken({
+  name: "SingleQuotedString",
+  pattern: /'(?:[^'\\\n\r]|\\[^\n\r])*'/,
+  categories: [StringLiteral],
+});
+
+/**
  * A number with an optional unit suffix: `8`, `-0.5`, `5e-7`, `70_000_000_000`, `10s`,
  * `80GiB`, and also `10x`. Any identifier-like suffix is taken here so that `10x` becomes one
  * token whose unit the lowering rejects with a message listing the valid units, instead of a
@@ -80,7 +90,9 @@ export const UnterminatedString = createToken({
 export const NumberLiteral = createToken({
   name: "NumberLiteral",
   categories: [Stray],
-  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]?\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*)?/,
+  // Two slips are taken into the token too, so each is one error at its place: an exponent
+  // with several signs (`1e--6`) and a unit after a space (`10 s`, but not a field `s = ...`).
+  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)(?![A-Za-z0-9_]|[ \t]*[=:{(]))?/,
 });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -116,6 +128,8 @@ export const Equals = createToken({ name: "Equals", pattern: /=/, categories: [S
 export const Comma = createToken({ name: "Comma", pattern: /,/, categories: [Stray] });
 export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, categories: [Stray] });
 export const Dot = createToken({ name: "Dot", pattern: /\./, categories: [Stray] });
+/** Not part of the language: YAML's `key: value`, which a field takes as a misspelled `=`. */
+export const Colon = createToken({ name: "Colon", pattern: /:/, categories: [Stray] });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -125,6 +139,7 @@ export const allTokens: TokenType[] = [
   UnterminatedTripleString,
   SimpleString,
   UnterminatedString,
+  SingleQuotedString,
   NumberLiteral,
   Import,
   As,
@@ -141,6 +156,7 @@ export const allTokens: TokenType[] = [
   Comma,
   Semicolon,
   Dot,
+  Colon,
   Stray,
 ];
 
@@ -155,6 +171,7 @@ const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
   [SimpleString, "a string"],
   [UnterminatedString, "a string"],
   [UnterminatedTripleString, "a string"],
+  [SingleQuotedString, "a string"],
   [NumberLiteral, "a number"],
   [Identifier, "a name"],
   [Import, "`import`"],
@@ -171,4 +188,5 @@ const TOKEN_DESCRIPTIONS = new Map<TokenType, string>([
   [Comma, "`,`"],
   [Semicolon, "`;`"],
   [Dot, "`.`"],
+  [Colon, "`:`"],
 ]);

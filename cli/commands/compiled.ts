@@ -1,4 +1,4 @@
-import { renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
+import { explainHint, renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
 import { compile } from "../../compiler/index.js";
 import type { CompileResult, Plan } from "../../compiler/index.js";
 import { readArgument } from "./io.js";
@@ -25,7 +25,7 @@ export function compileForRuntime(file: string): CompiledRecipe | number {
     process.stderr.write(renderText(result.diagnostics, lookup, { color: shouldColor(process.stderr) }));
   }
   if (result.hasErrors || !result.plan || !result.rootDir) {
-    process.stderr.write(`${summary(result.diagnostics)}; nothing to run\n`);
+    process.stderr.write(`${summary(result.diagnostics)}; nothing to run; ${explainHint(result.diagnostics)}\n`);
     return 1;
   }
   const { plan, rootDir } = result;

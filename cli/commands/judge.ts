@@ -2,14 +2,15 @@ import { JudgeCommandError, runJudgeCommand } from "../../runtime/cli-judge/inde
 import { compileForRuntime } from "./compiled.js";
 
 export interface JudgeOptions {
-  readonly task: string;
+  readonly task?: string;
+  readonly stage?: string;
   readonly input: string;
   readonly out?: string;
   readonly cacheDir?: string;
   readonly batchSize?: string;
 }
 
-/** `align judge RECIPE --task T --input samples.jsonl [--out scored.jsonl]`. */
+/** `align judge RECIPE (--task T | --stage S) --input samples.jsonl [--out scored.jsonl]`. */
 export async function runJudge(recipe: string, opts: JudgeOptions): Promise<number> {
   const compiled = compileForRuntime(recipe);
   if (typeof compiled === "number") return compiled;
@@ -22,7 +23,8 @@ export async function runJudge(recipe: string, opts: JudgeOptions): Promise<numb
     const result = await runJudgeCommand({
       plan: compiled.plan,
       baseDir: compiled.rootDir,
-      task: opts.task,
+      ...(opts.task === undefined ? {} : { task: opts.task }),
+      ...(opts.stage === undefined ? {} : { stage: opts.stage }),
       input: opts.input,
       ...(opts.out === undefined ? {} : { out: opts.out }),
       ...(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir }),

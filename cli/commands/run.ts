@@ -12,6 +12,8 @@ export interface RunCommandOptions {
   readonly runDir?: string;
   readonly python?: string;
   readonly restart?: boolean;
+  /** commander's `--no-endpoint-check` sets this false. */
+  readonly endpointCheck?: boolean;
 }
 
 /** The generated program's entry point (main.ts in a bundle). */
@@ -52,6 +54,7 @@ export async function runRun(recipe: string, opts: RunCommandOptions): Promise<n
     if (opts.stage !== undefined) argv.push("--stage", opts.stage);
     if (opts.python !== undefined) argv.push("--python", opts.python);
     if (opts.restart === true) argv.push("--restart");
+    if (opts.endpointCheck === false) argv.push("--no-endpoint-check");
     return await main(argv);
   } catch (error) {
     if (error instanceof MissingInput || error instanceof NotABundle) {

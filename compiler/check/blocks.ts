@@ -42,8 +42,11 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       });
     } else if (!(name in fields)) {
       ok = false;
+      const suggestion = suggestionFix(entry.name, Object.keys(fields));
       report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
-        ...suggestionFix(entry.name, Object.keys(fields)),
+        ...suggestion,
+        // Nothing close: the fields there are, so the right one can be picked by meaning.
+        ...(suggestion.help === undefined ? { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] } : {}),
       });
     } else {
       written.set(name, entry);

@@ -36,6 +36,8 @@ export interface CheckResult {
   readonly plan: Plan;
   /** Span of every plan value by JSON Pointer. */
   readonly spans: ReadonlyMap<string, Span>;
+  /** Every declaration by name (the language server resolves references with it). */
+  readonly table: SymbolTable;
 }
 
 /** Checks a root recipe and its imports; undefined when the root file cannot be read. */
@@ -49,7 +51,7 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
   const relativeFile = relativeFiles(program);
   const readFile = cachedReader(program.rootDir, options.host);
   const root = program.modules[0]!.document;
-  const { plan, spans } = lowerPlan({
+  const lowered = lowerPlan({
     declarations,
     rootFile: path.basename(root.file),
     rootSpan: { ...root.span, length: 0 },
@@ -57,10 +59,19 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     io: { readFile },
     estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile }) as unknown as Record<string, unknown>,
   });
-  const typed = plan as unknown as Plan;
-  const context = ruleContext(typed, program, spans, readFile);
+  const typed = lowered.plan as unknown as Plan;
+  const context = ruleContext(typed, program, lowered.spanOf, readFile);
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
-  return { program, diagnostics: finish(diagnostics), plan: typed, spans };
+  return {
+    program,
+    diagnostics: finish(diagnostics),
+    plan: typed,
+    // Built on first read (most checks never need it).
+    get spans() {
+      return lowered.spans;
+    },
+    table,
+  };
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {
@@ -94,19 +105,25 @@ function cachedReader(rootDir: string, host: CompilerHost): (relativePath: strin
   };
 }
 
-function ruleContext(plan: Plan, program: LoadedProgram, spans: ReadonlyMap<string, Span>, readFile: (p: string) => string | undefined): RuleContext {
+function ruleContext(plan: Plan, program: LoadedProgram, spanOf: (pointer: string) => Span | undefined, readFile: (p: string) => string | undefined): RuleContext {
   const documents: readonly Document[] = program.documents;
   return {
     plan,
     documents,
     rootDir: program.rootDir,
-    spanOf: (pointer) => spans.get(pointer),
+    spanOf,
     readFile,
     diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),
   };
 }
 
-/** Sorted by file (root first as loaded) and offset, duplicates dropped, errors capped per file. */
+const SEVERITY_RANK: Readonly<Record<Diagnostic["severity"], number>> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * Errors first, then warnings, then notes (a follow-on warning must not print before the error
+ * that explains it); within each, by file (root first as loaded) and offset. Duplicates dropped,
+ * capped per file.
+ */
 function finish(all: readonly Diagnostic[]): Diagnostic[] {
   const seen = new Set<string>();
   const unique = all.filter((d) => {
@@ -118,17 +135,23 @@ function finish(all: readonly Diagnostic[]): Diagnostic[] {
   const files = [...new Set(unique.map((d) => d.span?.file ?? ""))];
   const sorted = unique
     .map((d, i) => ({ d, i }))
-    .sort((a, b) => files.indexOf(a.d.span?.file ?? "") - files.indexOf(b.d.span?.file ?? "") || (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
+    .sort((a, b) => SEVERITY_RANK[a.d.severity] - SEVERITY_RANK[b.d.severity] || files.indexOf(a.d.span?.file ?? "") - files.indexOf(b.d.span?.file ?? "") || (a.d.span?.offset ?? 0) - (b.d.span?.offset ?? 0) || a.i - b.i)
     .map((x) => x.d);
   return capPerFile(sorted);
 }
 
+/** Errors past the cap are replaced by one AL3xxx note; warnings and notes past it are dropped. */
 function capPerFile(sorted: readonly Diagnostic[]): Diagnostic[] {
   const errors = new Map<string, number>();
+  const others = new Map<string, number>();
   const out: Diagnostic[] = [];
   for (const d of sorted) {
     const file = d.span?.file ?? "";
-    if (d.severity === "error") {
+    if (d.severity !== "error") {
+      const n = (others.get(file) ?? 0) + 1;
+      others.set(file, n);
+      if (n > MAX_ERRORS_PER_FILE) continue;
+    } else {
       const n = (errors.get(file) ?? 0) + 1;
       errors.set(file, n);
       if (n === MAX_ERRORS_PER_FILE + 1) {

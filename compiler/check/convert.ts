@@ -95,14 +95,38 @@ export function rebasePath(written: string, scope: CheckScope): string {
   return path.relative(scope.rootDir, absolute).split(path.sep).join("/") || ".";
 }
 
+/** Fields whose bare numbers are meant in hours (a job's time limit), not seconds. */
+const HOUR_FIELDS = new Set(["time"]);
+
+/** `"24:00:00"`, `"1-12:00:00"`, `"90:00"` (Slurm's formats) as a duration literal, e.g. `24h`. */
+export function clockToDuration(text: string): string | undefined {
+  const m = /^\s*(?:(\d+)-)?(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$/.exec(text);
+  if (m === null) return undefined;
+  const [days, a, b, c] = [Number(m[1] ?? 0), Number(m[2]), Number(m[3]), m[4] === undefined ? undefined : Number(m[4])];
+  // With seconds: H:MM:SS; without: Slurm reads MM:SS, or H:MM after a day count.
+  const seconds = c !== undefined ? a * 3600 + b * 60 + c : m[1] !== undefined ? a * 3600 + b * 60 : a * 60 + b;
+  const total = days * 86_400 + seconds;
+  // Hours read best up to three days (`24h`, `48h`); whole days beyond.
+  if (total > 0 && total % 3600 === 0 && total <= 3 * 86_400) return `${total / 3600}h`;
+  for (const [unit, size] of [["d", 86_400], ["h", 3600], ["m", 60]] as const) if (total % size === 0 && total > 0) return `${total / size}${unit}`;
+  return `${total}s`;
+}
+
 function convertDuration(value: Value, scope: CheckScope, label: string): LValue | undefined {
   if (value.kind === "Duration") return leaf(value.seconds, value.span);
   if (value.kind === "Number") {
-    const text = `${value.raw}s`;
+    const unit = HOUR_FIELDS.has(label) ? "h" : "s";
+    const text = `${value.raw}${unit}`;
     return report(scope, TypeCode.WrongUnit.code, value.span, `\`${label}\` is a duration, but \`${value.raw}\` has no unit`, {
-      help: `write \`${text}\` for seconds (units: ms, s, m, h, d)`,
+      help: `write \`${text}\` for ${unit === "h" ? "hours" : "seconds"} (units: ms, s, m, h, d)`,
       fix: { title: `write \`${text}\``, edits: [{ span: value.span, newText: text }] },
     });
+  }
+  if (value.kind === "String") {
+    const literal = clockToDuration(value.value) ?? (/^\d+(?:\.\d+)?(?:ms|s|m|h|d)$/.test(value.value.trim()) ? value.value.trim() : undefined);
+    if (literal !== undefined) {
+      return wrongType(scope, value, label, "a duration such as `10s` or `2h`", { help: `durations are written as a number and a unit, without quotes: \`${literal}\``, fixText: literal });
+    }
   }
   return wrongType(scope, value, label, "a duration such as `10s` or `2h`");
 }

@@ -114,6 +114,12 @@ export function summary(diagnostics: readonly Diagnostic[]): string {
   return parts.join(", ");
 }
 
+/** The closing line after diagnostics: where to read more about the first code shown. */
+export function explainHint(diagnostics: readonly Diagnostic[]): string | undefined {
+  const first = diagnostics.find((d) => d.severity === "error") ?? diagnostics[0];
+  return first === undefined ? undefined : `run \`align explain ${first.code}\` for more on a code`;
+}
+
 export const JSON_FORMAT_VERSION = 1;
 
 export interface JsonDiagnostic {
@@ -129,7 +135,20 @@ export interface JsonDiagnostic {
   length: number | null;
   help: string | null;
   notes: string[];
+  /** Other places the diagnostic points at ("first declared here"), with their labels. */
+  related: JsonLocation[];
   fix: { title: string; edits: { file: string; offset: number; length: number; line: number; column: number; newText: string }[] } | null;
+}
+
+export interface JsonLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  offset: number;
+  length: number;
+  message: string;
 }
 
 /** The JSON document of `align check --format json` (format version 1). */
@@ -162,6 +181,11 @@ function toJson(d: Diagnostic, indexOf: (file: string) => LineIndex | undefined)
     length: span?.length ?? null,
     help: d.help ?? null,
     notes: [...(d.notes ?? [])],
+    related: (d.related ?? []).map((r) => {
+      const endAt = endPosition(r.span, indexOf(r.span.file));
+      const { file, line, column, offset, length } = r.span;
+      return { file, line, column, endLine: endAt.line, endColumn: endAt.column, offset, length, message: r.message };
+    }),
     fix: d.fix
       ? {
           title: d.fix.title,

@@ -1,5 +1,6 @@
 import type { Fix } from "../../grammar/diagnostic.js";
 import type { Span } from "../../grammar/span.js";
+import { synonymFor } from "./synonyms.js";
 
 /**
  * "Did you mean": the candidates closest to a misspelt name. Distance is optimal string
@@ -60,9 +61,19 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   return `did you mean ${list}?`;
 }
 
-/** `help` and a fix-it replacing the misspelt name with the best suggestion (or nothing). */
+/**
+ * `help` and a fix-it replacing the misspelt name with the best suggestion (or nothing). A word
+ * from another tool (`learning_rate`, `grpo`, `bfloat16`) is answered from the synonym table
+ * first, with how the concepts differ when they do.
+ */
 export function suggestionFix(id: { readonly name: string; readonly span: Span }, candidates: Iterable<string>): { help?: string; fix?: Fix } {
-  const best = suggestions(id.name, candidates);
+  const list = [...candidates];
+  const synonym = synonymFor(id.name, list);
+  if (synonym !== undefined) {
+    const help = `did you mean \`${synonym.target}\`?${synonym.why === undefined ? "" : ` (${synonym.why})`}`;
+    return { help, fix: { title: `replace \`${id.name}\` with \`${synonym.target}\``, edits: [{ span: id.span, newText: synonym.target }] } };
+  }
+  const best = suggestions(id.name, list);
   if (best.length === 0) return {};
   const help = didYouMean(id.name, best)!;
   const first = best[0]!;

@@ -7,6 +7,7 @@ const BANDS: readonly [string, string][] = [
   ["AL4", "Semantic rules"],
   ["AL5", "Data: datasets and templates"],
   ["AL6", "Resources: memory and batch sizes"],
+  ["AL7", "Bundle and launch"],
 ];
 
 /** docs/diagnostics.md: every code with its title, severity, description and example. */
@@ -18,7 +19,9 @@ export function diagnosticsMarkdown(): string {
     "",
     "Every diagnostic has a stable code; `align explain CODE` prints the entry below.",
     "`align check --format json` prints `{\"version\": 1, \"diagnostics\": [...]}` with code, severity,",
-    "message, file, line, column, endLine, endColumn, offset, length, help, notes and fix.",
+    "message, file, line, column, endLine, endColumn, offset, length, help, notes, related (the other",
+    "locations, each with its file, positions and message) and fix. `align check --fix` applies the",
+    "fix-its that are safe (see below).",
     "",
   ];
   for (const [prefix, title] of BANDS) {

@@ -8,30 +8,37 @@ import type { ModelInfo } from "./models.js";
 
 /** Bytes of fp32 AdamW moments (m and v) per trainable parameter. */
 const ADAM_BYTES = 8;
-/** Bytes of the fp32 master copy kept when the model trains in a 16-bit dtype. */
+/** The worker trains fp32 master weights (and fp32 gradients) under bf16/fp16 autocast. */
 const MASTER_BYTES = 4;
 /**
  * Activation bytes per token, layer and hidden unit for a 16-bit transformer layer
  * (Korthikanti et al.'s 34·s·b·h, with flash attention removing the s² term).
  */
 const ACTIVATION_FACTOR = 34;
+/** Positions per fp32 log-softmax block of the worker's log-prob gather (generation.py). */
+const LOGPROB_BLOCK_TOKENS = 128;
 
 export interface TrainableTerms {
   readonly weights: number;
   readonly grads: number;
-  /** Adam moments plus, for 16-bit models, the fp32 master copy. */
+  /** AdamW moments. */
   readonly optimizer: number;
 }
 
-/** Weights, grads and optimizer state of a trained model, divided by `shards`. */
+/**
+ * Weights, grads and optimizer state of a trained model, divided by `shards`, as the worker
+ * holds them: the whole model in fp32 (it loads a trained model in fp32 and computes under
+ * autocast; with LoRA the frozen base too), fp32 gradients and AdamW moments of the
+ * trainable parameters.
+ */
 export function trainableTerms(model: ModelInfo, arch: Architecture, lora: ModelInfo["lora"], shards: number): TrainableTerms {
-  const bytes = model.bytesPerParam;
+  void model;
   const trainable = lora ? loraParams(arch, lora.rank, lora.targets) : arch.params;
-  const adapters = lora ? trainable * bytes : 0;
+  const adapters = lora ? trainable : 0;
   return {
-    weights: (arch.params * bytes + adapters) / shards,
-    grads: (trainable * bytes) / shards,
-    optimizer: (trainable * (ADAM_BYTES + (bytes < MASTER_BYTES ? MASTER_BYTES : 0))) / shards,
+    weights: ((arch.params + adapters) * MASTER_BYTES) / shards,
+    grads: (trainable * MASTER_BYTES) / shards,
+    optimizer: (trainable * ADAM_BYTES) / shards,
   };
 }
 
@@ -46,14 +53,16 @@ export function kvCacheBytes(arch: Architecture, bytesPerParam: number, sequence
 }
 
 /**
- * Activations kept for the backward pass of one micro-batch of `tokens` tokens: every
- * layer's internals without checkpointing; with it, each layer's input plus one layer's
- * internals being recomputed. The fp32 logits over the vocabulary are added either way.
+ * Activations kept for the backward pass of one micro-batch of `tokens` tokens (`rows`
+ * sequences): every layer's internals without checkpointing; with it, each layer's input plus
+ * one layer's internals being recomputed. Then the logits in the compute dtype, and one fp32
+ * log-softmax block of the chunked gather (the whole batch's fp32 logits are never held).
  */
-export function activationBytes(arch: Architecture, bytesPerParam: number, tokens: number, checkpointing: boolean): number {
+export function activationBytes(arch: Architecture, bytesPerParam: number, tokens: number, checkpointing: boolean, rows = 1): number {
   const layerInternals = ACTIVATION_FACTOR * arch.hidden * (bytesPerParam / 2) * tokens;
   const layers = checkpointing
     ? arch.layers * arch.hidden * bytesPerParam * tokens + layerInternals
     : arch.layers * layerInternals;
-  return layers + tokens * arch.vocab * 4;
+  const block = Math.min(tokens, rows * LOGPROB_BLOCK_TOKENS) * arch.vocab * 4 * 2;
+  return layers + tokens * arch.vocab * bytesPerParam + block;
 }

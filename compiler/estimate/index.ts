@@ -88,6 +88,7 @@ function finish(setup: Setup, name: string, stage: Readonly<Record<string, unkno
     capacity: setup.capacity,
     fits: setup.capacity === null ? null : total <= setup.capacity,
     unknownModels: [...new Set(estimate.unknownModels)].sort(),
+    guessedShapes: [...new Set(estimate.guessedShapes)].sort(),
     assumptions: estimate.assumptions,
   };
 }

@@ -74,7 +74,7 @@ export function rewardInfo(plan: EstimatePlan, name: string, io: EstimateIO): Mo
   return {
     name,
     arch: architectureOf(from, num(reward, "params"), io),
-    bytesPerParam: str(from, "type") === "builtin" ? 4 : 2,
+    bytesPerParam: DTYPE_BYTES[str(reward, "dtype") ?? "bf16"] ?? 2,
     gradientCheckpointing: false,
     lora: undefined,
   };

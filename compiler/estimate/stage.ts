@@ -8,6 +8,8 @@ import type { EstimateIO, EstimatePlan, MemoryComponents } from "./types.js";
 export const PROMPT_TOKENS = 512;
 /** Prompts per GPU assumed for generate/eval stages, which declare no batch size. */
 export const GENERATION_BATCH = 8;
+/** Rows the worker samples at once (rollout.GEN_CHUNK): the KV cache holds at most these. */
+export const GENERATION_ROWS = 256;
 
 export interface StageContext {
   readonly plan: EstimatePlan;
@@ -19,6 +21,8 @@ export interface StageContext {
 export interface StageEstimate {
   readonly components: MemoryComponents;
   readonly unknownModels: readonly string[];
+  /** Models whose shape (layers, width, KV heads) was guessed from a parameter count. */
+  readonly guessedShapes: readonly string[];
   readonly assumptions: readonly string[];
 }
 
@@ -67,9 +71,10 @@ function inference(stage: Obj, model: ModelInfo, shards: number): StageEstimate 
     components: {
       ...ZERO,
       weights: frozenWeights(model, shards),
-      kv_cache: kvCacheBytes(arch, model.bytesPerParam, sequences, sequenceTokens(model, num(stage, "max_tokens") ?? 256)),
+      kv_cache: kvCacheBytes(arch, model.bytesPerParam, Math.min(sequences, GENERATION_ROWS), sequenceTokens(model, num(stage, "max_tokens") ?? 256)),
     },
     unknownModels: [],
+    guessedShapes: arch.shapeGuessed ? [model.name] : [],
     assumptions: [`${GENERATION_BATCH} prompts per GPU`, `prompts of ${PROMPT_TOKENS} tokens`],
   };
 }
@@ -93,9 +98,10 @@ function training(context: StageContext, stage: Obj, model: ModelInfo, shards: n
       reference,
       reward: rewards,
       kv_cache: workload.kvCache,
-      activations: activationBytes(arch, model.bytesPerParam, workload.tokens, model.gradientCheckpointing),
+      activations: activationBytes(arch, model.bytesPerParam, workload.tokens, model.gradientCheckpointing, workload.rows),
     },
     unknownModels: unknown,
+    guessedShapes: arch.shapeGuessed ? [model.name] : [],
     assumptions,
   };
 }
@@ -110,6 +116,8 @@ function stageLora(stage: Obj): ModelInfo["lora"] {
 interface Workload {
   /** Tokens in one micro-batch on one rank. */
   readonly tokens: number;
+  /** Sequences in that micro-batch. */
+  readonly rows: number;
   readonly kvCache: number;
   readonly assumption?: string;
 }
@@ -120,18 +128,20 @@ function trainingWorkload(context: StageContext, stage: Obj, model: ModelInfo): 
   if (str(stage, "variant") !== "cgpo") {
     const sequences = micro ?? perRank(perRank(num(stage, "batch_size") ?? 8, context.ranks), accumulation);
     const pairs = str(stage, "variant") === "dpo" ? 2 : 1;
-    return { tokens: sequences * pairs * (num(stage, "max_length") ?? 1024), kvCache: 0 };
+    return { tokens: sequences * pairs * (num(stage, "max_length") ?? 1024), rows: sequences * pairs, kvCache: 0 };
   }
   let tokens = 0;
+  let rows = 1;
   let kvCache = 0;
   for (const task of stageTasks(context, stage)) {
     const optimizer = asObj(task["optimizer"]);
     const samples = perRank(num(task, "batch_size") ?? 8, context.ranks) * (num(optimizer, "generations") ?? 4);
     const length = sequenceTokens(model, num(optimizer, "max_tokens") ?? 256);
-    kvCache = Math.max(kvCache, kvCacheBytes(model.arch!, model.bytesPerParam, samples, length));
-    tokens = Math.max(tokens, (micro ?? perRank(samples, accumulation)) * length);
+    kvCache = Math.max(kvCache, kvCacheBytes(model.arch!, model.bytesPerParam, Math.min(samples, GENERATION_ROWS), length));
+    const microRows = micro ?? perRank(samples, accumulation);
+    if (microRows * length > tokens) [tokens, rows] = [microRows * length, microRows];
   }
-  return { tokens, kvCache, assumption: `prompts of ${PROMPT_TOKENS} tokens` };
+  return { tokens, rows, kvCache, assumption: `prompts of ${PROMPT_TOKENS} tokens` };
 }
 
 function stageTasks(context: StageContext, stage: Obj): Obj[] {
@@ -155,14 +165,19 @@ function referenceBytes(context: StageContext, stage: Obj, model: ModelInfo, lor
   return frozenWeights(info, shards);
 }
 
+/** One copy per distinct reward model (source and dtype), however many tasks name it. */
 function rewardBytes(context: StageContext, stage: Obj, shards: number, unknown: string[]): number {
   const names = new Set(stageTasks(context, stage).map((task) => refName(task["reward"], "reward")));
+  const loaded = new Set<string>();
   let total = 0;
   for (const name of names) {
     if (name === undefined) continue;
     const info = rewardInfo(context.plan, name, context.io);
     if (info && !info.arch) unknown.push(name);
-    if (info) total += frozenWeights(info, shards);
+    const reward = asObj(context.plan.rewards?.[name]);
+    const key = JSON.stringify([reward?.["from"], reward?.["dtype"]]);
+    if (info && !loaded.has(key)) total += frozenWeights(info, shards);
+    loaded.add(key);
   }
   return total;
 }

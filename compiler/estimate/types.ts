@@ -25,11 +25,11 @@ export interface MemoryEstimate {
 
 /** Bytes per GPU of each part of a stage's footprint. */
 export interface MemoryComponents {
-  /** The policy's (or served model's) weights in its dtype (plus LoRA adapters). */
+  /** The trained model's fp32 master weights (plus LoRA adapters), or a served model in its dtype. */
   readonly weights: number;
-  /** Gradients of the trainable parameters, in the model dtype. */
+  /** fp32 gradients of the trainable parameters. */
   readonly grads: number;
-  /** AdamW state: fp32 moments (8 B/param) plus an fp32 master copy (4 B/param) for bf16/fp16. */
+  /** AdamW state: fp32 moments (8 B per trainable parameter). */
   readonly optimizer: number;
   /** The frozen reference model (dpo, cgpo). */
   readonly reference: number;
@@ -37,7 +37,7 @@ export interface MemoryComponents {
   readonly reward: number;
   /** Key/value cache for generation. */
   readonly kv_cache: number;
-  /** Training activations (rough; with or without gradient checkpointing) and logits. */
+  /** Training activations (rough; with or without gradient checkpointing), logits and one fp32 log-softmax block. */
   readonly activations: number;
 }
 
@@ -55,6 +55,8 @@ export interface StageMemory {
   readonly fits: boolean | null;
   /** Models and rewards of unknown size, left out of the total (which is then a lower bound). */
   readonly unknownModels: readonly string[];
+  /** Models whose shape was guessed from a parameter count: a failing estimate only warns. */
+  readonly guessedShapes: readonly string[];
   readonly assumptions: readonly string[];
 }
 

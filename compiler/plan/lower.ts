@@ -35,6 +35,8 @@ export interface LoweredPlan {
   readonly plan: Record<string, PlanValue>;
   /** Span of every value by JSON Pointer (defaults: the declaration header). */
   readonly spans: ReadonlyMap<string, Span>;
+  /** The span of one value (what `spans.get` returns, found without building `spans`). */
+  spanOf(pointer: string): Span | undefined;
 }
 
 export function lowerPlan(input: LowerInput): LoweredPlan {
@@ -53,11 +55,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   ];
   const cluster = byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
   const launch = sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
-  const spans = new Map<string, Span>();
-  const provenance: [string, string][] = [];
-  for (const [key, value] of [...sections, ["cluster", cluster] as const, ["launch", launch] as const]) {
-    collect(value, `/${key}`, input, spans, provenance);
-  }
+  const declared: [string, LValue][] = [...sections, ["cluster", cluster], ["launch", launch]];
   const json = Object.fromEntries(sections.map(([k, v]) => [k, toJson(v)]));
   const plan: Record<string, PlanValue> = {
     version: PLAN_VERSION,
@@ -70,9 +68,49 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
     provenance: {},
   };
   plan.estimates = (input.estimate?.(plan) ?? {}) as PlanValue;
+  // Spans and provenance cost as much as the rest of checking (a pointer string for every
+  // value, then a sort), and `align check` of a recipe without errors reads neither: both are
+  // built on first use. `provenance` keeps its place among the plan's keys.
+  let index: { spans: Map<string, Span>; provenance: Record<string, string> } | undefined;
+  const indexed = () => (index ??= indexValues(declared, input));
+  Object.defineProperty(plan, "provenance", {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const provenance = indexed().provenance;
+      Object.defineProperty(plan, "provenance", { value: provenance, enumerable: true, writable: true, configurable: true });
+      return provenance;
+    },
+  });
+  return {
+    plan,
+    get spans() {
+      return indexed().spans;
+    },
+    spanOf: (pointer) => (index ? index.spans.get(pointer) : spanAt(declared, pointer)),
+  };
+}
+
+/** Follows a JSON Pointer (RFC 6901) through the located values to the span of its target. */
+function spanAt(declared: readonly [string, LValue][], pointer: string): Span | undefined {
+  if (!pointer.startsWith("/")) return undefined;
+  const [section, ...rest] = pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node: LValue | undefined = declared.find(([key]) => key === section)?.[1];
+  for (const segment of rest) {
+    if (!node) return undefined;
+    if (node.t === "object") node = node.entries.get(segment);
+    else if (node.t === "list") node = /^(0|[1-9]\d*)$/.test(segment) ? node.items[Number(segment)] : undefined;
+    else return undefined;
+  }
+  return node?.span;
+}
+
+function indexValues(declared: readonly [string, LValue][], input: LowerInput): { spans: Map<string, Span>; provenance: Record<string, string> } {
+  const spans = new Map<string, Span>();
+  const provenance: [string, string][] = [];
+  for (const [key, value] of declared) collect(value, `/${key}`, input, spans, provenance);
   provenance.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  plan.provenance = Object.fromEntries(provenance);
-  return { plan, spans };
+  return { spans, provenance: Object.fromEntries(provenance) };
 }
 
 function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): LObject {
@@ -86,6 +124,7 @@ function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): L
       ["file", leaf(input.rootFile, input.rootSpan, true)],
       ["description", get(fields, "description")!],
       ["output_dir", get(fields, "output_dir")!],
+      ["tracking", get(fields, "tracking")!],
     ],
     fields.span,
   );

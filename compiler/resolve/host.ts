@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import type { ParseResult } from "../../grammar/index.js";
 
 /**
  * How the compiler reads files. The CLI uses the file system; tests and the language server
@@ -6,6 +7,12 @@ import { readFileSync } from "node:fs";
  */
 export interface CompilerHost {
   readFile(absolutePath: string): string | undefined;
+  /**
+   * Parses a file's text, or leaves it to the compiler when absent. The language server keeps
+   * one parse per open document here, so a keystroke in one file re-parses that file only.
+   * The result must be exactly `parse(text, file)`.
+   */
+  parse?(absolutePath: string, text: string, file: string): ParseResult;
 }
 
 /** Reads from disk, caching every file (the compiler may ask for one several times). */

@@ -64,7 +64,7 @@ function parseFile(loader: Loader, absolutePath: string, file: string): Document
     if (text === undefined) {
       loader.parsed.set(absolutePath, undefined);
     } else {
-      const result = parse(text, file);
+      const result = loader.host.parse?.(absolutePath, text, file) ?? parse(text, file);
       loader.parsed.set(absolutePath, result);
       loader.diagnostics.push(...result.diagnostics);
       loader.sources.set(file, text);

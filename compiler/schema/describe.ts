@@ -1,4 +1,4 @@
-import type { FieldSpec, FieldType, PlanValue } from "./types.js";
+import type { FieldMap, FieldSpec, FieldType, PlanValue } from "./types.js";
 
 /**
  * Text for a field's type and default, shared by docs/language.md, `align schema` and hover.
@@ -97,4 +97,15 @@ export function sizeText(bytes: number): string {
   const units: [number, string][] = [[1024 ** 4, "TiB"], [1024 ** 3, "GiB"], [1024 ** 2, "MiB"], [1024, "KiB"]];
   for (const [size, unit] of units) if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
   return `${bytes}B`;
+}
+
+/** `align schema`'s lines for a field map: `name  type  [default]`, then the doc (hover shows the same). */
+export function fieldLines(fields: FieldMap): string[] {
+  const entries = Object.entries(fields);
+  if (entries.length === 0) return ["  (no fields)"];
+  const width = Math.max(...entries.map(([n]) => n.length));
+  return entries.flatMap(([name, spec]) => [
+    `  ${name.padEnd(width)}  ${typeText(spec.type)}  [${defaultText(spec)}]`,
+    `  ${" ".repeat(width)}  ${spec.doc}`,
+  ]);
 }

@@ -23,13 +23,18 @@ import { toWireVerdict } from "../server/response.js";
 import { parseInputLine } from "./input.js";
 import { createProgress } from "./progress.js";
 import type { Progress, ProgressMode, ProgressStream } from "./progress.js";
-import { renderTable, Tally } from "./summary.js";
+import { topReasons } from "../judges/reasons.js";
+import { judgeUnits } from "../judges/units.js";
+import { everyVerdictErred, renderTable, Tally } from "./summary.js";
 import type { JudgeSummary, RunTotals } from "./summary.js";
 
 export interface JudgeCommandOptions {
   /** The plan (the compiler's `Plan` fits), or the path of a plan.json. */
   readonly plan: JudgePlan | string;
-  readonly task: string;
+  /** The task whose mixture of judges scores the samples; or, instead, `stage`. */
+  readonly task?: string;
+  /** A generate/judge/eval stage whose own judges (`judges`, `keep`) score the samples. */
+  readonly stage?: string;
   /** JSONL of samples. */
   readonly input: string;
   /** Scored JSONL: each input row plus `verdicts`, `feasible`, `skip`. */
@@ -52,7 +57,7 @@ export interface JudgeCommandOptions {
 }
 
 export interface JudgeCommandResult {
-  /** 0: every line scored; 1: finished, but some lines were malformed. */
+  /** 0: every line scored; 1: finished, but some lines were malformed or every verdict was an error. */
   readonly exitCode: 0 | 1;
   readonly judges: readonly JudgeSummary[];
   readonly totals: RunTotals;
@@ -85,7 +90,12 @@ export async function runJudgeCommand(options: JudgeCommandOptions): Promise<Jud
   progress.done(tally.scored);
   const { judges, totals } = tally.summary();
   stdout.write(renderTable(judges, totals));
-  return { exitCode: totals.malformed > 0 ? 1 : 0, judges, totals };
+  const erred = everyVerdictErred(judges);
+  if (erred) {
+    const why = judges.filter((j) => j.error > 0).map((j) => `${j.judge}: ${topReasons(j.errorReasons)}`).join("; ");
+    stderr.write(`align judge: every verdict was an error (${why}); nothing was scored\n`);
+  }
+  return { exitCode: totals.malformed > 0 || erred ? 1 : 0, judges, totals };
 }
 
 function loadPlan(plan: JudgePlan | string): JudgePlan {
@@ -102,20 +112,31 @@ interface PreparedTask {
   readonly pools: ReturnType<typeof createPools>;
 }
 
-async function prepareTask(plan: JudgePlan, options: JudgeCommandOptions): Promise<PreparedTask> {
-  if (plan.tasks[options.task] === undefined) {
+/** The judging unit to score with: a task, or a stage with judges of its own. */
+function unitName(plan: JudgePlan, options: JudgeCommandOptions): string {
+  if ((options.task === undefined) === (options.stage === undefined)) throw new JudgeCommandError("pass exactly one of --task and --stage");
+  if (options.task !== undefined) {
+    if (plan.tasks[options.task] !== undefined) return options.task;
     throw new JudgeCommandError(`no task ${JSON.stringify(options.task)} in the plan (tasks: ${Object.keys(plan.tasks).join(", ") || "none"})`);
   }
+  const stage = options.stage as string;
+  const judged = judgeUnits(plan).map((u) => u.name).filter((name) => plan.tasks[name] === undefined);
+  if (judged.includes(stage)) return stage;
+  throw new JudgeCommandError(`no stage ${JSON.stringify(stage)} with judges of its own in the plan (such stages: ${judged.join(", ") || "none"}; a task's judges: --task)`);
+}
+
+async function prepareTask(plan: JudgePlan, options: JudgeCommandOptions): Promise<PreparedTask> {
+  const unit = unitName(plan, options);
   const pools = createPools(options.pools);
   let judges = options.judges;
   if (judges === undefined) {
     try {
-      judges = await createJudges(plan, factoryContext(plan, options, pools.code.size), judgesUsedByTasks(plan, [options.task]));
+      judges = await createJudges(plan, factoryContext(plan, options, pools.code.size), judgesUsedByTasks(plan, [unit]));
     } catch (error) {
       throw new JudgeCommandError((error as Error).message);
     }
   }
-  return { task: buildTasks(plan, judges, [options.task]).get(options.task)!, pools };
+  return { task: buildTasks(plan, judges, [unit]).get(unit)!, pools };
 }
 
 function factoryContext(plan: JudgePlan, options: JudgeCommandOptions, codeSlots: number): JudgeFactoryContext {

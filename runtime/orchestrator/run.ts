@@ -4,14 +4,18 @@
  * skipped, interrupted ones resumed from their checkpoints, and a failure stops the run with one
  * line that says which stage failed and why, leaving every finished stage's outputs in place.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
+import { preflight, renderPreflight } from "../preflight/index.js";
 import { ranksPerNode, stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
+import { progressLog } from "./progress.js";
 import { choosePython, PythonNotFound } from "./python.js";
+import { refreshReport } from "./report.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
+import { parseSummary, summaryLines } from "./summary.js";
 import { localLauncher } from "../launch/local.js";
 import type { RankLauncher, RunningStage } from "../launch/types.js";
 import { findWorkerDir } from "../launch/worker.js";
@@ -39,6 +43,8 @@ export interface RunOptions {
   readonly hooks?: StageHooks | undefined;
   /** Starts each stage's ranks (default: `local` with `ranksPerNode(plan)` ranks). */
   readonly launcher?: RankLauncher | undefined;
+  /** Pre-flight sends one request to each LLM endpoint the stages reach (default true). */
+  readonly checkEndpoints?: boolean | undefined;
 }
 
 export type StageStatus = "done" | "skipped" | "failed" | "interrupted" | "not_run";
@@ -76,6 +82,8 @@ class Session {
   worker: RunningStage | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
+  /** report.html once written (it is rewritten at the end of every stage that ran). */
+  reportFile: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
@@ -84,7 +92,7 @@ class Session {
   constructor(readonly opts: RunOptions) {
     this.launcher = opts.launcher ?? localLauncher(ranksPerNode(opts.plan));
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = opts.log ?? progressLog(process.stderr);
     this.planFile = path.join(opts.runDir, "plan.json");
   }
 
@@ -121,7 +129,7 @@ async function judgeUrl(s: Session, stage: string): Promise<string | undefined> 
   if (!stageNeedsJudges(s.opts.plan, stage)) return undefined;
   if (s.server === undefined) {
     try {
-      s.server = await startJudgeServer(s.opts.plan, { host: "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
+      s.server = await startJudgeServer(s.opts.plan, { host: s.launcher.judgeHost ?? "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
     } catch (error) {
       // The registry lists every judge it cannot build, one per line.
       throw new StartFailure(`cannot start the judge server: ${(error as Error).message.replace(/\n/g, "; ")}`);
@@ -146,6 +154,16 @@ function reportLines(runDir: string, stage: string): string[] {
   }
 }
 
+/** The stage's summary.json (rows, kept, verdicts per judge) as lines; none when absent. */
+function stageSummaryLines(runDir: string, stage: string): string[] {
+  try {
+    const summary = parseSummary(JSON.parse(readFileSync(path.join(runDir, stage, "summary.json"), "utf8")));
+    return summary === undefined ? [] : summaryLines(summary);
+  } catch {
+    return [];
+  }
+}
+
 /** Runs one stage to its end; returns the failure line, or undefined when it finished. */
 async function runStage(s: Session, stage: string): Promise<string | undefined> {
   const { plan, runDir, recipeDir } = s.opts;
@@ -159,6 +177,8 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   const url = await judgeUrl(s, stage);
   if (s.interrupted !== undefined) return `interrupted by ${s.interrupted} before stage ${stage}`;
   prepareStageDir(plan, runDir, stage, action.kind === "fresh" && action.clear);
+  // A summary left by an earlier failed attempt must not be shown for this one.
+  rmSync(path.join(runDir, stage, "summary.json"), { force: true });
   const verb = action.kind === "resume" ? "resuming" : "starting";
   s.log(`align run: ${stage} (${plan.stages[stage]?.variant}): ${verb}${action.why === "not started" ? "" : ` (${action.why})`}`);
   await s.opts.hooks?.before?.(stage);
@@ -176,6 +196,8 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   process.off("exit", orphanGuard);
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
+  for (const line of stageSummaryLines(runDir, stage)) s.log(line);
+  s.reportFile = refreshReport(runDir, recipeDir, s.log) ?? s.reportFile;
   const ok = exit.code === 0 && finishedResult(runDir, stage) !== undefined;
   await s.opts.hooks?.after?.(stage, ok);
   if (ok) {
@@ -201,6 +223,7 @@ function kept(reports: readonly StageReport[]): string {
  */
 export class StageRun {
   private failure: string | undefined;
+  private checked = false;
   private constructor(private readonly s: Session, private readonly selected: string[] | RunReport) {}
 
   /** Selects the stages (checking `--stage`), writes plan.json and takes over SIGINT/SIGTERM. */
@@ -218,6 +241,11 @@ export class StageRun {
   /** Runs the stage unless it was not selected or the run already stopped; false once stopped. */
   async stage(stage: string): Promise<boolean> {
     if (!Array.isArray(this.selected) || this.failure !== undefined) return false;
+    if (!this.checked) {
+      this.checked = true;
+      this.failure = await this.preflight(this.selected);
+      if (this.failure !== undefined) return false;
+    }
     if (!this.selected.includes(stage)) return true;
     try {
       const failure = await runStage(this.s, stage);
@@ -229,9 +257,23 @@ export class StageRun {
     return this.failure === undefined;
   }
 
+  /**
+   * Before the first stage: everything the stages about to run need from this machine
+   * (runtime/preflight), all problems in one report; undefined when there are none.
+   */
+  private async preflight(selected: readonly string[]): Promise<string | undefined> {
+    const { opts } = this.s;
+    const pending = selected.filter((st) => decideStage(opts.plan, opts.runDir, st, opts.restart === true).kind !== "skip");
+    const check = await preflight({ plan: opts.plan, stages: pending, runDir: opts.runDir, env: this.s.env, python: opts.python, checkEndpoints: opts.checkEndpoints !== false });
+    if (check.problems.length > 0) return renderPreflight(check.problems);
+    this.s.python ??= check.python;
+    return undefined;
+  }
+
   /** Closes the judge server (gracefully), gives the signals back, and reports. */
   async close(): Promise<RunReport> {
     if (!Array.isArray(this.selected)) return this.selected;
+    if (this.s.reportFile !== undefined) this.s.log(`align run: report in ${this.s.reportFile}`);
     try {
       await this.s.server?.close();
     } finally {

@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { LauncherEnvError } from "../launch/cluster.js";
 import { LAUNCHERS } from "../launch/local.js";
 import { ranksPerNode } from "../orchestrator/plan.js";
 import { RunUsageError, StageRun } from "../orchestrator/run.js";
@@ -79,6 +80,7 @@ function open(options: ProgramOptions): Opened | number {
     const run = StageRun.open({
       plan, planJson, recipeDir: baseDir, runDir, stage: args.stage, restart: args.restart, python: args.python,
       workerDir: path.join(bundleDir, "worker"), launcher: makeLauncher(ranksPerNode(plan)), hooks: options.hooks,
+      checkEndpoints: !args.noEndpointCheck,
     });
     return { run, release };
   } catch (error) {
@@ -99,7 +101,7 @@ function expected(error: unknown): number | undefined {
     if (error instanceof ArgsError) say(USAGE);
     return 2;
   }
-  if (error instanceof LockfileError || error instanceof RunDirInUse) {
+  if (error instanceof LockfileError || error instanceof RunDirInUse || error instanceof LauncherEnvError) {
     say(`align run: ${error.message}`);
     return 1;
   }

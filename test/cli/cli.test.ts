@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer, type AddressInfo } from "node:net";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../support/build.js";
@@ -35,6 +36,7 @@ describe("align check", () => {
     expect(r.stdout).toContain("error[AL3001]: unknown field `genrations` in optimizer `crpg`");
     expect(r.stdout).toContain("--> test/fixtures/check/err/AL3001-unknown-field.align:7:22");
     expect(r.stdout).toContain("= help: did you mean `generations`?");
+    expect(r.stdout).toContain("2 errors; run `align explain AL3001` for more on a code");
     expect(r.stdout).not.toContain("\u001b[");
   });
 
@@ -54,6 +56,23 @@ describe("align check", () => {
     expect(option.exitCode).toBe(2);
     const format = await align(["check", "--format", "xml", ok]);
     expect(format.exitCode).toBe(2);
+  });
+});
+
+describe("align serve", () => {
+  it("says in one message, without a stack trace, why the judge server cannot start", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const r = await align(["serve", ok, "--port", String(port)]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain("align serve: cannot start the judge server:");
+      expect(r.stderr).toContain("EADDRINUSE");
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      busy.close();
+    }
   });
 });
 
@@ -104,6 +123,21 @@ describe("align explain and schema", () => {
     const wrong = await align(["schema", "judge.code_test"]);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toContain("did you mean `code_tests`?");
+  });
+
+  it("reaches nested blocks and variants", async () => {
+    const task = await align(["schema", "task"]);
+    expect(task.stdout).toContain("(its fields: add `.optimizer` to this schema path)");
+    const optimizers = await align(["schema", "task.optimizer"]);
+    expect(optimizers.exitCode).toBe(0);
+    expect(optimizers.stdout).toMatch(/^task\.optimizer = codpo: /m);
+    const crpg = await align(["schema", "task.optimizer.crpg"]);
+    expect(crpg.stdout).toMatch(/kl_max\s+number\s+\[0\.1\]/);
+    const lora = await align(["schema", "stage.sft.lora"]);
+    expect(lora.stdout).toMatch(/rank\s+int ≥ 1\s+\[16\]/);
+    const leaf = await align(["schema", "stage.sft.lr"]);
+    expect(leaf.exitCode).toBe(2);
+    expect(leaf.stderr).toContain("it is number ≥ 0, with no fields of its own");
   });
 
   it("has --help for every command", async () => {

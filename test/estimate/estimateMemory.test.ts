@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { compileFiles } from "../compiler/helpers.js";
 import { describeEstimate, estimateMemory, estimateStages, type EstimatePlan } from "../../compiler/estimate/index.js";
 import type { Plan } from "../../compiler/plan/types.js";
 import { architectureOfConfig, architectureOfHfId, paramsOfShape } from "../../compiler/estimate/architecture.js";
@@ -24,17 +26,20 @@ function llama70bSft(cluster: object, extra: object = {}): EstimatePlan {
   };
 }
 
-// Hand-computed: 70e9 params in bf16 → weights 140e9 B, grads 140e9, Adam moments 8·70e9 = 560e9,
-// fp32 master 4·70e9 = 280e9. Activations for one 1024-token sequence per GPU, Llama-3-70B
-// shape (80 layers, hidden 8192, vocab 128256): 80·34·8192·1024 + 1024·128256·4 = 23,342,350,336.
-const ACTIVATIONS = 80 * 34 * 8192 * 1024 + 1024 * 128256 * 4;
+// Hand-computed, as the worker holds it: 70e9 params trained as fp32 masters under bf16 autocast →
+// weights 280e9 B, fp32 grads 280e9, Adam moments 8·70e9 = 560e9. Activations for one
+// 1024-token sequence per GPU, Llama-3-70B shape (80 layers, hidden 8192, vocab 128256):
+// 80·34·8192·1024, the bf16 logits 1024·128256·2, and one fp32 log-softmax block of 128
+// positions (value and exp: 128·128256·4·2).
+const LOGITS = 1024 * 128256 * 2 + 128 * 128256 * 8;
+const ACTIVATIONS = 80 * 34 * 8192 * 1024 + LOGITS;
 
 describe("estimateMemory: a 70B bf16 full fine-tune", () => {
   it("replicates everything under ddp on 8×H100 and does not fit", () => {
     const estimate = estimateStages(llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "ddp" }))["finetune"]!;
     expect(estimate.sharding).toBe("ddp");
     expect(estimate.components).toEqual({
-      weights: 140e9, grads: 140e9, optimizer: 840e9,
+      weights: 280e9, grads: 280e9, optimizer: 560e9,
       reference: 0, reward: 0, kv_cache: 0, activations: ACTIVATIONS,
     });
     expect(estimate.total).toBe(1120e9 + ACTIVATIONS);
@@ -44,10 +49,10 @@ describe("estimateMemory: a 70B bf16 full fine-tune", () => {
 
   it("divides weights, grads and optimizer state over 8 GPUs under fsdp, still too big", () => {
     const estimate = estimateStages(llama70bSft({ nodes: 1, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" }))["finetune"]!;
-    expect(estimate.components.weights).toBe(17.5e9);
-    expect(estimate.components.optimizer).toBe(105e9); // (8 + 4) B × 70e9 / 8
+    expect(estimate.components.weights).toBe(35e9);
+    expect(estimate.components.optimizer).toBe(70e9); // 8 B × 70e9 / 8
     expect(estimate.total).toBe(140e9 + ACTIVATIONS);
-    expect((estimate.total / GIB).toFixed(1)).toBe("152.1");
+    expect((estimate.total / GIB).toFixed(1)).toBe("152.0");
     expect(estimate.fits).toBe(false);
   });
 
@@ -62,7 +67,7 @@ describe("estimateMemory: a 70B bf16 full fine-tune", () => {
   it("keeps only layer inputs and one layer's internals with gradient checkpointing", () => {
     const plan = llama70bSft({ nodes: 8, gpus_per_node: 8, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" }, { gradient_checkpointing: true });
     const estimate = estimateStages(plan)["finetune"]!;
-    expect(estimate.components.activations).toBe(80 * 8192 * 2 * 1024 + 34 * 8192 * 1024 + 1024 * 128256 * 4);
+    expect(estimate.components.activations).toBe(80 * 8192 * 2 * 1024 + 34 * 8192 * 1024 + LOGITS);
   });
 
   it("trains only LoRA adapters: no full grads or Adam state", () => {
@@ -72,9 +77,9 @@ describe("estimateMemory: a 70B bf16 full fine-tune", () => {
     const estimate = estimateStages(plan)["finetune"]!;
     // q: 16·(8192 + 8192), v: 16·(8192 + 1024) per layer, 80 layers.
     const adapters = 80 * (16 * (8192 + 8192) + 16 * (8192 + 1024));
-    expect(estimate.components.grads).toBe(adapters * 2);
-    expect(estimate.components.optimizer).toBe(adapters * 12);
-    expect(estimate.components.weights).toBe(140e9 + adapters * 2);
+    expect(estimate.components.grads).toBe(adapters * 4);
+    expect(estimate.components.optimizer).toBe(adapters * 8);
+    expect(estimate.components.weights).toBe(280e9 + adapters * 4); // the frozen base stays fp32 too
   });
 
   it("gives the plan's shape and describes the numbers in GiB", () => {
@@ -82,7 +87,7 @@ describe("estimateMemory: a 70B bf16 full fine-tune", () => {
     const estimate = estimateMemory(plan)["finetune"]!;
     expect(estimate).toMatchObject({ per_gpu_bytes: 1120e9 + ACTIVATIONS, gpu_memory_bytes: 80 * GIB, fits: false, sharding: "ddp" });
     expect(describeEstimate(estimate, "h100_80gb")).toBe(
-      "~1064.8 GiB per GPU of 80.0 GiB (h100_80gb), ddp (weights 130.4, grads 130.4, Adam 782.3, activations 21.7)",
+      "~1064.7 GiB per GPU of 80.0 GiB (h100_80gb), ddp (weights 260.8, grads 260.8, Adam 521.5, activations 21.6)",
     );
   });
 
@@ -182,5 +187,37 @@ describe("architectures", () => {
     expect(architectureOfConfig("{\"model_type\": \"llama\"}")).toBeUndefined();
     expect(architectureOfConfig("not json")).toBeUndefined();
     expect(paramsOfShape({ hidden: 4, layers: 1, heads: 1, kvHeads: 1, intermediate: 8, vocab: 10 })).toBe(2 * 16 + 2 * 16 + 3 * 32 + 8 + 80 + 4);
+  });
+});
+
+describe("align check on a Qwen2.5-7B CRPG run (shape from its config.json)", () => {
+  const config = readFileSync(new URL("../fixtures/estimate/qwen2.5-7b/config.json", import.meta.url), "utf8");
+  const recipe = (batch: number, generations: number, maxTokens: number) =>
+    'model policy { from = local("qwen")  gradient_checkpointing = true }\n' +
+    'dataset math = jsonl("math.jsonl") { prompt = "prompt"  answer = "answer" }\n' +
+    "judge correct = math_answer {}\nreward r { from = judge(correct) }\n" +
+    `task solve { prompts = [math]  reward = r  judges = [correct]  batch_size = ${batch}\n` +
+    `  optimizer = crpg { generations = ${generations}  max_tokens = ${maxTokens} } }\n` +
+    "stage rl = cgpo { policy = policy  tasks = [solve]  steps = 100  micro_batch_size = 4 }\n" +
+    "cluster { gpus_per_node = 8  gpu = h100_80gb  sharding = fsdp }\n";
+  const check = (text: string) =>
+    compileFiles({ "main.align": text, "qwen/config.json": config, "math.jsonl": '{"prompt": "1+1", "answer": "2"}\n' });
+
+  it("accepts 64 prompts × 16 samples of 1024 tokens on 8×H100 (grouped-query attention: 4 of 28 heads)", () => {
+    const result = check(recipe(64, 16, 1024));
+    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60"))).toEqual([]);
+    const estimate = (result.plan?.estimates as Record<string, { per_gpu_bytes: number; fits: boolean }>)["rl"]!;
+    expect(estimate.fits).toBe(true);
+    expect(estimate.per_gpu_bytes / GIB).toBeLessThan(50);
+  });
+
+  it("still rejects a run that does not fit (16k-token responses), with no fix already applied", () => {
+    const result = check(recipe(64, 16, 16384));
+    const errors = result.diagnostics.filter((d) => d.code === "AL6001");
+    expect(errors).toHaveLength(1);
+    const help = errors[0]!.help ?? "";
+    expect(help).not.toContain("gradient_checkpointing");
+    expect(help).not.toContain("sharding = fsdp");
+    expect(help).toContain("max_tokens");
   });
 });

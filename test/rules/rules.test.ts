@@ -119,10 +119,58 @@ const cases: readonly Case[] = [
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
   },
   {
+    code: "AL4200",
+    bad: 'judge tests = code_tests { memory = 1MiB  timeout = 2h }\n',
+    at: ["1:37", "1:53"],
+    good: 'judge tests = code_tests { memory = 64MiB  timeout = 30s }\n',
+  },
+  {
     code: "AL4250",
     bad: 'judge ifeval = instructions { requirements = field("kwargs")  kwargs = field("kwargs") }\n',
     at: ["1:72"],
     good: 'judge ifeval = instructions { requirements = field("instruction_id_list")  kwargs = field("kwargs") }\n',
+  },
+  {
+    code: "AL4300",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online }\n  }\n}\n',
+    at: ["3:35"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+  },
+  {
+    code: "AL4301",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+    at: ["3:38"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p" }\n  }\n}\n',
+  },
+  {
+    code: "AL4302",
+    bad: "recipe r {\n  tracking {\n    tensorboard = false\n  }\n}\n",
+    at: ["2:12"],
+    good: "recipe r {\n  tracking {\n    tensorboard = true\n  }\n}\n",
+  },
+  {
+    code: "AL4100",
+    bad: 'launch kubernetes {\n  volume_claim = "runs"\n}\n',
+    at: ["1:1"],
+    good: 'launch kubernetes {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n',
+  },
+  {
+    code: "AL4101",
+    bad: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:4" }\n',
+    at: ["2:34"],
+    good: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:8" }\n',
+  },
+  {
+    code: "AL4102",
+    bad: "launch slurm { time = 10m  signal_before = 10m }\n",
+    at: ["1:44"],
+    good: "launch slurm { time = 10m  signal_before = 1m }\n",
+  },
+  {
+    code: "AL4103",
+    bad: "launch skypilot { use_spot = true }\n",
+    at: ["1:30"],
+    good: 'launch skypilot { use_spot = true  run_storage = "s3://b/runs" }\n',
   },
   {
     code: "AL5001",
@@ -201,6 +249,24 @@ const cases: readonly Case[] = [
     bad: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 100 }\n`,
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
+  },
+  {
+    code: "AL7001",
+    bad: `${M}${QA}stage bundle = generate { model = m  prompts = qa }\n`,
+    at: ["3:1"],
+    good: `${M}${QA}stage bundled = generate { model = m  prompts = qa }\n`,
+  },
+  {
+    code: "AL6051",
+    bad: `model p { from = hf("acme/Secret-70B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+    at: ["3:25"],
+    good: `model p { from = hf("acme/Secret-1B") }\n${QA}stage s = sft { model = p  data = [render(qa, template = "{prompt}", target = "answer")] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n`,
+  },
+  {
+    code: "AL6050",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { top_p = 0.9 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 0 } }\n`,
+    at: ["3:65", "4:73"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { temperature = 0.7 } }\ntask u { prompts = [qa]  reward = r  optimizer = crraft { temperature = 1.2 } }\n`,
   },
 ];
 

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { execa } from "execa";
 
-const SOURCES = ["grammar", "compiler", "runtime", "cli", "bench"];
+const SOURCES = ["grammar", "compiler", "runtime", "cli", "lsp", "bench"];
 
 function staleSource(root: string, dir: string): boolean {
   for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {

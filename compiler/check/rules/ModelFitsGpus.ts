@@ -25,9 +25,25 @@ export const modelFitsGpusCode: CodeInfo = {
     "stage s = sft { model = policy  data = [d] }\ncluster { gpus_per_node = 8  gpu = h100_80gb  sharding = ddp }\n",
 };
 
+export const estimateShapeGuessedCode: CodeInfo = {
+  code: "AL6051",
+  severity: "warning",
+  title: "memory estimate over the GPU with a guessed model shape",
+  description:
+    "The stage's memory estimate exceeds one GPU's memory, but the shape of its model " +
+    "(layers, width, key/value heads) was guessed from a parameter count, and the guess " +
+    "ignores grouped-query attention, so the KV cache may be several times too large. This " +
+    "is a warning, never an error: give the shape with `from = local(\"dir\")` (a directory " +
+    "with the checkpoint's config.json), or put the model in the local Hugging Face cache " +
+    "(`huggingface-cli download ORG/NAME config.json`); `params` overrides the size only.",
+  example:
+    'model policy { from = hf("acme/Secret-70B") }\ndataset d = jsonl("d.jsonl")\n' +
+    "stage s = sft { model = policy  data = [d] }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+};
+
 export const modelFitsGpusRule: Rule = {
   name: "ModelFitsGpus",
-  codes: [modelFitsGpusCode.code],
+  codes: [modelFitsGpusCode.code, estimateShapeGuessedCode.code],
   check(context) {
     const io = { readFile: (path: string) => context.readFile(path) };
     const failing = Object.values(estimateStages(context.plan, io)).filter((estimate) => estimate.fits === false);
@@ -42,28 +58,51 @@ function report(context: RuleContext, estimate: StageMemory, sharded: StageMemor
   const stage = context.plan.stages[estimate.stage];
   const field = stage?.variant === "cgpo" ? "policy" : "model";
   const gpu = estimate.gpu ?? "the GPU";
+  const guessed = estimate.guessedShapes.length > 0;
   const notes = [
     `${estimate.sharding === "fsdp" ? `fsdp over ${estimate.gpus} GPUs` : `${estimate.sharding} on each of ${estimate.gpus} GPU${estimate.gpus > 1 ? "s" : ""}`}: ${describeComponents(estimate.components)} (GiB)`,
     ...(estimate.assumptions.length > 0 ? [`assuming ${estimate.assumptions.join("; ")}`] : []),
     ...(estimate.unknownModels.length > 0 ? [`not counted (size unknown): ${estimate.unknownModels.join(", ")}`] : []),
   ];
+  if (guessed) {
+    const names = estimate.guessedShapes.map((n) => `\`${n}\``).join(", ");
+    return context.diagnostic(
+      estimateShapeGuessedCode.code,
+      context.spanOf(pointer("stages", estimate.stage, field)),
+      `stage \`${estimate.stage}\` may need ~${formatGiB(estimate.total)} GiB per GPU (${gpu} has ${formatGiB(estimate.capacity!)} GiB), but the shape of ${names} is guessed`,
+      { notes, help: `give the shape: \`from = local("dir")\` with its config.json, or the model in the local Hugging Face cache (\`params\` sets the size only)` },
+    );
+  }
   return context.diagnostic(
     modelFitsGpusCode.code,
     context.spanOf(pointer("stages", estimate.stage, field)),
     `stage \`${estimate.stage}\` needs ~${formatGiB(estimate.total)} GiB per GPU but ${gpu} has ${formatGiB(estimate.capacity!)} GiB`,
-    { notes, help: remedy(estimate, sharded) },
+    { notes, help: remedy(context, estimate, sharded) },
   );
 }
 
-function remedy(estimate: StageMemory, sharded: StageMemory | undefined): string {
+/** What would lower the estimate, never a change the recipe already has. */
+function remedy(context: RuleContext, estimate: StageMemory, sharded: StageMemory | undefined): string {
+  const stage = (context.plan.stages[estimate.stage] ?? {}) as Readonly<Record<string, unknown>>;
+  const modelName = refModel(stage["model"] ?? stage["policy"]);
+  const model = (modelName === undefined ? undefined : context.plan.models[modelName]) as Readonly<Record<string, unknown>> | undefined;
   const options: string[] = [];
   if (estimate.sharding !== "fsdp" && estimate.gpus > 1 && sharded) {
     const verdict = sharded.fits ? "which fits" : "still too much";
     options.push(`shard with \`sharding = fsdp\` in the cluster (~${formatGiB(sharded.total)} GiB per GPU, ${verdict})`);
   }
-  if (estimate.components.optimizer > 0) options.push("train LoRA adapters (`lora { rank = 16 }`)");
-  const activations = estimate.components.activations;
-  if (activations > 0.2 * estimate.total) options.push("set `gradient_checkpointing = true` on the model or lower `micro_batch_size`");
+  const hasLora = model?.["lora"] != null || stage["lora"] != null;
+  if (estimate.components.optimizer > 0 && !hasLora) options.push("train LoRA adapters (`lora { rank = 16 }`)");
+  if (estimate.components.activations > 0.2 * estimate.total) {
+    if (model?.["gradient_checkpointing"] !== true) options.push("set `gradient_checkpointing = true` on the model");
+    if (stage["micro_batch_size"] !== 1) options.push("lower `micro_batch_size`");
+  }
+  if (estimate.components.kv_cache > 0.2 * estimate.total) options.push("lower the tasks' `batch_size` or `max_tokens`");
   options.push("add GPUs");
   return options.join(", or ");
+}
+
+function refModel(value: unknown): string | undefined {
+  const name = (value as Readonly<Record<string, unknown>> | null | undefined)?.["model"];
+  return typeof name === "string" ? name : undefined;
 }

@@ -32,6 +32,9 @@ export const unusedDeclarationRule: Rule = {
     if (!root) return [];
     const decls = declarations(root);
     if (!decls.some((decl) => decl.declKind.name === "stage")) return [];
+    // A declaration the parser recovered may have lost the references that use the others
+    // (an unterminated `"""` swallows the rest of the file): the syntax error comes first.
+    if (decls.some((decl) => decl.recovered)) return [];
     const used = usedNames(decls);
     return decls
       .filter((decl) => CHECKED_KINDS.has(decl.declKind.name) && decl.name && !used.has(decl.name.name))

@@ -64,6 +64,18 @@ export const modelFields = {
   ),
   gradient_checkpointing: bool("Recompute activations in the backward pass to save memory.", { default: false }),
   lora: nullable(lora),
+  chat_template: variants(
+    "type",
+    [
+      call("auto", "The tokenizer's chat template when it has one, else raw text.", {}),
+      call("none", "Raw text: the prompt as written, no roles.", {}),
+      call("file", "A Jinja chat template from a file: `file(\"templates/chat.jinja\")`.", { path: pathStr("The template file, relative to the recipe.") }, { positional: ["path"] }),
+    ],
+    "How prompts are rendered: the conversation [system, user] plus the assistant's generation prompt; responses end with the template's end-of-turn token, which also stops generation.",
+    { default: { type: "auto" } },
+  ),
+  max_prompt_tokens: nullable(int("Prompts longer than this (in tokens, after the template) are truncated or refused.", { min: 1 }), "no limit beyond the context"),
+  truncation: enumOf(["left", "error"], "An over-long prompt loses its oldest tokens (counted in the metrics) or stops the stage.", { default: "left" }),
 };
 
 export const modelKind: KindSpec = {
@@ -96,6 +108,7 @@ const baseline = variants(
 export const rewardFields = {
   from: variants("type", [hfSource, localSource, builtinSource, judgeSource], "The reward model (sequence classification), or a judge."),
   kind: enumOf(["scalar", "pairwise"], "Whether the model scores one response or compares two.", { default: "scalar" }),
+  dtype: enumOf(["bf16", "fp16", "fp32"], "Precision the frozen reward model is loaded and run in.", { default: "bf16" }),
   baseline,
 };
 

@@ -80,6 +80,8 @@ const dpo = {
   epochs: int("Passes over the data.", { default: 1, min: 1 }),
   lr: num("Peak learning rate.", { default: 5e-7, min: 0 }),
   batch_size: int("Global batch size.", { default: 8, min: 1 }),
+  max_length: int("Prompt plus response are truncated to this many tokens.", { default: 1024, min: 2 }),
+  max_prompt_length: nullable(int("Prompts are cut to their last this many tokens before the response is added.", { min: 1 }), "no separate cap"),
   ...training,
 };
 
@@ -100,6 +102,7 @@ const evalStage = {
   samples: int("Responses per prompt.", { default: 1, min: 1 }),
   max_tokens: int("Tokens generated per response at most.", { default: 256, min: 1 }),
   temperature: num("Sampling temperature.", { default: 0.0, min: 0 }),
+  template: nullable(template("The prompt the model sees, filled from the data fields."), "each task's template, or the prompt as is"),
 };
 
 /** Typed field maps by variant, for the plan schema. */

@@ -1,4 +1,4 @@
-import { call, enumOf, int, list, num, ref, variants } from "../fields.js";
+import { call, enumOf, int, list, num, ref, template, variants } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 /** Sampling fields every optimizer has. */
@@ -39,6 +39,10 @@ export const taskFields = {
   optimizer,
   weight: num("The task's weight ρ in the multi-task loss `Σ ρ_l · loss_l`.", { default: 1.0 }),
   batch_size: int("Prompts per step (global, divided over data-parallel ranks).", { default: 8, min: 1 }),
+  template: template("The prompt the policy sees, filled from each prompt source's data fields, e.g. `\"Question: {prompt}\\nAnswer:\"`.", {
+    default: { text: "{prompt}", file: null, slots: ["prompt"] },
+    defaultNote: "the prompt as is",
+  }),
 };
 
 export const taskKind: KindSpec = {

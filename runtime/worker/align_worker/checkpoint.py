@@ -38,6 +38,14 @@ def fsync_tree(path: Path) -> None:
         fsync_dir(Path(root))
 
 
+def fsync_file(path: Path) -> None:
+    fd = os.open(str(path), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_dir(path: Path) -> None:
     fd = os.open(str(path), os.O_RDONLY)
     try:
@@ -115,19 +123,32 @@ def save_checkpoint(stage_dir: Path, step: int, payload: Dict[str, Any], state: 
     def write(tmp: Path) -> None:
         for name, obj in payload.items():
             torch.save(obj, tmp / f"{name}.pt")
-            _test_crash_hook(step)
+            test_crash_hook("CHECKPOINT", step)
         (tmp / "state.json").write_text(json.dumps(state, sort_keys=True, indent=1))
         (tmp / "config.json").write_text(json.dumps(config, sort_keys=True, indent=1))
     atomic_dir(final, write)
-    for old in list_checkpoints(stage_dir)[:-KEEP_LAST]:
-        shutil.rmtree(old, ignore_errors=True)
+    prune(stage_dir, step)
     return final
 
 
-def _test_crash_hook(step: int) -> None:
-    """Tests set ALIGN_WORKER_TEST_KILL_IN_CHECKPOINT=<step> to die mid-write (atomicity test)."""
-    if os.environ.get("ALIGN_WORKER_TEST_KILL_IN_CHECKPOINT") == str(step):
+def prune(stage_dir: Path, step: int) -> None:
+    """Drop all but the newest KEEP_LAST checkpoints: each is renamed out of the step-N names
+    first, so a kill while deleting leaves a hidden leftover (removed at the next start), never
+    a half-deleted step-N that would look complete."""
+    for old in list_checkpoints(stage_dir)[:-KEEP_LAST]:
+        doomed = old.parent / f".old-{old.name}"
+        os.rename(old, doomed)
+        fsync_dir(old.parent)
+        test_crash_hook("PRUNE", step)
+        shutil.rmtree(doomed, ignore_errors=True)
+
+
+def test_crash_hook(where: str, step: int) -> None:
+    """Tests set ALIGN_WORKER_TEST_KILL_IN_CHECKPOINT=<step> (or ..._IN_PRUNE) to die in the
+    middle of writing (or pruning) at that step: the atomicity tests."""
+    if os.environ.get(f"ALIGN_WORKER_TEST_KILL_IN_{where}") == str(step):
         os.kill(os.getpid(), signal.SIGKILL)
+
 
 
 def clean_temp(stage_dir: Path) -> None:
@@ -156,8 +177,11 @@ def load_latest(stage_dir: Path, config: Dict[str, Any]) -> Optional[Dict[str, A
         raise ResumeError(f"cannot resume from {path}: the stage configuration changed since it "
                           f"was written ({shown or 'hash differs'}); use a new run directory "
                           f"or restore those fields")
-    payload = {p.stem: load_pt(p) for p in sorted(path.glob("*.pt"))}
-    return {"path": path, "state": state, "payload": payload}
+    # Sharded (DCP) checkpoints are read by every rank into its own shards (sharded_checkpoint);
+    # the legacy one-file-per-part format is read whole here.
+    sharded = (path / "manifest.json").exists()
+    payload = None if sharded else {p.stem: load_pt(p) for p in sorted(path.glob("*.pt"))}
+    return {"path": path, "state": state, "payload": payload, "sharded": sharded}
 
 
 def load_pt(path: Path) -> Any:

@@ -106,9 +106,11 @@ class JudgeApp:
                 self.groups[name], self.reward_only[name] = names, []
         self.fail_first, self.busy_first, self.max_samples = fail_first, busy_first, max_samples
         self.requests = 0
+        self.prompts: List[str] = []        # every sample's prompt, as judged (tests read it)
         self.lock = threading.Lock()
 
     def verdicts(self, task: str, sample: Dict[str, Any]) -> Dict[str, Any]:
+        self.prompts.append(str(sample.get("prompt", "")))
         out, feasible, skip = {}, True, False
         for name in self.groups[task]:
             j = self.judges[name]

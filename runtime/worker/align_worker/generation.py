@@ -7,7 +7,7 @@ sample), so what a prompt samples does not depend on the batch it shares or the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -65,57 +65,91 @@ def choose(logits: torch.Tensor, temperature: float, top_p: float, u: Optional[t
 @torch.no_grad()
 def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequence[int],
              temperature: float, top_p: float, max_tokens: int, module=None,
-             all_done: Optional[Callable[[bool], bool]] = None) -> Samples:
-    """Sample one response per prompt row (repeat a prompt K times for K samples).
+             all_done: Optional[Callable[[bool], bool]] = None, repeats: int = 1) -> Samples:
+    """Sample `repeats` responses per prompt (rows prompt-major: prompt i's are rows
+    i·repeats … i·repeats + repeats − 1).
 
-    `seeds[i]` seeds row i. The recorded log-prob is of the untempered, unfiltered policy,
-    the π(a|s) that CRPG's gate and CRRAFT's KL filter need. `module` overrides the model
-    (FSDP: the sharded root, whose forwards are collective); then `all_done` must agree the
-    stop across ranks, so every rank runs the same number of forwards.
+    Each prompt is prefilled once and its KV cache expanded to its `repeats` rows. `seeds[r]`
+    seeds row r. Rows that stop (any stop id) leave the batch, so the tail of long responses
+    costs only their own rows. The recorded log-prob is of the untempered, unfiltered policy.
+    `module` overrides the model (FSDP: the sharded root, whose forwards are collective); then
+    `all_done` must agree the stop across ranks, so every rank runs the same number of forwards.
     """
     module = module if module is not None else lm.unwrapped()
     was_training = module.training
     module.eval()
     room = max(1, lm.context - max_tokens)
     prompts = [list(p)[-room:] for p in prompts]
-    dev = lm.device
-    ids, mask = left_pad(prompts, lm.tokenizer.pad_id)
+    dev, pad = lm.device, lm.tokenizer.pad_id
+    ids, mask = left_pad(prompts, pad)
     ids, mask = ids.to(dev), mask.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
+    n = len(prompts) * repeats
     draws = None if temperature <= 0 else uniforms(seeds, max_tokens, dev)
-    n, eos = len(prompts), lm.tokenizer.eos_id
-    out = torch.full((n, max_tokens), lm.tokenizer.pad_id, dtype=torch.long, device=dev)
+    stops = torch.tensor(list(getattr(lm.tokenizer, "stop_ids", (lm.tokenizer.eos_id,))), device=dev)
+    out = torch.full((n, max_tokens), pad, dtype=torch.long, device=dev)
     logp = torch.zeros(n, dtype=torch.float64, device=dev)
     done = torch.zeros(n, dtype=torch.bool, device=dev)
     logits, past = lm.step(ids, mask, pos, None, module=module, cache=True)
+    logits, mask, pos = logits[:, -1:], mask, pos[:, -1:]
+    if repeats > 1:
+        logits, mask, pos = (x.repeat_interleave(repeats, dim=0) for x in (logits, mask, pos))
+        past = expand_cache(past, repeats)
+    active = torch.arange(n, device=dev)          # rows still in the batch, in batch order
     length = 0
     for t in range(max_tokens):
         last = logits[:, -1, :].float()
-        tok = choose(last, temperature, top_p, None if draws is None else draws[:, t])
+        tok = choose(last, temperature, top_p, None if draws is None else draws[active, t])
         lp = torch.log_softmax(last, dim=-1).gather(1, tok[:, None]).squeeze(1)
-        tok = torch.where(done, torch.full_like(tok, lm.tokenizer.pad_id), tok)
-        logp += torch.where(done, torch.zeros_like(lp), lp).double()
-        out[:, t] = tok
+        stopped = done[active]                     # only while a rank waits for the others
+        tok = torch.where(stopped, torch.full_like(tok, pad), tok)
+        logp[active] += torch.where(stopped, torch.zeros_like(lp), lp).double()
+        out[active, t] = tok
         length = t + 1
-        done |= tok == eos
+        done[active] |= (tok[:, None] == stops[None, :]).any(dim=1)
         finished = bool(done.all())
         if all_done is not None:
             finished = all_done(finished)
         if finished or t == max_tokens - 1:
             break
+        keep = (~done[active]).nonzero().squeeze(1)
+        if 0 < keep.numel() < active.numel():     # drop stopped rows (keep one while others run)
+            active, tok, mask = active[keep], tok[keep], mask[keep]
+            pos, past = pos[keep], select_cache(past, keep)
         mask = torch.cat([mask, torch.ones_like(mask[:, :1])], dim=1)
         pos = pos[:, -1:] + 1
         logits, past = lm.step(tok[:, None], mask, pos, past, module=module)
     module.train(was_training)
-    return _collect(out[:, :length].cpu(), logp.float().cpu(), eos, lm.tokenizer.pad_id)
+    return _collect(out[:, :length].cpu(), logp.float().cpu(), set(stops.tolist()))
 
 
-def _collect(out: torch.Tensor, logp: torch.Tensor, eos: int, pad: int) -> Samples:
+def expand_cache(past: Any, repeats: int) -> Any:
+    """Each row's KV cache repeated `repeats` times (a prompt's cache for its K samples)."""
+    if past is None:
+        return None
+    if hasattr(past, "batch_repeat_interleave"):       # transformers cache objects
+        past.batch_repeat_interleave(repeats)
+        return past
+    return [tuple(x.repeat_interleave(repeats, dim=0) for x in layer) for layer in past]
+
+
+def select_cache(past: Any, rows: torch.Tensor) -> Any:
+    """The KV cache of the given batch rows only."""
+    if past is None:
+        return None
+    if hasattr(past, "batch_select_indices"):
+        past.batch_select_indices(rows)
+        return past
+    return [tuple(x[rows] for x in layer) for layer in past]
+
+
+def _collect(out: torch.Tensor, logp: torch.Tensor, stops: set) -> Samples:
+    """Each row up to and including its first stop token (finished), else all of it."""
     tokens, finished = [], []
     for row in out.tolist():
-        cut = row.index(eos) + 1 if eos in row else len(row)
-        tokens.append(row[:cut])
-        finished.append(eos in row)
+        cut = next((i + 1 for i, t in enumerate(row) if t in stops), None)
+        tokens.append(row[:cut] if cut else row)
+        finished.append(cut is not None)
     return Samples(tokens, logp, finished)
 
 
@@ -144,26 +178,70 @@ def right_pad(prompts: Sequence[Sequence[int]], responses: Sequence[Sequence[int
 
 def token_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
                    responses: Sequence[Sequence[int]], module=None,
-                   max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+                   max_len: Optional[int] = None, temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
     """Per-token log π of each response token [N, T-1] and the target mask [N, T-1].
 
     Gradients flow when called with grad enabled; `module` may be the DDP/FSDP wrapper.
+    `temperature` ≠ 1: log-probs of the tempered policy softmax(logits / T), the distribution
+    a task samples from, so the policy gradient is unbiased for what is sampled.
     """
     ids, mask, target = right_pad(prompts, responses, lm.tokenizer.pad_id, max_len or lm.context)
     dev = lm.device
     ids, mask, target = ids.to(dev), mask.to(dev), target.to(dev)
     pos = (mask.cumsum(1) - 1).clamp(min=0)
     logits, _ = lm.step(ids, mask, pos, None, module=module)
-    logits = logits[:, :-1].float()
-    nxt = ids[:, 1:]
-    lp = logits.gather(2, nxt[..., None]).squeeze(-1) - torch.logsumexp(logits, dim=-1)
+    logits = logits[:, :-1]
+    lp = gather_logprobs(logits if temperature == 1.0 else logits / temperature, ids[:, 1:])
     tmask = target[:, 1:]
     return lp * tmask, tmask
 
 
+LOGPROB_CHUNK = 128      # positions per fp32 log-softmax (a [B, 128, V] fp32 block at a time)
+
+
+def _chunk_logprobs(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    x = logits.float()
+    return x.gather(-1, targets[..., None]).squeeze(-1) - torch.logsumexp(x, dim=-1)
+
+
+def gather_logprobs(logits: torch.Tensor, targets: torch.Tensor, chunk: int = LOGPROB_CHUNK) -> torch.Tensor:
+    """log softmax(logits)[targets] in fp32, [B, T], a block of `chunk` positions at a time.
+
+    The whole batch's full-vocabulary fp32 log-softmax is never materialised (at 8B with a
+    128k vocabulary that is 0.5 MB per token). With gradients each block is recomputed in the
+    backward pass instead of kept, so the backward holds one block too.
+    """
+    from torch.utils.checkpoint import checkpoint
+    out = []
+    for s in range(0, logits.shape[1], chunk):
+        x, t = logits[:, s:s + chunk], targets[:, s:s + chunk]
+        if torch.is_grad_enabled() and logits.requires_grad:
+            out.append(checkpoint(_chunk_logprobs, x, t, use_reentrant=False))
+        else:
+            out.append(_chunk_logprobs(x, t))
+    return torch.cat(out, dim=1) if out else logits.new_zeros(targets.shape, dtype=torch.float32)
+
+
 def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
                       responses: Sequence[Sequence[int]], module=None,
-                      max_len: Optional[int] = None) -> Tuple[torch.Tensor, torch.Tensor]:
+                      max_len: Optional[int] = None, temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
     """Sequence log π(a|s) [N] (sum over response tokens) and response lengths [N]."""
-    lp, tmask = token_logprobs(lm, prompts, responses, module, max_len)
+    lp, tmask = token_logprobs(lm, prompts, responses, module, max_len, temperature)
     return lp.sum(dim=1), tmask.sum(dim=1)
+
+
+def token_batches(lengths: Sequence[int], budget: int) -> List[List[int]]:
+    """Consecutive rows packed into micro-batches whose padded size (rows x longest) stays
+    within `budget` tokens (a longer row goes alone)."""
+    batches: List[List[int]] = []
+    cur: List[int] = []
+    longest = 0
+    for i, n in enumerate(lengths):
+        if cur and max(longest, n) * (len(cur) + 1) > budget:
+            batches.append(cur)
+            cur, longest = [], 0
+        cur.append(i)
+        longest = max(longest, n)
+    if cur:
+        batches.append(cur)
+    return batches

@@ -28,26 +28,86 @@ def _transformers():
 
 
 class HFTokenizer:
-    """The byte-tokenizer interface over a Hugging Face tokenizer."""
+    """The byte-tokenizer interface over a Hugging Face tokenizer, with its chat template.
 
-    def __init__(self, tok: Any) -> None:
+    `template`: the Jinja chat template prompts are rendered with (None: raw text). With one, a
+    prompt is the conversation [system?, user] plus the generation prompt, and a response ends
+    with the template's end-of-turn token (Llama-3's <|eot_id|>, Qwen's <|im_end|>), which also
+    stops generation. `max_prompt_tokens` bounds a prompt: `left` drops its oldest tokens and
+    counts the truncation, `error` stops the stage.
+    """
+
+    def __init__(self, tok: Any, generation_eos: Any = None, template: Optional[str] = None,
+                 max_prompt_tokens: Optional[int] = None, truncation: str = "left", where: str = "") -> None:
         self.tok = tok
         self.eos_id = tok.eos_token_id
         self.bos_id = tok.bos_token_id
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         self.vocab_size = len(tok)
+        self.template = template
+        self.max_prompt_tokens, self.truncation, self.where = max_prompt_tokens, truncation, where
+        self.truncations = 0
+        self.end_id = self._end_of_turn() if template else self.eos_id
+        # Every id that ends a response: the turn's end, the tokenizer's EOS and the generation
+        # config's list (Llama-3 instruct ends turns with <|eot_id|>, not the tokenizer's EOS).
+        extra = generation_eos if isinstance(generation_eos, (list, tuple)) else [generation_eos]
+        ids = [self.end_id, self.eos_id] + [int(i) for i in extra if i is not None]
+        self.stop_ids = tuple(dict.fromkeys(i for i in ids if i is not None))
 
-    def encode_prompt(self, text: str) -> List[int]:
-        ids = self.tok(text, add_special_tokens=True)["input_ids"]
-        if self.bos_id is not None and (not ids or ids[0] != self.bos_id):
-            ids = [self.bos_id] + ids
-        return ids
+    def render(self, messages: List[Dict[str, str]], generation_prompt: bool) -> List[int]:
+        text = self.tok.apply_chat_template(messages, chat_template=self.template, tokenize=False,
+                                            add_generation_prompt=generation_prompt)
+        return self.tok(text, add_special_tokens=False)["input_ids"]
+
+    def _end_of_turn(self) -> int:
+        """The first token the template puts after an assistant message's content."""
+        mark = "\u2063ALIGN\u2063"
+        text = self.tok.apply_chat_template([{"role": "user", "content": "x"}, {"role": "assistant", "content": mark}],
+                                            chat_template=self.template, tokenize=False)
+        after = self.tok(text[text.rindex(mark) + len(mark):], add_special_tokens=False)["input_ids"]
+        return after[0] if after else self.eos_id
+
+    def encode_prompt(self, text: str, system: Optional[str] = None) -> List[int]:
+        if self.template:
+            messages = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": text}]
+            ids = self.render(messages, generation_prompt=True)
+        else:
+            ids = self.tok(f"{system}\n\n{text}" if system else text, add_special_tokens=True)["input_ids"]
+            if self.bos_id is not None and (not ids or ids[0] != self.bos_id):
+                ids = [self.bos_id] + ids
+        return self._bounded(ids)
+
+    def _bounded(self, ids: List[int]) -> List[int]:
+        limit = self.max_prompt_tokens
+        if limit is None or len(ids) <= limit:
+            return ids
+        if self.truncation == "error":
+            raise UserError(f"{self.where}/max_prompt_tokens: a prompt has {len(ids)} tokens, more than "
+                            f"{limit} (truncation = error); raise max_prompt_tokens or use truncation = left")
+        self.truncations += 1
+        return ids[-limit:]
 
     def encode_response(self, text: str) -> List[int]:
-        return self.tok(text, add_special_tokens=False)["input_ids"] + [self.eos_id]
+        return self.tok(text, add_special_tokens=False)["input_ids"] + [self.end_id]
 
     def decode(self, ids: Sequence[int]) -> str:
         return self.tok.decode([i for i in ids if i != self.pad_id], skip_special_tokens=True)
+
+
+def chat_template_of(tok: Any, spec: Any, base_dir: Optional[Path]) -> Optional[str]:
+    """auto: the tokenizer's template when it has one; none; file("...") relative to the recipe.
+    Plans from before the field have none (raw text, as the worker did then)."""
+    choice = getattr(spec, "chat_template", None) or {"type": "none"}
+    if choice["type"] == "none":
+        return None
+    if choice["type"] == "auto":
+        return getattr(tok, "chat_template", None) or None
+    path = Path(choice["path"])
+    path = path if path.is_absolute() or base_dir is None else base_dir / path
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{spec.pointer}/chat_template: cannot read {path}: {exc.strerror}") from None
 
 
 # What from_pretrained raises for a missing, partial or foreign checkpoint (no config, an
@@ -71,21 +131,69 @@ def dtype_kwarg(tf: Any, dtype: torch.dtype) -> dict:
 
 
 def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: torch.device,
-                      trainable: bool):
-    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory."""
+                      trainable: bool, shard: bool = False):
+    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory; `shard` (frozen
+    models in a sharded run) builds it sharded over the world from the safetensors files."""
     from .models import DTYPES, LanguageModel
     tf = _transformers()
     dtype = torch.float32 if trainable else DTYPES[spec.dtype]
-    try:
-        tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
-        model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, **dtype_kwarg(tf, dtype))
-    except LOAD_ERRORS as exc:
-        raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
+    if shard and not trainable:
+        model, tok = load_sharded(ident, revision, "AutoModelForCausalLM", dtype, device, spec.pointer)
+    else:
+        try:
+            tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
+            model = tf.AutoModelForCausalLM.from_pretrained(ident, revision=revision, **dtype_kwarg(tf, dtype))
+        except LOAD_ERRORS as exc:
+            raise UserError(f"{spec.pointer}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
     if tok.eos_token_id is None:
         raise UserError(f"{spec.pointer}: the tokenizer of {ident!r} has no EOS token; "
                         f"responses are trained and sampled to end with one")
     context = getattr(model.config, "max_position_embeddings", None) or 4096
-    return LanguageModel(model, HFTokenizer(tok), "hf", int(context), {"type": "hf", "source": ident})
+    gen_eos = getattr(getattr(model, "generation_config", None), "eos_token_id", None)
+    tokenizer = HFTokenizer(tok, gen_eos, chat_template_of(tok, spec, None),
+                            getattr(spec, "max_prompt_tokens", None), getattr(spec, "truncation", "left"),
+                            spec.pointer)
+    return LanguageModel(model, tokenizer, "hf", int(context), {"type": "hf", "source": ident})
+
+
+def checkpoint_dir(ident: str, revision: Optional[str]) -> Path:
+    """The local directory of a checkpoint: a path as is, a hub id through the local cache
+    (downloading config, tokenizer and safetensors files when they are not there yet)."""
+    path = Path(ident)
+    if path.is_dir():
+        return path
+    from huggingface_hub import snapshot_download
+    return Path(snapshot_download(ident, revision=revision,
+                                  allow_patterns=["*.json", "*.safetensors", "tokenizer*", "*.model", "*.txt"]))
+
+
+def load_sharded(ident: str, revision: Optional[str], auto: str, dtype: torch.dtype, device: torch.device,
+                 where: str, **config_overrides: Any):
+    """A frozen model (`auto` = AutoModelForCausalLM or ...ForSequenceClassification) built on the
+    meta device, sharded with FSDP2 over the world, each rank reading only its rows from the
+    safetensors files. Returns the module and its tokenizer."""
+    from . import sharded
+    tf = _transformers()
+    if device.type == "cpu" and dtype == torch.float16:
+        dtype = torch.float32                 # fp16 kernels are missing on CPU
+    try:
+        directory = checkpoint_dir(ident, revision)
+        tok = tf.AutoTokenizer.from_pretrained(str(directory))
+        config = tf.AutoConfig.from_pretrained(str(directory), **config_overrides)
+    except LOAD_ERRORS as exc:
+        raise UserError(f"{where}: cannot load Hugging Face model {ident!r}: {one_line(exc)}") from None
+    index = sharded.SafetensorsIndex(directory)
+    if not index:
+        raise UserError(f"{where}: {ident!r} has no safetensors weights; sharded loading reads "
+                        f"safetensors only (convert the checkpoint with save_pretrained)")
+    with sharded.parameters_on_meta():
+        module = getattr(tf, auto).from_config(config, **dtype_kwarg(tf, dtype))
+    module.eval()
+    module.requires_grad_(False)
+    sharded.shard_module(module, device)
+    sharded.materialize(module, device)
+    sharded.read_weights(module, index, where)
+    return module, tok
 
 
 def apply_lora(lm: Any, lora: dict, where: str):
@@ -118,6 +226,8 @@ def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
             state_dict = merge_lora_state(state_dict, lora_layers(module))
             module = module.get_base_model()
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
+    # The next stage (chat_template = auto on a stage output) renders prompts as this one did.
+    lm.tokenizer.tok.chat_template = lm.tokenizer.template
     lm.tokenizer.tok.save_pretrained(str(out))
 
 
@@ -159,15 +269,22 @@ def merge_lora_state(sd: Dict[str, torch.Tensor], layers: Dict[str, Tuple[float,
 
 
 def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
-                   dtype: torch.dtype) -> Callable[[list, list], torch.Tensor]:
-    """AutoModelForSequenceClassification scoring prompt+response; the score is logit 0."""
+                   dtype: torch.dtype, where: str = "reward", shard: bool = False) -> Callable[[list, list], torch.Tensor]:
+    """AutoModelForSequenceClassification scoring prompt+response; the score is logit 0.
+
+    `shard`: built sharded over the world (its forwards are then collective: every rank must
+    score the same number of batches)."""
     tf = _transformers()
-    try:
-        tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
-        model = tf.AutoModelForSequenceClassification.from_pretrained(
-            ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
-    except LOAD_ERRORS as exc:
-        raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
+    if shard:
+        model, tok = load_sharded(ident, revision, "AutoModelForSequenceClassification", dtype, device,
+                                  f"cannot load reward model {ident!r}")
+    else:
+        try:
+            tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
+            model = tf.AutoModelForSequenceClassification.from_pretrained(
+                ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
+        except LOAD_ERRORS as exc:
+            raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     if model.config.pad_token_id is None:
@@ -178,9 +295,17 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
     # pad − 1; newer: rightmost non-pad) and real tokens keep the positions they have unpadded.
     tok.padding_side = "right"
 
+    template = getattr(tok, "chat_template", None) or None
+
     @torch.no_grad()
     def score(prompts: list, responses: list) -> torch.Tensor:
-        texts = [p + r for p, r in zip(prompts, responses)]
-        batch = tok(texts, return_tensors="pt", padding=True, truncation=True).to(device)
-        return model(**batch).logits[:, 0].float().cpu()
+        if template:       # the conversation as the reward model was trained to read it
+            texts = [tok.apply_chat_template([{"role": "user", "content": p}, {"role": "assistant", "content": r}],
+                                             tokenize=False) for p, r in zip(prompts, responses)]
+            batch = tok(texts, return_tensors="pt", padding=True, truncation=True, add_special_tokens=False)
+        else:
+            batch = tok([p + r for p, r in zip(prompts, responses)], return_tensors="pt", padding=True,
+                        truncation=True)
+        return model(**batch.to(device)).logits[:, 0].float().cpu()
+    score.model = model                                   # type: ignore[attr-defined]
     return score

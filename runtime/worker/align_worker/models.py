@@ -7,6 +7,7 @@ Everything above this module sees a `LanguageModel`: a tokenizer, a torch module
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 import zlib
@@ -74,9 +75,18 @@ def seed_for(seed: int, name: str) -> int:
 
 
 def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
-               device: torch.device, trainable: bool) -> LanguageModel:
-    """Build or load the model `spec` names. Trainable models keep fp32 master weights."""
+               device: torch.device, trainable: bool, shard: bool = False) -> LanguageModel:
+    """Build or load the model `spec` names. Trainable models keep fp32 master weights.
+
+    `shard` (frozen models of a sharded run): the model is sharded over the world with FSDP2,
+    a Hugging Face checkpoint built on the meta device and read per shard (sharded.py); its
+    forwards are then collective."""
     src = spec.source
+    shard = shard and not trainable
+    template = spec.chat_template or {}
+    if template.get("type") == "file":             # plan paths are relative to the recipe
+        spec = dataclasses.replace(spec, chat_template={"type": "file",
+                                                        "path": str(resolve_path(base_dir, template["path"]))})
     if src["type"] == "builtin":
         cfg = BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"],
                             src.get("vocab") or 259)
@@ -84,21 +94,32 @@ def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
         lm = LanguageModel(TinyLM(cfg), ByteTokenizer(), "builtin", cfg.context,
                            {"type": "builtin", "config": cfg.to_dict()})
     elif src["type"] == "stage":
-        lm = load_local(run_dir / src["stage"] / "model", spec, device, trainable)
+        lm = load_local(run_dir / src["stage"] / "model", spec, device, trainable, shard)
     elif src["type"] == "local":
-        lm = load_local(resolve_path(base_dir, src["path"]), spec, device, trainable)
+        lm = load_local(resolve_path(base_dir, src["path"]), spec, device, trainable, shard)
     else:
         from .hf import load_hf_causal_lm
-        lm = load_hf_causal_lm(src["id"], src.get("revision"), spec, device, trainable)
-    return finish(lm, spec, device, trainable)
+        lm = load_hf_causal_lm(src["id"], src.get("revision"), spec, device, trainable, shard)
+    return finish(lm, spec, device, trainable, shard)
 
 
-def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: bool) -> LanguageModel:
+def is_sharded(module: nn.Module) -> bool:
+    """Whether FSDP2 already shards the module's parameters (DTensors)."""
+    p = next(module.parameters(), None)
+    return p is not None and type(p).__name__ == "DTensor"
+
+
+def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: bool,
+           shard: bool = False) -> LanguageModel:
     """Device, dtype, gradient checkpointing, LoRA and train/eval mode, the same for all backends."""
     dtype = DTYPES[spec.dtype] if not trainable else torch.float32
     if device.type == "cpu" and dtype == torch.float16:
         dtype = torch.float32            # fp16 kernels are missing on CPU
-    cast(lm.module, device, dtype)
+    if not is_sharded(lm.module):
+        cast(lm.module, device, dtype)
+        if shard:
+            from .sharded import shard_module
+            shard_module(lm.module, device)
     if trainable and device.type == "cuda" and spec.dtype != "fp32":
         lm.autocast = DTYPES[spec.dtype]
     if spec.gradient_checkpointing:
@@ -119,6 +140,22 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     return lm
 
 
+def disable_dropout(module: nn.Module) -> None:
+    """Dropout off (RL and DPO): log π must be the same function of the weights in sampling,
+    in the reference's and the old policy's scoring and in the loss, or the ratios carry noise.
+    The module stays in train mode (gradient checkpointing needs it); LoRA's dropout included."""
+    for m in module.modules():
+        if isinstance(m, nn.Dropout):
+            m.p = 0.0
+        for attr in ("attention_dropout", "dropout", "hidden_dropout", "resid_pdrop", "attn_pdrop"):
+            if isinstance(getattr(m, attr, None), float):
+                setattr(m, attr, 0.0)
+    config = getattr(module, "config", None)
+    for attr in ("attention_dropout", "hidden_dropout", "resid_pdrop", "attn_pdrop", "embd_pdrop"):
+        if isinstance(getattr(config, attr, None), float):
+            setattr(config, attr, 0.0)
+
+
 def cast(module: nn.Module, device: Optional[torch.device], dtype: torch.dtype) -> None:
     """`module.to(device, dtype)`, except that rotary `inv_freq` buffers stay fp32.
 
@@ -135,7 +172,8 @@ def cast(module: nn.Module, device: Optional[torch.device], dtype: torch.dtype) 
         setattr(sub, attr, value.to(device=getattr(sub, attr).device))
 
 
-def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: bool) -> LanguageModel:
+def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: bool,
+               shard: bool = False) -> LanguageModel:
     """A directory written by `save_model` (builtin) or any Hugging Face checkpoint directory."""
     meta_file = path / MODEL_META
     check_model_dir(path, spec.pointer)
@@ -146,7 +184,7 @@ def load_local(path: Path, spec: ModelSpec, device: torch.device, trainable: boo
         module.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
         return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context, meta)
     from .hf import load_hf_causal_lm
-    return load_hf_causal_lm(str(path), None, spec, device, trainable)
+    return load_hf_causal_lm(str(path), None, spec, device, trainable, shard)
 
 
 def check_model_dir(path: Path, where: str) -> None:
@@ -186,13 +224,19 @@ def frozen_copy(lm: LanguageModel, dtype: Optional[torch.dtype] = None) -> Langu
 
 
 def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device: torch.device,
-                      dtype: str = "fp32") -> Callable[[list, list], torch.Tensor]:
-    """A frozen sequence-classification reward model as `score(prompts, responses) -> [N]`."""
+                      dtype: str = "fp32", shard: bool = False) -> Callable[[list, list], torch.Tensor]:
+    """A frozen sequence-classification reward model as `score(prompts, responses) -> [N]`.
+
+    `shard`: sharded over the world (forwards are collective; see frozen.lockstep_score)."""
     if source["type"] == "builtin":
         cfg = BuiltinConfig(source["layers"], source["width"], source["heads"], source["context"],
                             source.get("vocab") or 259)
         torch.manual_seed(seed_for(seed, "reward:" + name))
         model = TinyRewardModel(cfg).to(device).eval()
+        model.requires_grad_(False)
+        if shard:
+            from .sharded import shard_module
+            shard_module(model, device)
         tok = ByteTokenizer()
         return lambda ps, rs: _score_builtin(model, tok, cfg.context, ps, rs)
     from .hf import load_hf_reward
@@ -202,7 +246,7 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
         path = resolve_path(base_dir, source["path"])
         check_model_dir(path, f"/rewards/{escape(name)}/from")
         ident = str(path)
-    return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype])
+    return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype], f"/rewards/{escape(name)}/from", shard)
 
 
 @torch.no_grad()

@@ -33,8 +33,9 @@ def build_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int
     return fn(r, policy, d, norm, micro, record)
 
 
-def _forward(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]]) -> torch.Tensor:
-    logp, _ = sequence_logprobs(policy, prompts, responses, module=policy.module)
+def _forward(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
+             temperature: float = 1.0) -> torch.Tensor:
+    logp, _ = sequence_logprobs(policy, prompts, responses, module=policy.module, temperature=temperature)
     return logp.float().cpu() if logp.device.type != "cpu" else logp.float()
 
 
@@ -61,7 +62,7 @@ def crpg_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
 
     def item(chunk: List[int]) -> Work:
         def run() -> torch.Tensor:
-            logp = _forward(policy, [prompts[i] for i in chunk], [r.sample_ids[i] for i in chunk])
+            logp = _forward(policy, [prompts[i] for i in chunk], [r.sample_ids[i] for i in chunk], opt.temperature)
             loss = L.crpg_loss(logp, adv[chunk], None, denom)
             record["_loss_local"] += float(loss.detach())
             return w * loss
@@ -83,7 +84,7 @@ def codpo_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int
             ci = [p * k + int(chosen[p]) for p in chunk]
             ri = [p * k + int(rejected[p]) for p in chunk]
             prompts = [r.prompt_ids[p] for p in chunk] * 2
-            logp = _forward(policy, prompts, [r.sample_ids[i] for i in ci + ri])
+            logp = _forward(policy, prompts, [r.sample_ids[i] for i in ci + ri], opt.temperature)
             n = len(chunk)
             loss = L.codpo_loss(logp[:n], r.logp_ref[ci], logp[n:], r.logp_ref[ri], r.lengths[ci],
                                 opt.beta, opt.lam, n_kept)
@@ -114,7 +115,7 @@ def crraft_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: in
 
     def item(chunk: List[int]) -> Work:
         def run() -> torch.Tensor:
-            logp = _forward(policy, [r.prompt_ids[p] for p in chunk], [targets[p] for p in chunk])
+            logp = _forward(policy, [r.prompt_ids[p] for p in chunk], [targets[p] for p in chunk], opt.temperature)
             loss = L.crraft_loss(logp, weights[chunk], denom)
             record["_loss_local"] += float(loss.detach())
             return w * loss

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from .errors import PlanError, UserError
 from .pointer import Node, describe
+from .sinks import TrackingSpec, parse_tracking
 
 SUPPORTED_VERSION = 1
 STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "cgpo", "eval"]
@@ -28,6 +29,10 @@ class ModelSpec:
     dtype: str = "fp32"
     gradient_checkpointing: bool = False
     lora: Optional[Dict[str, Any]] = None
+    # {"type": "auto" | "none"} or {"type": "file", "path"}; None (plans before the field): none.
+    chat_template: Optional[Dict[str, Any]] = None
+    max_prompt_tokens: Optional[int] = None
+    truncation: str = "left"                    # left | error
 
 
 @dataclass
@@ -68,6 +73,7 @@ class RewardSpec:
     kind: str
     baseline: Dict[str, Any]
     baseline_model: Optional[ModelSpec] = None
+    dtype: str = "fp32"                 # of a reward model (plans before `dtype` on rewards: fp32)
 
 
 @dataclass
@@ -93,6 +99,7 @@ class TaskSpec:
     optimizer: OptimizerSpec
     weight: float
     batch_size: int
+    template: Optional[Dict[str, Any]] = None   # None: the prompt as is
 
 
 @dataclass
@@ -124,7 +131,9 @@ class StageSpec:
     sharding: str = "auto"
     gpu_memory: Optional[float] = None
     estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
+    max_judge_error_rate: float = 0.1           # /recipe/max_judge_error_rate (summary.py)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
+    tracking: TrackingSpec = field(default_factory=TrackingSpec)   # metric sinks (not hashed)
 
 
 def load_plan(path: Path) -> Node:
@@ -160,6 +169,9 @@ def parse_stage(root: Node, name: str) -> StageSpec:
                         f"stage variant {variant!r} runs in the judge server, not the worker")
     recipe = root.child("recipe")
     spec = StageSpec(name=name, variant=variant, pointer=node.pointer,
-                     seed=recipe.child("seed").int(minimum=0))
+                     seed=recipe.child("seed").int(minimum=0), tracking=parse_tracking(recipe))
+    rate = recipe.opt("max_judge_error_rate").opt_num(minimum=0.0)
+    if rate is not None:
+        spec.max_judge_error_rate = rate
     parse_stage_body(root, node, spec)
     return spec

@@ -50,7 +50,8 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
         if node.opt("output").value not in (None, "model"):
             raise node.fail("a model must be a stage's \"model\" output")
         ctx.decl("stages", stage, node.pointer)
-        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage})
+        # A stage's model directory carries the chat template that stage used (hf.save_hf).
+        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage}, chat_template={"type": "auto"})
     name = ref_name(node, "model")
     decl = ctx.decl("models", name, node.pointer)
     src = decl.child("from")
@@ -74,9 +75,18 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
         lora.child("dropout").num(minimum=0.0)
         [t.str() for t in lora.child("targets").items()]
     gc = decl.opt("gradient_checkpointing")
+    template = decl.opt("chat_template")
+    if not template.is_null():
+        if template.child("type").enum(["auto", "none", "file"]) == "file":
+            template.child("path").str()
+    limit = decl.opt("max_prompt_tokens")
+    truncation = decl.opt("truncation")
     return ModelSpec(node.pointer, name, source, decl.child("dtype").enum(DTYPES),
                      False if gc.is_null() else gc.bool(),
-                     None if lora.is_null() else dict(lora.obj()))
+                     None if lora.is_null() else dict(lora.obj()),
+                     None if template.is_null() else dict(template.obj()),
+                     None if limit.is_null() else limit.int(minimum=1),
+                     "left" if truncation.is_null() else truncation.enum(["left", "error"]))
 
 
 def parse_data(ctx: Ctx, node: Node) -> DataSpec:
@@ -145,8 +155,10 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
         base.child("field").str()
     elif btype == "generated":
         model = parse_model(ctx, base.child("model"))
+    dtype = decl.opt("dtype")
     return RewardSpec(decl.pointer, name, dict(src.obj()),
-                      decl.child("kind").enum(["scalar", "pairwise"]), dict(base.obj()), model)
+                      decl.child("kind").enum(["scalar", "pairwise"]), dict(base.obj()), model,
+                      "fp32" if dtype.is_null() else dtype.enum(DTYPES))
 
 
 def parse_optimizer(node: Node) -> OptimizerSpec:
@@ -154,8 +166,13 @@ def parse_optimizer(node: Node) -> OptimizerSpec:
     spec = OptimizerSpec(variant, node.child("generations").int(minimum=1),
                          node.child("temperature").num(minimum=0.0),
                          node.child("top_p").num(positive=True), node.child("max_tokens").int(minimum=1))
-    if spec.top_p > 1:
-        raise node.child("top_p").fail(f"expected a number in (0, 1], got {spec.top_p:g}")
+    if spec.top_p != 1:
+        # The loss trains softmax(logits / T); a nucleus-truncated sampler would make the
+        # policy gradient biased (the compiler refuses it too: AL6050).
+        raise node.child("top_p").fail(f"a task samples what it trains: top_p must be 1, got {spec.top_p:g}")
+    if spec.temperature == 0:
+        raise node.child("temperature").fail("a task samples what it trains: temperature must be > 0 "
+                                             "(greedy samples have no policy gradient)")
     if variant in ("crpg", "crraft"):
         spec.kl_max = node.child("kl_max").num(positive=True)
     if variant == "crraft":
@@ -175,10 +192,12 @@ def parse_task(ctx: Ctx, node: Node) -> TaskSpec:
     if not prompts:
         raise decl.child("prompts").fail("a task needs at least one prompt source")
     weight = decl.child("weight").num(minimum=0.0)
+    template = decl.opt("template")
     return TaskSpec(decl.pointer, name, prompts, parse_reward(ctx, decl.child("reward")),
                     [parse_judge(ctx, j) for j in decl.child("judges").items()],
                     parse_optimizer(decl.child("optimizer")), weight,
-                    decl.child("batch_size").int(minimum=1))
+                    decl.child("batch_size").int(minimum=1),
+                    None if template.is_null() else parse_template(template))
 
 
 def parse_training(node: Node) -> TrainingSpec:

@@ -121,6 +121,7 @@ def _dpo(ctx: Ctx, node: Node, spec: StageSpec) -> None:
     spec.reference = None if ref.is_null() else parse_model(ctx, ref)
     _data_list(ctx, node, spec)
     spec.fields["beta"] = node.child("beta").num(positive=True)
+    spec.fields["max_prompt_length"] = node.opt("max_prompt_length").opt_int(minimum=1)
     _epochs(node, spec)
     _train_common(node, spec)
 
@@ -144,4 +145,6 @@ def _eval(ctx: Ctx, node: Node, spec: StageSpec) -> None:
     else:
         spec.data = [parse_data(ctx, node.child("prompts"))]
         spec.judges = [parse_judge(ctx, j) for j in node.child("judges").items()]
+    template = node.opt("template")
+    spec.fields["template"] = None if template.is_null() else parse_template(template)
     _sampling(node, spec.fields)

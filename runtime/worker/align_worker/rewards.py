@@ -31,12 +31,15 @@ class RewardFunction:
     """Scores responses and keeps one Baseline per prompt (keyed by source and prompt text)."""
 
     def __init__(self, spec: RewardSpec, score_model: Optional[Callable[[list, list], torch.Tensor]],
-                 judge: JudgeFn, baseline_generator: Optional[Callable[[List[str]], List[str]]]) -> None:
+                 judge: JudgeFn, baseline_generator: Optional[Callable[[List[str], List[Dict[str, Any]]], List[str]]],
+                 collective: bool = False) -> None:
         self.spec = spec
         self.score_model = score_model
         self.judge = judge
         self.generate_baselines = baseline_generator
         self.cache: Dict[tuple, Baseline] = {}
+        # Sharded models forward collectively: every rank fills (maybe nothing) at every call.
+        self.collective = collective
 
     def raw(self, rows: Sequence[Dict[str, Any]], prompts: List[str], responses: List[str],
             results: Sequence[JudgeResult]) -> torch.Tensor:
@@ -51,7 +54,7 @@ class RewardFunction:
         """Baseline per prompt, computed on first use and cached for the whole run."""
         keys = [(r.get("source"), p) for r, p in zip(rows, prompts)]
         missing = [i for i, k in enumerate(keys) if k not in self.cache]
-        if missing:
+        if missing or self.collective:
             self._fill([rows[i] for i in missing], [prompts[i] for i in missing],
                        [keys[i] for i in missing], need_feasible)
         return [self.cache[k] for k in keys]
@@ -64,7 +67,8 @@ class RewardFunction:
                 self.cache[k] = Baseline(None, None, False)
             return
         texts = self._texts(rows, prompts)
-        judged = self.judge(rows, prompts, texts) if (need_feasible or self.spec.source["type"] == "judge") else None
+        wants_judge = need_feasible or self.spec.source["type"] == "judge"
+        judged = self.judge(rows, prompts, texts) if wants_judge and texts else [] if wants_judge else None
         scores = self.raw(rows, prompts, texts, judged) if judged is not None or self.score_model else None
         for i, k in enumerate(keys):
             self.cache[k] = Baseline(texts[i], None if scores is None else float(scores[i]),
@@ -79,7 +83,7 @@ class RewardFunction:
                                     f"{name!r} (source {r.get('source')!r})")
             return [r[name] for r in rows]
         assert self.generate_baselines is not None
-        return self.generate_baselines(prompts)
+        return self.generate_baselines(prompts, rows)
 
     def calibrated(self, raw: torch.Tensor, baselines: List[Baseline], k: int) -> torch.Tensor:
         """Rc = sigmoid(r(a) − r(ā)) per sample (samples prompt-major, k per prompt)."""

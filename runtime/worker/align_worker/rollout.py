@@ -7,20 +7,21 @@ prompt's rank, so per-prompt choices (CODPO, CRRAFT) are local and only batch me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import torch
 
-from .data import rank_slice
-from .generation import generate, sequence_logprobs
+from .data import rank_slice, render
+from .generation import generate, sequence_logprobs, token_batches
 from .judge_client import JudgeResult
 from .models import LanguageModel
 from .plan import TaskSpec
 from .rewards import Baseline, RewardFunction
 from .seeding import derive_seed
+from .tokenizer import system_of
 
 GEN_CHUNK = 256          # sequences per generate() call (bounds KV-cache memory)
-SCORE_CHUNK = 64         # sequences per no-grad reference forward
+SCORE_TOKENS = 16384     # padded tokens per no-grad reference forward (bounds activations, logits)
 
 
 @dataclass
@@ -40,6 +41,7 @@ class Rollout:
     calibrated: torch.Tensor            # [P·K] Rc(s,a)
     baselines: List[Baseline]           # [P]
     prompt_tokens: int
+    prompts_truncated: int = 0          # prompts cut to max_prompt_tokens (truncation = left)
 
     @property
     def k(self) -> int:
@@ -53,44 +55,67 @@ class Rollout:
 def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dict[str, Any]],
                  policy: LanguageModel, reference: LanguageModel, reward: RewardFunction,
                  judge, seed: int, stage: str, rank: int, world: int, gen_module=None,
-                 all_done=None) -> Rollout:
-    """Sample, judge and score this rank's share of the task's batch at `step`."""
+                 all_done=None, sync=None) -> Rollout:
+    """Sample, judge and score this rank's share of the task's batch at `step`.
+
+    log π_old (CRPG's gate, CRRAFT's KL filter) is recomputed with the teacher-forced forward
+    the reference uses, not taken from KV-cached decoding: in bf16 the two kernels differ by
+    noise that, summed over a long response, can trip a small kl_max on its own. `sync`: the
+    rank agreement of sharded (collective) forwards."""
     opt = task.optimizer
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]
-    prompts = [str(r.get("prompt", "")) for r in rows]
-    prompt_ids = [policy.tokenizer.encode_prompt(p) for p in prompts]
+    prompts = [render(task.template, r, task.pointer + "/template") for r in rows]
+    before = policy.tokenizer.truncations
+    prompt_ids = [policy.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
+    truncated = policy.tokenizer.truncations - before
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
-    tokens, logp_old = [], []
-    for i in range(0, len(rep_ids), GEN_CHUNK):
-        s = generate(policy, rep_ids[i:i + GEN_CHUNK], seeds[i:i + GEN_CHUNK], opt.temperature,
-                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done)
+    tokens: List[List[int]] = []
+    k, per_call = opt.generations, max(1, GEN_CHUNK // opt.generations)
+    for i in range(0, len(prompt_ids), per_call):     # each prompt prefilled once for its K samples
+        s = generate(policy, prompt_ids[i:i + per_call], seeds[i * k:(i + per_call) * k], opt.temperature,
+                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done, repeats=k)
         tokens += s.tokens
-        logp_old.append(s.logp)
     texts = [policy.tokenizer.decode(t) for t in tokens]
     rep_rows = [r for r in rows for _ in range(opt.generations)]
     rep_prompts = [p for p in prompts for _ in range(opt.generations)]
     results = judge(rep_rows, rep_prompts, texts)
     baselines = reward.baselines(rows, prompts, need_feasible=opt.variant == "crraft")
     raw = reward.raw(rep_rows, rep_prompts, texts, results)
-    logp_ref = score_no_grad(reference, rep_ids, tokens)
-    return Rollout(task, rows, prompt_ids, tokens, texts, torch.cat(logp_old), logp_ref,
+    # The sharded root when forwards are collective; else the bare module (a DDP wrapper would
+    # broadcast buffers in every forward, a collective the ranks' batch counts need not match).
+    # Policy, old policy and reference all at the sampling temperature (docs/worker.md).
+    t = opt.temperature
+    logp_old = score_no_grad(policy, rep_ids, tokens, module=gen_module or policy.unwrapped(), sync=sync,
+                             temperature=t)
+    logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
+    return Rollout(task, rows, prompt_ids, tokens, texts, logp_old, logp_ref,
                    torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
                    torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
                    raw, reward.calibrated(raw, baselines, opt.generations), baselines,
-                   sum(len(p) for p in prompt_ids) * opt.generations)
+                   sum(len(p) for p in prompt_ids) * opt.generations, truncated)
 
 
 @torch.no_grad()
 def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
-                  module=None) -> torch.Tensor:
-    """Sequence log-probs [N] without gradient, in chunks."""
-    out = []
-    for i in range(0, len(prompts), SCORE_CHUNK):
-        lp, _ = sequence_logprobs(lm, prompts[i:i + SCORE_CHUNK], responses[i:i + SCORE_CHUNK], module)
-        out.append(lp.float().cpu())
-    return torch.cat(out) if out else torch.zeros(0)
+                  module=None, budget: int = SCORE_TOKENS,
+                  sync: Optional[Callable[[float], float]] = None, temperature: float = 1.0) -> torch.Tensor:
+    """Sequence log-probs [N] without gradient, in micro-batches of at most `budget` padded
+    tokens. `sync` (a sharded model, whose forwards are collective) makes every rank run as
+    many micro-batches as the busiest one, padding with a one-token row."""
+    lengths = [min(len(p) + len(r), lm.context) for p, r in zip(prompts, responses)]
+    batches = token_batches(lengths, budget)
+    calls = len(batches) if sync is None else int(sync(float(len(batches))))
+    out = torch.zeros(len(prompts))
+    for b in range(calls):
+        rows = batches[b] if b < len(batches) else []
+        ps = [prompts[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        rs = [responses[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        lp, _ = sequence_logprobs(lm, ps, rs, module, temperature=temperature)
+        if rows:
+            out[rows] = lp.float().cpu()
+    return out
 
 
 def judge_samples(client, task_name: str, ids_prefix: str, no_judges: bool):
@@ -117,7 +142,7 @@ def rollout_metrics(r: Rollout, reduce_sum, reduce_max) -> Dict[str, Any]:
     vec = torch.tensor([float(v.numel()), float(v.sum()), float((r.raw * v).sum()),
                         float((r.calibrated * v).sum()), float((r.feasible.float() * v).sum()),
                         float(ratio.sum()), float((ratio ** 2).sum()), float(r.lengths.sum()),
-                        errors] + sat + judged, dtype=torch.float64)
+                        errors, float(r.prompts_truncated)] + sat + judged, dtype=torch.float64)
     g = reduce_sum(vec).tolist()
     n, nv = g[0], max(g[1], 1.0)
     mean = g[5] / max(n, 1.0)
@@ -127,8 +152,8 @@ def rollout_metrics(r: Rollout, reduce_sum, reduce_max) -> Dict[str, Any]:
            "log_ratio_mean": mean, "log_ratio_std": max(g[6] / max(n, 1.0) - mean * mean, 0.0) ** 0.5,
            "log_ratio_max": reduce_max(float(ratio.max()) if ratio.numel() else float("-inf")),
            "log_ratio_min": -reduce_max(-float(ratio.min()) if ratio.numel() else float("-inf")),
-           "response_tokens_mean": g[7] / max(n, 1.0)}
+           "response_tokens_mean": g[7] / max(n, 1.0), "prompts_truncated": int(g[9])}
     m = len(judges)
-    out["feasible_rate_by_judge"] = {j: (g[9 + i] / g[9 + m + i] if g[9 + m + i] else None)
+    out["feasible_rate_by_judge"] = {j: (g[10 + i] / g[10 + m + i] if g[10 + m + i] else None)
                                      for i, j in enumerate(judges)}
     return out

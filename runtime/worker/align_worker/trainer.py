@@ -8,16 +8,19 @@ the backward passes so every rank does the same number of them and gradients syn
 
 from __future__ import annotations
 
+import sys
 import time
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
 from . import checkpoint as ckpt
+from . import sharded_checkpoint
 from .context import RunContext
 from .distributed import choose_mode, no_sync, wrap
 from .errors import ResumeError, UserError
 from .metrics import MetricsWriter, peak_memory_bytes
+from .sinks import Sinks
 from .models import DTYPES, LanguageModel, save_model
 from .optim import clip_gradients, decay_split, make_optimizer, make_scheduler
 from .seeding import rng_state, set_rng_state
@@ -26,20 +29,27 @@ Work = Callable[[], torch.Tensor]
 StepFn = Callable[[int], Tuple[List[Work], Dict[str, Any]]]
 
 
+def training_mode(ctx: RunContext, policy: LanguageModel) -> str:
+    """single, ddp or fsdp for this stage's trained model (stages shard frozen models alike)."""
+    spec = ctx.spec
+    n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
+    return choose_mode(ctx.dist, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
+
+
 class Trainer:
     def __init__(self, ctx: RunContext, policy: LanguageModel, total_steps: int, lr: float) -> None:
         self.ctx, self.policy, self.total = ctx, policy, total_steps
         spec, d = ctx.spec, ctx.dist
         assert spec.training is not None and spec.model is not None
         self.training = spec.training
-        n_params = sum(p.numel() for p in policy.module.parameters() if p.requires_grad)
-        self.mode = choose_mode(d, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
+        self.mode = training_mode(ctx, policy)
         d.mode = self.mode
         split = decay_split(policy.module.parameters())        # before FSDP flattens the shapes
         policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])
         self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay, split)
         self.sched = make_scheduler(self.opt, total_steps, spec.training.warmup, spec.training.schedule)
-        self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps)
+        sinks = Sinks(spec.tracking, spec.name, ctx.stage_dir, {"variant": spec.variant, **spec.fields})
+        self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps, sinks)
         self.start_step = 0
         self.state_extra: Dict[str, Any] = {}
 
@@ -80,13 +90,22 @@ class Trainer:
 
     def _restore(self, found: Dict[str, Any]) -> None:
         state, payload, d = found["state"], found["payload"], self.ctx.dist
-        self._load_model_and_optimizer(payload["model"], payload["optimizer"])
+        if found["sharded"]:
+            payload = sharded_checkpoint.load(found["path"], self.policy.module, self.opt)
+        else:
+            self._load_model_and_optimizer(payload["model"], payload["optimizer"])
         self.sched.load_state_dict(payload["scheduler"])
         ranks = payload["rng"]
-        if len(ranks) != d.world:
+        if len(ranks) == d.world:
+            set_rng_state(ranks[d.rank])
+        elif not found["sharded"]:
             raise ResumeError(f"checkpoint {found['path']} was written by {len(ranks)} ranks, "
                               f"this run has {d.world}; resume with the same world size")
-        set_rng_state(ranks[d.rank])
+        elif d.is_main:
+            # Sampling seeds are derived per prompt and data order per step; only the streams
+            # of dropout-like noise restart (from the seed, as at step 0).
+            print(f"[{self.ctx.spec.name}] resuming a checkpoint of {len(ranks)} ranks on {d.world}: "
+                  f"model and optimizer resharded, per-rank RNG streams reseeded", file=sys.stderr, flush=True)
         self.start_step = int(state["step"])
         self.state_extra = state.get("extra", {})
         self.metrics.truncate_after(self.start_step)
@@ -149,6 +168,7 @@ class Trainer:
             self._report(step + 1, time.time() - t0, loss, grad_norm, lr, info)
             if every and (step + 1) % every == 0 and step + 1 < self.total:
                 self.save_checkpoint(step + 1, extra_state(step + 1) if extra_state else {})
+        self.metrics.close()
         self.save_final()
 
     def _report(self, step: int, dt: float, loss: float, grad_norm: float, lr: float,
@@ -188,11 +208,16 @@ class Trainer:
 
     def save_checkpoint(self, step: int, extra: Dict[str, Any]) -> None:
         d = self.ctx.dist
-        model_sd, optim_sd = self._gather_state()
         rngs = d.gather_objects(rng_state())
+        state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
+                 "world_size": d.world, "extra": extra, "time": time.time()}
+        if sharded_checkpoint.available():
+            small = {"scheduler": self.sched.state_dict(), "rng": rngs}
+            sharded_checkpoint.save(self.ctx.stage_dir, step, self.policy.module, self.opt, small, state,
+                                    self.ctx.spec.config, d)
+            return
+        model_sd, optim_sd = self._gather_state()
         if d.is_main:
-            state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
-                     "world_size": d.world, "extra": extra, "time": time.time()}
             payload = {"model": model_sd, "optimizer": optim_sd,
                        "scheduler": self.sched.state_dict(), "rng": rngs}
             ckpt.save_checkpoint(self.ctx.stage_dir, step, payload, state, self.ctx.spec.config)

@@ -72,3 +72,16 @@ def load_weights(path: Path) -> Dict[str, torch.Tensor]:
     """The state dict plain transformers loads from a directory (no worker code involved)."""
     model = transformers.AutoModelForCausalLM.from_pretrained(str(path))
     return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def save_wide_llama(out: Path, seed: int = 0) -> Path:
+    """A 63M-parameter random Llama in bf16 (125 MB of safetensors; a 32k vocabulary, grouped-query
+    attention), big enough that a rank holding the whole of it stands out from one holding a shard."""
+    tok = build_tokenizer()
+    cfg = llama_config(tok, layers=6, hidden=512, context=128)
+    cfg.vocab_size, cfg.intermediate_size = 32000, 1536
+    cfg.num_attention_heads, cfg.num_key_value_heads = 8, 2
+    torch.manual_seed(seed)
+    transformers.LlamaForCausalLM(cfg).to(torch.bfloat16).save_pretrained(str(out))
+    tok.save_pretrained(str(out))
+    return out

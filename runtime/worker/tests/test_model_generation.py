@@ -79,6 +79,30 @@ def test_eos_stops_a_row_and_max_tokens_bounds_it():
     assert s2.tokens[0] == [65, 65] and s2.finished == [False]
 
 
+def test_every_stop_id_ends_a_row_not_only_eos():
+    """Llama-3 instruct ends a turn with <|eot_id|>, listed in the generation config, not EOS."""
+    from align_worker.models import LanguageModel
+    tok = ByteTokenizer()
+    tok.stop_ids = (EOS, 65)
+    prompt = tok.encode_prompt("hi")
+    s = generate(LanguageModel(EosAfter(len(prompt), 2), tok, "builtin", 32, {}), [prompt], [0], 1.0, 1.0, 8)
+    assert s.tokens[0] == [65] and s.finished == [True]
+
+
+def test_a_prompt_prefilled_once_for_k_samples_samples_what_k_copies_would():
+    """Prefill once + expanded cache + stopped rows leaving the batch = each row generated alone."""
+    lm = tiny_lm(seed=3, context=64)
+    tok = lm.tokenizer
+    prompts = [tok.encode_prompt(t) for t in ("1+2=", "hello there", "a")]
+    seeds = list(range(100, 112))
+    batch = generate(lm, prompts, seeds, 1.0, 1.0, 12, repeats=4)
+    assert len(batch.tokens) == 12 and any(batch.finished) and not all(batch.finished)
+    for row in range(12):
+        alone = generate(lm, [prompts[row // 4]], [seeds[row]], 1.0, 1.0, 12)
+        assert batch.tokens[row] == alone.tokens[0] and batch.finished[row] == alone.finished[0]
+        assert abs(float(batch.logp[row]) - float(alone.logp[0])) < 1e-4
+
+
 def test_top_p_keeps_the_nucleus():
     probs = torch.tensor([[0.5, 0.3, 0.15, 0.05]])
     assert filter_top_p(probs, 0.7)[0].tolist() == pytest.approx([0.5, 0.3, 0.0, 0.0])
@@ -112,6 +136,19 @@ def test_sequence_logprobs_sum_the_response_tokens():
         logits, _ = lm.step(ids, torch.ones_like(ids), torch.arange(ids.shape[1])[None])
         logp = torch.log_softmax(logits[0, :-1], -1).gather(1, ids[0, 1:, None]).squeeze(1)
     assert n.item() == 3 and abs(lp.item() - logp[1:].sum().item()) < 1e-5
+
+
+def test_sequence_logprobs_at_a_temperature_are_those_of_the_tempered_policy():
+    """What a task at temperature T samples from, softmax(logits / T), is what its loss trains."""
+    lm = tiny_lm(seed=8)
+    tok = lm.tokenizer
+    with torch.no_grad():
+        lp, _ = sequence_logprobs(lm, [tok.encode_prompt("a")], [tok.encode_response("bc")], temperature=0.5)
+        ids = torch.tensor([tok.encode_prompt("a") + tok.encode_response("bc")])
+        logits, _ = lm.step(ids, torch.ones_like(ids), torch.arange(ids.shape[1])[None])
+        logp = torch.log_softmax(logits[0, :-1] / 0.5, -1).gather(1, ids[0, 1:, None]).squeeze(1)
+        plain, _ = sequence_logprobs(lm, [tok.encode_prompt("a")], [tok.encode_response("bc")])
+    assert abs(lp.item() - logp[1:].sum().item()) < 1e-5 and abs(lp.item() - plain.item()) > 1e-3
 
 
 def test_attention_bias_masks_padding_and_future():

@@ -34,6 +34,8 @@ def test_valid_plan_parses_every_part():
     (lambda p: p["tasks"]["arith"]["optimizer"].update(variant="codpo", beta=0.1, generations=1, **{"lambda": 0.0}),
      "/tasks/arith/optimizer/generations: codpo needs generations >= 2"),
     (lambda p: p["models"]["tiny"]["from"].update(heads=5), "/models/tiny/from/heads: width must be divisible by heads"),
+    (lambda p: p["tasks"]["arith"]["optimizer"].update(top_p=0.9), "/tasks/arith/optimizer/top_p: a task samples what it trains"),
+    (lambda p: p["tasks"]["arith"]["optimizer"].update(temperature=0), "/tasks/arith/optimizer/temperature: a task samples"),
 ])
 def test_errors_name_the_pointer(mutate, message):
     plan = arith_plan()

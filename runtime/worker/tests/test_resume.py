@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from align_worker import checkpoint as ckpt
+from align_worker import sharded_checkpoint
 from align_worker import planbuild as pb
 from conftest import WORKER, arith_plan, read_jsonl, run_cli
 
@@ -34,10 +35,18 @@ def final_params(run_dir):
 
 
 def assert_complete_checkpoints(run_dir):
+    """Every listed checkpoint has all its files: the legacy set (torch 1.x), or DCP shards +
+    small files exactly as its manifest lists them."""
     for path in ckpt.list_checkpoints(run_dir / "cgpo"):
-        assert {p.name for p in path.iterdir()} == FILES, path
+        names = {p.name for p in path.iterdir()}
+        if sharded_checkpoint.available():
+            listed = set(sharded_checkpoint.manifest_files(path))
+            assert names == listed | {"manifest.json"}, path
+            assert {".metadata", "__0_0.distcp", "scheduler.pt", "rng.pt", "state.json"} <= listed
+        else:
+            assert names == FILES, path
+            torch.load(path / "model.pt")
         assert json.loads((path / "state.json").read_text())["step"] == int(path.name.split("-")[1])
-        torch.load(path / "model.pt")
 
 
 @pytest.fixture(scope="module")
@@ -104,6 +113,24 @@ def test_kill_inside_a_checkpoint_write_leaves_no_half_checkpoint(setup):
     got = final_params(run_dir)
     assert all(torch.equal(got[k], expected[k]) for k in expected)
     assert not any(p.name.startswith(".tmp-") for p in (run_dir / "cgpo" / "checkpoints").iterdir())
+
+
+def test_kill_while_pruning_leaves_the_newer_checkpoints_complete(setup):
+    """Pruning renames step-1 out of sight before deleting it: killed in between, the run has
+    steps 2 and 3 complete and a hidden leftover, and resumes from step 3 exactly."""
+    workspace, path, url, expected, _ = setup
+    run_dir = workspace / "pruned"
+    r = run_cli(cgpo_args(path, run_dir, url), env_extra={"ALIGN_WORKER_TEST_KILL_IN_PRUNE": "3"})
+    assert r.returncode == -signal.SIGKILL
+    root = run_dir / "cgpo" / "checkpoints"
+    assert [p.name for p in ckpt.list_checkpoints(run_dir / "cgpo")] == ["step-00000002", "step-00000003"]
+    assert (root / ".old-step-00000001").is_dir()
+    assert_complete_checkpoints(run_dir)
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    got = final_params(run_dir)
+    assert all(torch.equal(got[k], expected[k]) for k in expected)
+    assert not any(p.name.startswith(".old-") for p in root.iterdir())
 
 
 def test_killed_before_the_first_checkpoint_resume_rewrites_the_metrics(setup):

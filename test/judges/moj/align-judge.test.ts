@@ -57,7 +57,7 @@ describe("align judge (runJudgeCommand)", () => {
 
     const answer = result.judges.find((j) => j.judge === "answer");
     expect(answer).toMatchObject({ total: 3, satisfied: 1, violated: 1, error: 0, skipped: 1 });
-    expect(stdout.text).toMatch(/^judge\s+pass\s+violated\s+error\s+skipped\s+p50 ms\s+p99 ms$/m);
+    expect(stdout.text).toMatch(/^judge\s+pass\s+violated\s+error\s+skipped\s+p50 ms\s+p99 ms\s+top errors$/m);
     expect(stdout.text).toMatch(/^answer\s+33\.3%\s+33\.3%\s+0\.0%\s+33\.3%/m);
     expect(stdout.text).toContain("malformed lines: 2");
   });
@@ -66,10 +66,27 @@ describe("align judge (runJudgeCommand)", () => {
     copyFileSync(join(fixtures, "judges.mjs"), join(dir, "judges.mjs"));
     writeFileSync(join(dir, "plan.json"), JSON.stringify(testPlan()));
     const path = input([JSON.stringify({ prompt: "hi", response: "hello" })]);
-    const result = await runJudgeCommand({ plan: join(dir, "plan.json"), task: "chat", input: path, stdout: new Capture(), stderr: new Capture() });
-    expect(result.exitCode).toBe(0);
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const result = await runJudgeCommand({ plan: join(dir, "plan.json"), task: "chat", input: path, stdout, stderr });
     // chat's only judge throws; its on_error is skip_sample.
     expect(result.totals).toMatchObject({ scored: 1, feasible: 0, skip: 1 });
+    // Every verdict an error: the reasons are in the table and on stderr, and the exit is 1.
+    expect(result.exitCode).toBe(1);
+    expect(stdout.text).toMatch(/^throws\s+0\.0%\s+0\.0%\s+100\.0%\s+0\.0%\s+\S+\s+\S+\s+judge_threw 1$/m);
+    expect(stderr.text).toContain("align judge: every verdict was an error (throws: judge_threw 1); nothing was scored");
+  });
+
+  it("scores with a stage's own judges (--stage), and names the stages that have some", async () => {
+    const plan = { ...testPlan(), stages: { induce: { variant: "generate", judges: [{ judge: "answer" }], keep: { type: "violated", judges: [{ judge: "slow" }] } }, train: { variant: "sft" } } };
+    const path = input([JSON.stringify({ prompt: "2+2?", response: "4", answer: "4", source: "math" })]);
+    const stdout = new Capture();
+    const result = await runJudgeCommand({ plan, stage: "induce", input: path, baseDir: fixtures, stdout, stderr: new Capture() });
+    expect(result.exitCode).toBe(0);
+    expect(result.judges.map((j) => [j.judge, j.satisfied])).toEqual([["answer", 1], ["slow", 1]]);
+    await expect(runJudgeCommand({ plan, stage: "train", input: path, baseDir: fixtures, stdout })).rejects.toThrow(
+      'no stage "train" with judges of its own in the plan (such stages: induce; a task\'s judges: --task)');
+    await expect(runJudgeCommand({ plan, input: path, baseDir: fixtures, stdout })).rejects.toThrow("pass exactly one of --task and --stage");
   });
 
   it("refuses an unknown task or a missing input with a usage error", async () => {

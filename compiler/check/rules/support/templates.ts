@@ -44,9 +44,29 @@ function stageTemplates(plan: Plan): TemplateUse[] {
       stage.data.forEach((item, index) => uses.push(...inlineRenders(plan, item, `${base}/data/${index}`)));
     } else if (stage.variant === "eval" && stage.prompts) {
       uses.push(...inlineRenders(plan, stage.prompts, `${base}/prompts`));
+      if (stage.template) uses.push({ template: stage.template, pointer: `${base}/template`, owner: `the template of stage \`${name}\``, data: fieldsOfData(plan, stage.prompts) });
+    } else if (stage.variant === "eval" && stage.template) {
+      const template = stage.template;
+      for (const task of stage.tasks ?? []) uses.push(...taskSources(plan, task.task, template, `${base}/template`, `the template of stage \`${name}\``));
     }
   }
-  return uses;
+  return [...uses, ...taskTemplates(plan)];
+}
+
+/** The template checked against each of a task's prompt sources. */
+function taskSources(plan: Plan, task: string, template: TemplatePlan, pointer: string, owner: string): TemplateUse[] {
+  return (plan.tasks[task]?.prompts ?? []).map((source, index) => ({
+    template,
+    pointer,
+    owner,
+    data: fieldsOfData(plan, source),
+    wherePointer: `/tasks/${task}/prompts/${index}`,
+  }));
+}
+
+function taskTemplates(plan: Plan): TemplateUse[] {
+  return Object.entries(plan.tasks).flatMap(([name, task]) =>
+    taskSources(plan, name, task.template, `/tasks/${name}/template`, `the template of task \`${name}\``));
 }
 
 /** `render(from, template = ..., target = ...)` written inline, possibly nested. */

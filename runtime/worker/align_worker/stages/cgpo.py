@@ -8,19 +8,23 @@ from ..context import RunContext
 from ..data import Order, load_rows
 from ..distributed import wrap
 from ..generation import generate
-from ..models import DTYPES, frozen_copy, load_model, load_reward_model
+from .. import sharded
+from ..frozen import AdaptersOff, FrozenModels, lockstep
+from ..models import DTYPES, disable_dropout, load_model
 from ..objectives import build_work, token_count
 from ..plan import TaskSpec
 from ..rewards import RewardFunction
-from ..rollout import judge_samples, make_rollout, rollout_metrics
+from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
+from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
 from ..seeding import seed_everything
-from ..trainer import Trainer
+from ..tokenizer import system_of
+from ..trainer import Trainer, training_mode
 
 
 class TaskState:
     """A task's prompt pool, its resumable order, its reward function and judge calls."""
 
-    def __init__(self, ctx: RunContext, task: TaskSpec, client, policy) -> None:
+    def __init__(self, ctx: RunContext, task: TaskSpec, client, frozen: FrozenModels) -> None:
         spec = ctx.spec
         self.task = task
         self.rows: List[Dict[str, Any]] = []
@@ -31,8 +35,8 @@ class TaskState:
         self.per_step = task.batch_size * spec.training.grad_accum
         no_judges = not task.judges and task.reward.source["type"] != "judge"
         self.judge = judge_samples(client, task.name, f"{task.name}", no_judges)
-        self.reward = RewardFunction(task.reward, _score_model(ctx, task), self.judge,
-                                     _baseline_generator(ctx, task, policy))
+        self.reward = RewardFunction(task.reward, frozen.reward(task.reward), self.judge,
+                                     _baseline_generator(task, frozen), collective=frozen.shard)
 
     def batch(self, step: int) -> Tuple[List[int], List[Dict[str, Any]]]:
         start = step * self.per_step
@@ -40,28 +44,24 @@ class TaskState:
         return positions, [self.rows[i] for i in self.order.take(start, self.per_step)]
 
 
-def _score_model(ctx: RunContext, task: TaskSpec):
-    src = task.reward.source
-    if src["type"] == "judge":
-        return None
-    return load_reward_model(src, task.reward.name, ctx.spec.seed, ctx.base_dir, ctx.dist.device)
-
-
-def _baseline_generator(ctx: RunContext, task: TaskSpec, policy):
-    """ā generated once per prompt, greedily, by the baseline model (`generated(model)`)."""
+def _baseline_generator(task: TaskSpec, frozen: FrozenModels):
+    """ā generated once per prompt, greedily, by the baseline model (`generated(model)`), loaded
+    on first use and shared with every task and role that names the same model."""
     model_spec = task.reward.baseline_model
     if model_spec is None:
         return None
-    holder: Dict[str, Any] = {}
 
-    def gen(prompts: List[str]) -> List[str]:
-        if "lm" not in holder:
-            holder["lm"] = load_model(model_spec, ctx.spec.seed, ctx.base_dir, ctx.run_dir,
-                                      ctx.dist.device, trainable=False)
-        lm = holder["lm"]
-        ids = [lm.tokenizer.encode_prompt(p) for p in prompts]
-        out = generate(lm, ids, [0] * len(ids), 0.0, 1.0, task.optimizer.max_tokens)
-        return [lm.tokenizer.decode(t) for t in out.tokens]
+    def gen(prompts: List[str], rows: List[Dict[str, Any]]) -> List[str]:
+        lm = frozen.model(model_spec)
+        ids = [lm.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
+        out = []
+        for i in range(lockstep(frozen.sync, len(ids), GEN_CHUNK)):
+            part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]
+            s = generate(lm, part or [[lm.tokenizer.eos_id]], [0] * max(1, len(part)), 0.0, 1.0,
+                         task.optimizer.max_tokens, module=lm.module,
+                         all_done=(lambda done: frozen.sync(0.0 if done else 1.0) == 0.0) if frozen.sync else None)
+            out += [lm.tokenizer.decode(t) for t in s.tokens[:len(part)]]
+        return out
     return gen
 
 
@@ -73,15 +73,20 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     spec, d = ctx.spec, ctx.dist
     seed_everything(spec.seed, d.rank)
     policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True)
-    reference = (load_model(spec.reference, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=False)
-                 if spec.reference else frozen_copy(policy))
+    disable_dropout(policy.module)
+    fsdp = training_mode(ctx, policy) == "fsdp"
+    # Frozen models are sharded with the policy (FSDP2, read per shard) where torch has FSDP2;
+    # else the reference is wrapped like the policy (FSDP1) once the trainer has wrapped it.
+    frozen = FrozenModels(ctx, shard=fsdp and sharded.available())
+    reference = frozen.reference(spec.reference, policy, spec.model)
     judged = [t.name for t in spec.tasks if needs_judges(t)]
     client = ctx.judge_client(f"stage {spec.name!r} (tasks {', '.join(judged)})") if judged else None
-    tasks = [TaskState(ctx, t, client, policy) for t in spec.tasks]
+    tasks = [TaskState(ctx, t, client, frozen) for t in spec.tasks]
     trainer = Trainer(ctx, policy, spec.fields["steps"], spec.fields["lr"])
     trainer.prepare_run_dir()
-    fsdp = trainer.mode == "fsdp"
-    if fsdp:   # forwards are collective: the reference is sharded too, generation stops together
+    samples = SampleLog(ctx.stage_dir / SAMPLES_FILE, d.is_main, spec.fields["steps"])
+    samples.truncate_after(trainer.start_step)
+    if fsdp and not frozen.shard and not isinstance(reference, AdaptersOff):
         reference.module = wrap(reference.module, d, "fsdp", DTYPES[spec.model.dtype])
     norm, micro = spec.training.loss_norm, spec.training.micro_batch_size or 1 << 30
 
@@ -92,8 +97,11 @@ def run(ctx: RunContext) -> Dict[str, Any]:
             r = make_rollout(ts.task, step, positions, rows, policy, reference, ts.reward, ts.judge,
                              spec.seed, spec.name, d.rank, d.world,
                              gen_module=policy.module if fsdp else None,
-                             all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None)
+                             all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None,
+                             sync=d.reduce_max if fsdp else None)
             record = rollout_metrics(r, d.reduce_sum, d.reduce_max)
+            if samples.wanted(step + 1):
+                samples.write(sample_rows(r, step + 1))
             record["weight"] = ts.task.weight
             work += build_work(r, policy, d, norm, micro, record)
             records.append(record)

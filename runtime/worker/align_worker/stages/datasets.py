@@ -17,6 +17,8 @@ from ..judge_client import JudgeResult
 from ..models import load_model
 from ..rollout import GEN_CHUNK, judge_samples
 from ..seeding import derive_seed, seed_everything
+from ..summary import enforce, judge_counts, merge_counts, stage_summary
+from ..tokenizer import system_of
 
 
 def write_jsonl_atomic(path: Path, rows: List[Dict[str, Any]]) -> None:
@@ -51,7 +53,7 @@ def sample_rows(ctx: RunContext, lm, rows: List[Dict[str, Any]], prompts: List[s
     jobs = [(i, k) for i in mine for k in range(samples)]
     for c in range(0, len(jobs), GEN_CHUNK):
         chunk = jobs[c:c + GEN_CHUNK]
-        ids = [lm.tokenizer.encode_prompt(prompts[i]) for i, _ in chunk]
+        ids = [lm.tokenizer.encode_prompt(prompts[i], system_of(rows[i])) for i, _ in chunk]
         seeds = [derive_seed(ctx.spec.seed, key, i, k) for i, k in chunk]
         s = generate(lm, ids, seeds, f["temperature"], f["top_p"], f["max_tokens"])
         for (i, k), toks in zip(chunk, s.tokens):
@@ -70,6 +72,24 @@ def attach_verdicts(ctx: RunContext, task: str, out: List[Dict[str, Any]]) -> Li
         r["verdicts"] = res.verdicts
         r["feasible"] = res.feasible and not res.skip
     return results
+
+
+def summarize(ctx: RunContext, rows_in: int, judged: List[Dict[str, Any]], kept: int, keeps: bool,
+              judges: Optional[List[str]] = None) -> None:
+    """Rank 0 writes summary.json from every rank's verdicts; the stage fails on 0 kept rows or
+    too many judge errors (summary.py). Called after the outputs are written."""
+    d, spec = ctx.dist, ctx.spec
+    names = [j.name for j in spec.judges] if judges is None else judges
+    parts = d.gather_objects((len(judged), judge_counts(judged, names)))
+    samples = sum(n for n, _ in parts)
+    summary = stage_summary(spec.name, spec.variant, rows_in, samples, kept, merge_counts([c for _, c in parts]))
+    if d.is_main:
+        enforce(ctx.stage_dir, summary, spec.max_judge_error_rate, keeps)
+    else:
+        from ..summary import failure
+        why = failure(summary, spec.max_judge_error_rate, keeps)
+        if why is not None:
+            raise UserError(f"stage {spec.name!r}: {why}")
 
 
 def finish(ctx: RunContext, out: List[Dict[str, Any]], write: bool = True) -> List[Dict[str, Any]]:
@@ -93,8 +113,10 @@ def run_generate(ctx: RunContext) -> Dict[str, Any]:
     out = sample_rows(ctx, lm, rows, prompts, f["samples"], f, spec.name)
     if spec.judges:
         attach_verdicts(ctx, spec.name, out)
+    judged = out
     out = [r for r in out if keep_row(r.get("verdicts", {}), f["keep"])]
     kept = finish(ctx, out)
+    summarize(ctx, len(rows), judged, len(kept), f["keep"]["type"] != "all")
     return {"rows": len(kept)}
 
 
@@ -107,6 +129,7 @@ def run_judge(ctx: RunContext) -> Dict[str, Any]:
             raise UserError(f"{spec.pointer}/from: judge stage rows need a text field response")
     attach_verdicts(ctx, spec.name, mine)
     kept = finish(ctx, [r for r in mine if keep_row(r["verdicts"], spec.fields["keep"])])
+    summarize(ctx, len(rows), mine, len(kept), spec.fields["keep"]["type"] != "all")
     return {"rows": len(kept)}
 
 
@@ -115,7 +138,9 @@ def run_render(ctx: RunContext) -> Dict[str, Any]:
     rows = load_rows(spec.data[0], ctx.base_dir, ctx.run_dir)
     out = [{**render_row(r, spec.fields["template"], spec.fields["target"], spec.pointer), "_index": (i, 0)}
            for i, r in enumerate(rows) if i % ctx.dist.world == ctx.dist.rank]
-    return {"rows": len(finish(ctx, out))}
+    kept = len(finish(ctx, out))
+    summarize(ctx, len(rows), out, kept, False)
+    return {"rows": kept}
 
 
 def run_eval(ctx: RunContext) -> Dict[str, Any]:
@@ -123,22 +148,27 @@ def run_eval(ctx: RunContext) -> Dict[str, Any]:
     spec, f = ctx.spec, ctx.spec.fields
     seed_everything(spec.seed, ctx.dist.rank)
     lm = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, trainable=False)
-    groups = ([(t.name, t.prompts, eval_judges(t)) for t in spec.tasks] if spec.tasks
-              else [(spec.name, spec.data, [j.name for j in spec.judges])])
+    groups = ([(t.name, t.prompts, eval_judges(t), f["template"] or t.template) for t in spec.tasks] if spec.tasks
+              else [(spec.name, spec.data, [j.name for j in spec.judges], f["template"])])
     report: Dict[str, Any] = {"stage": spec.name, "tasks": {}}
     all_rows: List[Dict[str, Any]] = []
-    for name, sources, judges in groups:
+    rows_in, mine_judged, judge_names = 0, [], []
+    for name, sources, judges, template in groups:
         rows = [r for s in sources for r in load_rows(s, ctx.base_dir, ctx.run_dir)]
-        out = sample_rows(ctx, lm, rows, [str(r.get("prompt", "")) for r in rows], f["samples"], f,
-                          f"{spec.name}/{name}")
+        rows_in += len(rows)
+        judge_names += [j for j in judges if j not in judge_names]
+        prompts = [render(template, r, spec.pointer + "/template") for r in rows]
+        out = sample_rows(ctx, lm, rows, prompts, f["samples"], f, f"{spec.name}/{name}")
         if judges:
             attach_verdicts(ctx, name, out)
+        mine_judged += out
         merged = [dict(r, task=name) for r in finish(ctx, out, write=False)]
         report["tasks"][name] = pass_rates(merged, judges)
         all_rows += merged
     if ctx.dist.is_main:
         write_jsonl_atomic(ctx.stage_dir / "samples.jsonl", all_rows)
         (ctx.stage_dir / "report.json").write_text(json.dumps(report, indent=1, sort_keys=True))
+    summarize(ctx, rows_in, mine_judged, len(all_rows), False, judge_names)
     return report
 
 

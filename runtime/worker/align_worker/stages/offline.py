@@ -12,9 +12,12 @@ from ..context import RunContext
 from ..data import Order, load_rows, rank_slice, sft_target
 from ..errors import UserError
 from ..generation import sequence_logprobs, token_logprobs
-from ..models import frozen_copy, load_model
+from .. import sharded
+from ..frozen import FrozenModels
+from ..models import disable_dropout, load_model
 from ..seeding import seed_everything
-from ..trainer import Trainer
+from ..tokenizer import system_of
+from ..trainer import Trainer, training_mode
 
 
 def _rows(ctx: RunContext) -> List[Dict[str, Any]]:
@@ -45,10 +48,10 @@ def run_sft(ctx: RunContext) -> Dict[str, Any]:
     """Cross-entropy on the target (or response) tokens of prompt → target rows."""
     spec, d = ctx.spec, ctx.dist
     rows = _rows(ctx)
-    pairs = [(r.get("prompt", ""), sft_target(r, spec.pointer + "/data")) for r in rows]
+    pairs = [(r.get("prompt", ""), sft_target(r, spec.pointer + "/data"), system_of(r)) for r in rows]
     policy, per_step, total, order = _setup(ctx, len(pairs))
     tok, max_len, norm = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.training.loss_norm
-    enc = [(tok.encode_prompt(str(p)), tok.encode_response(t)) for p, t in pairs]
+    enc = [(tok.encode_prompt(str(p), system), tok.encode_response(t)) for p, t, system in pairs]
     trainer = Trainer(ctx, policy, total, spec.fields["lr"])
     trainer.prepare_run_dir()
 
@@ -70,6 +73,10 @@ def run_sft(ctx: RunContext) -> Dict[str, Any]:
     return {"steps": total, "rows": len(pairs)}
 
 
+def _keep_end(ids: List[int], cap) -> List[int]:
+    return ids if cap is None or len(ids) <= cap else ids[len(ids) - cap:]
+
+
 def run_dpo(ctx: RunContext) -> Dict[str, Any]:
     """DPO on (prompt, chosen, rejected) rows against a frozen reference."""
     spec, d = ctx.spec, ctx.dist
@@ -79,10 +86,14 @@ def run_dpo(ctx: RunContext) -> Dict[str, Any]:
             raise UserError(f"{spec.pointer}/data: DPO rows need text fields chosen and rejected "
                             f"(fields: {', '.join(sorted(r))})")
     policy, per_step, total, order = _setup(ctx, len(rows))
-    reference = (load_model(spec.reference, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=False)
-                 if spec.reference else frozen_copy(policy))
+    disable_dropout(policy.module)
+    fsdp = training_mode(ctx, policy) == "fsdp"
+    frozen = FrozenModels(ctx, shard=fsdp and sharded.available())
+    reference = frozen.reference(spec.reference, policy, spec.model)
     tok, max_len, beta = policy.tokenizer, min(spec.fields["max_length"], policy.context), spec.fields["beta"]
-    enc = [(tok.encode_prompt(str(r.get("prompt", ""))), tok.encode_response(r["chosen"]),
+    cap = spec.fields.get("max_prompt_length")
+    # A long prompt keeps its end (the question nearest the answer), as TRL's keep_end does.
+    enc = [(_keep_end(tok.encode_prompt(str(r.get("prompt", "")), system_of(r)), cap), tok.encode_response(r["chosen"]),
             tok.encode_response(r["rejected"])) for r in rows]
     trainer = Trainer(ctx, policy, total, spec.fields["lr"])
     trainer.prepare_run_dir()

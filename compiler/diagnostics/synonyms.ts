@@ -1,0 +1,184 @@
+/**
+ * Words people bring from other post-training tools (TRL, verl, OpenRLHF, Axolotl, Hugging Face
+ * Trainer, DeepSpeed), mapped to align's. Did-you-mean consults this table before edit distance:
+ * `learning_rate` is nowhere near `lr` by spelling. A synonym is offered only where its target
+ * is valid at that place (a field of that block, a member of that enum, a variant of that kind).
+ * Where the concepts differ, `why` says how, in a clause (docs/coming-from.md says more).
+ */
+
+export interface Synonym {
+  readonly target: string;
+  readonly why?: string;
+}
+
+const WARMUP_RATIO = "align counts warmup in optimizer steps: write `warmup = N` with N = ratio × steps";
+const KL_GATE = "align bounds the KL with a gate (`kl_max`, nats per sequence) instead of a penalty coefficient";
+const MICRO = "align's `batch_size` is the global batch; the per-GPU share is `micro_batch_size`";
+
+/** Lower-cased foreign word → candidates in order of preference; the first valid one wins. */
+const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly Synonym[]>([
+  // Optimization (TRL/HF Trainer, Axolotl, verl `optim.lr`, OpenRLHF `actor_learning_rate`).
+  ["learning_rate", [{ target: "lr" }]],
+  ["actor_learning_rate", [{ target: "lr" }]],
+  ["learning_rate_init", [{ target: "lr" }]],
+  ["lr_scheduler", [{ target: "schedule" }]],
+  ["lr_scheduler_type", [{ target: "schedule" }]],
+  ["scheduler", [{ target: "schedule" }]],
+  ["warmup_steps", [{ target: "warmup" }]],
+  ["num_warmup_steps", [{ target: "warmup" }]],
+  ["lr_warmup_steps", [{ target: "warmup" }]],
+  ["warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
+  ["lr_warmup_steps_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
+  ["lr_warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
+  ["max_grad_norm", [{ target: "clip" }]],
+  ["grad_clip", [{ target: "clip" }]],
+  ["gradient_clipping", [{ target: "clip" }]],
+  ["clip_grad", [{ target: "clip" }]],
+  ["gradient_accumulation_steps", [{ target: "grad_accum" }]],
+  ["gradient_accumulation", [{ target: "grad_accum" }]],
+  ["accumulate_grad_batches", [{ target: "grad_accum" }]],
+  ["num_train_epochs", [{ target: "epochs" }]],
+  ["num_epochs", [{ target: "epochs" }]],
+  ["n_epochs", [{ target: "epochs" }]],
+  ["max_epochs", [{ target: "epochs" }]],
+  ["total_epochs", [{ target: "epochs" }]],
+  ["max_steps", [{ target: "steps" }]],
+  ["total_steps", [{ target: "steps" }]],
+  ["total_training_steps", [{ target: "steps" }]],
+  ["num_training_steps", [{ target: "steps" }]],
+  ["num_train_steps", [{ target: "steps" }]],
+  ["save_steps", [{ target: "checkpoint_every" }]],
+  ["save_freq", [{ target: "checkpoint_every" }]],
+  ["save_interval", [{ target: "checkpoint_every" }]],
+  ["checkpoint_steps", [{ target: "checkpoint_every" }]],
+  // Batches.
+  ["per_device_train_batch_size", [{ target: "micro_batch_size", why: MICRO }]],
+  ["ppo_micro_batch_size_per_gpu", [{ target: "micro_batch_size", why: MICRO }]],
+  ["micro_train_batch_size", [{ target: "micro_batch_size", why: MICRO }]],
+  ["train_batch_size", [{ target: "batch_size" }]],
+  ["global_batch_size", [{ target: "batch_size" }]],
+  ["rollout_batch_size", [{ target: "batch_size" }]],
+  ["ppo_mini_batch_size", [{ target: "batch_size" }]],
+  ["mini_batch_size", [{ target: "batch_size" }]],
+  // KL and RL sampling.
+  ["kl_coef", [{ target: "kl_max", why: KL_GATE }]],
+  ["init_kl_coef", [{ target: "kl_max", why: KL_GATE }]],
+  ["kl_loss_coef", [{ target: "kl_max", why: KL_GATE }]],
+  ["kl_penalty", [{ target: "kl_max", why: KL_GATE }]],
+  ["kl_ctl", [{ target: "kl_max", why: KL_GATE }]],
+  ["target_kl", [{ target: "kl_max", why: KL_GATE }]],
+  ["kl_target", [{ target: "kl_max", why: KL_GATE }]],
+  ["num_generations", [{ target: "generations" }, { target: "samples" }]],
+  ["n_samples_per_prompt", [{ target: "generations" }, { target: "samples" }]],
+  ["num_return_sequences", [{ target: "generations" }, { target: "samples" }]],
+  ["responses_per_prompt", [{ target: "generations" }, { target: "samples" }]],
+  ["group_size", [{ target: "generations" }]],
+  ["rollout_n", [{ target: "generations" }, { target: "samples" }]],
+  ["max_new_tokens", [{ target: "max_tokens" }]],
+  ["max_completion_length", [{ target: "max_tokens" }]],
+  ["max_response_length", [{ target: "max_tokens" }]],
+  ["response_length", [{ target: "max_tokens" }]],
+  ["generate_max_len", [{ target: "max_tokens" }]],
+  ["max_gen_len", [{ target: "max_tokens" }]],
+  ["max_seq_length", [{ target: "max_length" }, { target: "context" }]],
+  ["max_seq_len", [{ target: "max_length" }, { target: "context" }]],
+  ["sequence_len", [{ target: "max_length" }, { target: "context" }]],
+  ["seq_length", [{ target: "max_length" }, { target: "context" }]],
+  ["cutoff_len", [{ target: "max_length" }]],
+  ["model_max_length", [{ target: "max_length" }, { target: "context" }]],
+  ["max_len", [{ target: "max_length" }, { target: "max_tokens" }]],
+  ["prompt_max_len", [{ target: "max_prompt_length" }]],
+  ["max_prompt_len", [{ target: "max_prompt_length" }]],
+  ["dpo_beta", [{ target: "beta" }]],
+  ["rpo_alpha", [{ target: "lambda" }]],
+  ["sft_loss_coef", [{ target: "lambda" }]],
+  // Models.
+  ["model_name_or_path", [{ target: "from" }]],
+  ["base_model", [{ target: "from" }]],
+  ["pretrain", [{ target: "from" }]],
+  ["model_path", [{ target: "from" }]],
+  ["model_name", [{ target: "from" }]],
+  ["path", [{ target: "from" }]],
+  ["torch_dtype", [{ target: "dtype" }]],
+  ["precision", [{ target: "dtype" }]],
+  ["mixed_precision", [{ target: "dtype" }]],
+  ["bf16", [{ target: "dtype" }]],
+  ["lora_r", [{ target: "rank" }]],
+  ["r", [{ target: "rank" }]],
+  ["lora_rank", [{ target: "rank" }]],
+  ["lora_alpha", [{ target: "alpha" }]],
+  ["lora_dropout", [{ target: "dropout" }]],
+  ["target_modules", [{ target: "targets" }]],
+  ["lora_target_modules", [{ target: "targets" }]],
+  ["lora_target", [{ target: "targets" }]],
+  ["adapter", [{ target: "lora" }]],
+  ["use_lora", [{ target: "lora" }]],
+  ["peft_config", [{ target: "lora" }]],
+  // Data.
+  ["dataset", [{ target: "data" }, { target: "prompts" }]],
+  ["datasets", [{ target: "data" }, { target: "prompts" }]],
+  ["train_files", [{ target: "data" }, { target: "prompts" }]],
+  ["train_file", [{ target: "data" }, { target: "prompts" }]],
+  ["data_files", [{ target: "data" }, { target: "prompts" }]],
+  ["prompt_data", [{ target: "prompts" }, { target: "data" }]],
+  ["prompt_key", [{ target: "prompt" }]],
+  ["input_key", [{ target: "prompt" }]],
+  ["chat_template", [{ target: "template" }]],
+  ["prompt_template", [{ target: "template" }]],
+  // Machines.
+  ["n_gpus_per_node", [{ target: "gpus_per_node" }]],
+  ["num_gpus", [{ target: "gpus_per_node" }]],
+  ["nproc_per_node", [{ target: "gpus_per_node" }]],
+  ["gpus", [{ target: "gpus_per_node" }]],
+  ["nnodes", [{ target: "nodes" }]],
+  ["num_nodes", [{ target: "nodes" }]],
+  ["zero_stage", [{ target: "sharding" }]],
+  ["deepspeed", [{ target: "sharding" }]],
+  ["fsdp_config", [{ target: "sharding" }]],
+  ["strategy", [{ target: "sharding" }]],
+  ["time_limit", [{ target: "time" }]],
+  ["walltime", [{ target: "time" }]],
+  // Enum members and variants.
+  ["grpo", [{ target: "crpg", why: "CRPG, like GRPO, needs no critic; its baseline is the mean of g·R over the task's batch, and it neither clips a ratio nor adds a KL penalty" }]],
+  ["reinforce", [{ target: "crpg" }]],
+  ["rloo", [{ target: "crpg", why: "CRPG's baseline is the batch mean, not leave-one-out" }]],
+  ["ppo", [{ target: "crpg", why: "align has no critic and no ratio clipping: CRPG is REINFORCE with a KL gate" }, { target: "cgpo" }]],
+  ["rlhf", [{ target: "cgpo" }]],
+  ["dpo", [{ target: "codpo" }]],
+  ["raft", [{ target: "crraft" }]],
+  ["rejection_sampling", [{ target: "crraft" }]],
+  ["bfloat16", [{ target: "bf16" }]],
+  ["torch.bfloat16", [{ target: "bf16" }]],
+  ["float16", [{ target: "fp16" }]],
+  ["half", [{ target: "fp16" }]],
+  ["float32", [{ target: "fp32" }]],
+  ["float", [{ target: "fp32" }]],
+  ["full", [{ target: "fp32" }]],
+  ["zero3", [{ target: "fsdp", why: "FSDP shards parameters, gradients and optimizer state, as ZeRO-3 does" }]],
+  ["zero_3", [{ target: "fsdp", why: "FSDP shards parameters, gradients and optimizer state, as ZeRO-3 does" }]],
+  ["zero2", [{ target: "fsdp" }]],
+  ["full_shard", [{ target: "fsdp" }]],
+  ["no_shard", [{ target: "ddp" }]],
+  ["zero0", [{ target: "ddp" }]],
+  ["cosine_with_restarts", [{ target: "cosine" }]],
+  ["cosine_with_min_lr", [{ target: "cosine" }]],
+  ["constant_with_warmup", [{ target: "constant" }]],
+  ["sigmoid", [{ target: "dpo" }]],
+  ["huggingface", [{ target: "hf" }]],
+  ["transformers", [{ target: "hf" }]],
+  ["openai", [{ target: "endpoint" }]],
+  ["vllm", [{ target: "endpoint" }]],
+]);
+
+/** The synonym of `word` valid among `candidates`, if the table has one. */
+export function synonymFor(word: string, candidates: Iterable<string>): Synonym | undefined {
+  const options = TABLE.get(word.toLowerCase());
+  if (options === undefined) return undefined;
+  const valid = new Set(candidates);
+  return options.find((o) => valid.has(o.target));
+}
+
+/** Every foreign word in the table (docs and tests). */
+export function synonymWords(): string[] {
+  return [...TABLE.keys()];
+}

@@ -1,0 +1,125 @@
+"""A stage's frozen models (reference, reward models, baseline generators), each loaded once.
+
+Every task that names the same reward model (same source and dtype) or the same baseline model
+shares one copy. In a sharded run they are sharded over the world (FSDP2, read per shard) and
+their forwards are collective, so the callers here make every rank run the same number of
+forwards (`lockstep`), padding a rank that has less to do with a one-row dummy batch.
+With LoRA and no declared reference, the reference is the policy with its adapters disabled.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import time
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+import torch
+
+from .context import RunContext
+from .models import LanguageModel, frozen_copy, load_model, load_reward_model
+from .plan import ModelSpec, RewardSpec
+
+ScoreFn = Callable[[list, list], torch.Tensor]
+
+
+def lockstep(reduce_max: Optional[Callable[[float], float]], n_items: int, chunk: int) -> int:
+    """How many chunk-sized calls this rank makes: the most any rank needs (collective forwards)."""
+    mine = math.ceil(n_items / max(1, chunk))
+    return mine if reduce_max is None else int(reduce_max(float(mine)))
+
+
+class AdaptersOff:
+    """The LoRA policy with its adapters disabled: the reference without a copy of the base."""
+
+    def __init__(self, policy: LanguageModel) -> None:
+        self.policy = policy
+        self.tokenizer, self.backend, self.context = policy.tokenizer, policy.backend, policy.context
+
+    @property
+    def module(self):
+        return self.policy.module
+
+    @property
+    def device(self) -> torch.device:
+        return self.policy.device
+
+    def unwrapped(self):
+        return self.policy.unwrapped()
+
+    def step(self, ids, mask, pos, past=None, module=None, cache: bool = False):
+        with self.policy.unwrapped().disable_adapter():
+            return self.policy.step(ids, mask, pos, past, module=module, cache=cache)
+
+
+def has_lora(lm: LanguageModel) -> bool:
+    return hasattr(lm.unwrapped(), "disable_adapter")
+
+
+class FrozenModels:
+    """Loads each frozen model of the stage once; `shard` shards them over the world."""
+
+    def __init__(self, ctx: RunContext, shard: bool) -> None:
+        self.ctx, self.shard = ctx, shard
+        self.cache: Dict[str, Any] = {}
+        self.loads: List[str] = []
+
+    @property
+    def sync(self) -> Optional[Callable[[float], float]]:
+        """The rank agreement collective forwards need (None when forwards are local)."""
+        return self.ctx.dist.reduce_max if self.shard else None
+
+    def _get(self, key: str, label: str, load: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            t0 = time.time()
+            self.cache[key] = load()
+            self.loads.append(label)
+            d = self.ctx.dist
+            if d.is_main:
+                where = f"sharded over {d.world} ranks" if self.shard else "one copy per rank"
+                print(f"[{self.ctx.spec.name}] loaded {label} ({where}) in {time.time() - t0:.2f}s",
+                      file=sys.stderr, flush=True)
+        return self.cache[key]
+
+    def model(self, spec: ModelSpec) -> LanguageModel:
+        key = json.dumps(["model", spec.source, spec.dtype, spec.name if spec.source["type"] == "builtin" else None],
+                         sort_keys=True)
+        ctx = self.ctx
+        return self._get(key, f"model {spec.name!r} ({spec.dtype})", lambda: load_model(
+            spec, ctx.spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, trainable=False, shard=self.shard))
+
+    def reference(self, spec: Optional[ModelSpec], policy: LanguageModel, policy_spec: ModelSpec):
+        """The declared reference; else the policy without adapters (LoRA); else a frozen copy of
+        the initial policy (loaded again, sharded, in a sharded run)."""
+        if spec is not None:
+            return self.model(spec)
+        if has_lora(policy):
+            return AdaptersOff(policy)
+        if self.shard:
+            return self.model(policy_spec)
+        return frozen_copy(policy)
+
+    def reward(self, reward: RewardSpec) -> Optional[ScoreFn]:
+        src = reward.source
+        if src["type"] == "judge":
+            return None
+        key = json.dumps(["reward", src, reward.dtype, reward.name if src["type"] == "builtin" else None],
+                         sort_keys=True)
+        ctx = self.ctx
+        score = self._get(key, f"reward model {reward.name!r} ({reward.dtype})", lambda: load_reward_model(
+            src, reward.name, ctx.spec.seed, ctx.base_dir, ctx.dist.device, reward.dtype, self.shard))
+        return lockstep_score(score, self.sync)
+
+
+def lockstep_score(score: ScoreFn, sync: Optional[Callable[[float], float]], rows: int = 64) -> ScoreFn:
+    """`score` in batches of `rows`; with `sync`, every rank makes the same number of calls."""
+    def run(prompts: Sequence[str], responses: Sequence[str]) -> torch.Tensor:
+        out = []
+        for i in range(lockstep(sync, len(prompts), rows)):
+            ps, rs = list(prompts[i * rows:(i + 1) * rows]), list(responses[i * rows:(i + 1) * rows])
+            got = score(ps or [""], rs or [""]).float()
+            out.append(got[:len(ps)])
+        return torch.cat(out) if out else torch.zeros(0)
+    return run
+

@@ -1,0 +1,66 @@
+"""One rank of the sharded-loading tests (run by test_scale.py under gloo, several at once).
+
+Prints one JSON line: resident memory before and at peak while loading, this rank's share of
+the model's bytes, and the logits of a fixed batch (for comparing with plain transformers).
+"""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import transformers  # noqa: E402
+from transformers.models.llama import modeling_llama  # noqa: E402,F401  (imported before measuring)
+
+from align_worker import hf  # noqa: E402
+from align_worker.plan import ModelSpec  # noqa: E402
+
+
+def rss_now() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def rss_peak() -> int:
+    """VmHWM. ru_maxrss would do, but Linux carries it over from the forking parent (pytest, with
+    its own model loaded) through exec; clear_refs resets the mark (see main)."""
+    with open("/proc/self/status") as f:
+        line = next(ln for ln in f if ln.startswith("VmHWM:"))
+    return int(line.split()[1]) * 1024
+
+
+def main() -> None:
+    model_dir, how = sys.argv[1], sys.argv[2]
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo")
+    cpu = torch.device("cpu")
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "bf16")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")                     # reset the high-water mark to the current resident size
+    before = rss_now()
+    if how == "sharded":
+        lm = hf.load_hf_causal_lm(model_dir, None, spec, cpu, trainable=False, shard=True)
+    else:                               # what the worker did before: every rank loads it whole
+        lm = hf.load_hf_causal_lm(model_dir, None, spec, cpu, trainable=False)
+    local = [p.to_local() if how == "sharded" else p for p in lm.module.parameters()]
+    with torch.no_grad():                # page in what a lazily memory-mapped load left on disk
+        for t in local:
+            t.reshape(-1)[::1024].float().sum()
+    peak = rss_peak()
+    n_bytes = sum(t.numel() * t.element_size() for t in local)
+    ids = torch.tensor([[1, 5, 9, 13, 2]])
+    with torch.no_grad():
+        logits = lm.module(input_ids=ids).logits.float()
+    print(json.dumps({"rank": dist.get_rank(), "before": before, "peak": peak, "local_bytes": n_bytes,
+                      "logits": logits[0, :, :8].tolist()}), flush=True)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

@@ -54,7 +54,7 @@ export const lora = block(
 
 export const modelFields = {
   from: variants("type", [hfSource, localSource, endpointSource, builtinSource], "Where the weights come from."),
-  dtype: enumOf(["bf16", "fp16", "fp32"], "Parameter and compute precision.", {
+  dtype: enumOf(["bf16", "fp16", "fp32"], "Compute precision (autocast on GPU) of a trained model, whose master weights stay fp32; storage and compute precision of a frozen one (reference, generator).", {
     default: "bf16",
     defaultNote: "bf16; fp32 for builtin",
   }),

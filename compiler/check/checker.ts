@@ -27,6 +27,8 @@ export interface CheckOptions {
   readonly host: CompilerHost;
   readonly cwd?: string;
   readonly rules?: readonly Rule[];
+  /** The local Hugging Face hub cache, where the estimate reads `hf(...)` models' config.json. */
+  readonly hubCache?: string;
 }
 
 export interface CheckResult {
@@ -56,11 +58,11 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     rootFile: path.basename(root.file),
     rootSpan: { ...root.span, length: 0 },
     relativeFile,
-    io: { readFile },
-    estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile }) as unknown as Record<string, unknown>,
+    io: { readFile, hubCache: options.hubCache },
+    estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile, hubCache: options.hubCache }) as unknown as Record<string, unknown>,
   });
   const typed = lowered.plan as unknown as Plan;
-  const context = ruleContext(typed, program, lowered.spanOf, readFile);
+  const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache };
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
   return {
     program,

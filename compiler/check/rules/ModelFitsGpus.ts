@@ -45,7 +45,7 @@ export const modelFitsGpusRule: Rule = {
   name: "ModelFitsGpus",
   codes: [modelFitsGpusCode.code, estimateShapeGuessedCode.code],
   check(context) {
-    const io = { readFile: (path: string) => context.readFile(path) };
+    const io = { readFile: (path: string) => context.readFile(path), hubCache: context.hubCache };
     const failing = Object.values(estimateStages(context.plan, io)).filter((estimate) => estimate.fits === false);
     if (failing.length === 0) return [];
     // What sharding would give, for the help of stages that replicate on several GPUs.

@@ -196,6 +196,12 @@ const cases: readonly Case[] = [
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
   },
+  {
+    code: "AL4050",
+    bad: `model b { from = builtin() }\n${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = b  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
+    at: ["3:46", "4:52"],
+    good: `${M}${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = m  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
+  },
 ];
 
 function codesOf(recipe: string, code: string): string[] {

@@ -20,6 +20,7 @@ import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.j
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
+import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
@@ -66,6 +67,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [batchDividesRanksRule, batchDividesRanksCode],
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
+  [loraNeedsHfModelRule, loraNeedsHfModelCode],
 ];
 
 export const allRules: readonly Rule[] = entries.map(([rule]) => rule);

@@ -8,6 +8,7 @@
  * wall-clock rate is printed beside it.
  */
 
+import { DEFAULT_EXTRACT } from "../runtime/judges/math_answer/extract.js";
 import { createMathAnswerJudge } from "../runtime/judges/math_answer/index.js";
 import { createContainsJudge, createJsonJudge, createLengthJudge, createRegexJudge } from "../runtime/judges/rules/index.js";
 import type { Judge, Sample } from "../runtime/judges/types.js";
@@ -64,7 +65,7 @@ const LATEX_PAIRS: ReadonlyArray<readonly [string, string]> = [
 
 function cases(): Array<{ kind: string; judge: Judge; samples: Sample[] }> {
   const math = (symbolic: boolean) =>
-    createMathAnswerJudge("math", { answer: { field: "answer" }, extract: ["final_answer", "boxed", "last_number"], tolerance: 1e-6, symbolic });
+    createMathAnswerJudge("math", { answer: { field: "answer" }, extract: DEFAULT_EXTRACT, tolerance: 1e-6, symbolic });
   return [
     {
       kind: "regex",
@@ -101,8 +102,31 @@ function cases(): Array<{ kind: string; judge: Judge; samples: Sample[] }> {
         return { response: response(`So the result is $\\boxed{${answer}}$.`), fields: { answer: reference } };
       }),
     },
+    {
+      kind: "math_answer (math span only)",
+      judge: math(true),
+      samples: samples(64, (i) => ({ response: response(`Hence the answer is $${i * 3}$.`), fields: { answer: String(i * 3) } })),
+    },
+    {
+      kind: "math_answer (relations, sets, ±)",
+      judge: math(true),
+      samples: samples(64, (i) => {
+        const [answer, reference] = STRUCTURED_PAIRS[i % STRUCTURED_PAIRS.length] as readonly [string, string];
+        return { response: response(`So the result is $\\boxed{${answer}}$.`), fields: { answer: reference } };
+      }),
+    },
   ];
 }
+
+/** Inequalities as intervals, sets, ± pairs, labelled tuples, rearranged equations. */
+const STRUCTURED_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ["x \\geq 3", "[3, \\infty)"],
+  ["3, 2, 1", "\\{1, 2, 3\\}"],
+  ["x = \\pm 3", "3, -3"],
+  ["(p, q) = (3, 2)", "(3, 2)"],
+  ["2x + 2y = 10", "x + y = 5"],
+  ["-2 < x \\le 5", "(-2, 5]"],
+];
 
 function measure(kind: string, judge: Judge, batch: readonly Sample[], seconds: number): BenchRow {
   const run = (until: number): number => {

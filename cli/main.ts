@@ -116,6 +116,18 @@ function buildProgram(): Command {
     });
 
   program
+    .command("launch")
+    .description("Submit a bundle to a launch target (sbatch, kubectl apply, the Ray driver, sky jobs launch), or print the command.")
+    .argument("<bundle>", "a bundle directory")
+    .argument("[args...]", "passed to the submit command (after --)")
+    .requiredOption("--target <name>", "local, torchrun, slurm, kubernetes, ray or skypilot")
+    .option("--dry-run", "print exactly what would run, run nothing")
+    .action(async (bundle: string, args: string[], opts: import("./commands/launch.js").LaunchOptions) => {
+      const { runLaunch } = await import("./commands/launch.js");
+      process.exitCode = await runLaunch(bundle, opts, args);
+    });
+
+  program
     .command("run")
     .description("Run a recipe's stages locally (judge server in-process, one Python worker per stage).")
     .argument("<recipe>", "the root recipe")
@@ -127,6 +139,18 @@ function buildProgram(): Command {
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);
+    });
+
+  program
+    .command("report")
+    .description("Write a run's HTML report (plots, eval pass rates, samples, plan); --compare overlays two runs.")
+    .argument("[runDir]", "the run directory (align run's outputs)")
+    .option("--out <file>", "where to write (default: RUN_DIR/report.html; with --compare ./align-compare.html)")
+    .option("--compare <runs...>", "two run directories to overlay")
+    .option("--recipe-dir <dir>", "where the recipe file is, when not beside the run directory")
+    .action(async (runDir: string | undefined, opts: import("./commands/report.js").ReportCommandOptions) => {
+      const { runReport } = await import("./commands/report.js");
+      process.exitCode = runReport(runDir, opts);
     });
 
   program

@@ -4,14 +4,17 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { emitBundle } from "../../compiler/emit/bundle.js";
+import { fileURLToPath } from "node:url";
+import { emitBundle, programInput } from "../../compiler/emit/bundle.js";
 import type { Bundle } from "../../compiler/emit/bundle.js";
 import { collectModels } from "../../compiler/emit/inputs.js";
 import { ranksPerNode } from "../../runtime/orchestrator/plan.js";
-import { sha256Bytes } from "../../runtime/program/hash.js";
+import { sha256Bytes, sha256File } from "../../runtime/program/hash.js";
 import { envNames } from "../../runtime/preflight/env.js";
 import type { CompiledRecipe } from "../commands/compiled.js";
 import { packageRoot, readInputs, readWorker, recipeFiles, stageSources } from "./read.js";
+import type { GeneratedProgram, ProgramInput } from "../../compiler/emit/program.js";
+import { cacheKey, readCached, writeCached } from "./cache.js";
 import { vendoredRuntime } from "./runtime.js";
 
 export interface BuildRequest {
@@ -39,6 +42,32 @@ export function buildWarnings(compiled: CompiledRecipe, bundle: Bundle): string[
   return out;
 }
 
+/** The emitter's own code and ts-morph's version: the program's bytes depend on them too. */
+function emitterKey(root: string): unknown {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const emitter = ["program.js", "program.ts"].map((f) => path.resolve(here, "../../compiler/emit", f)).find((f) => existsSync(f));
+  const tsMorph = (JSON.parse(readFileSync(path.join(root, "node_modules/ts-morph/package.json"), "utf8")) as { version: string }).version;
+  return { emitter: emitter === undefined ? null : sha256File(emitter), tsMorph };
+}
+
+/**
+ * main.ts, hooks.ts and their JavaScript, from the cache when the same inputs were generated
+ * before (loading TypeScript and ts-morph is most of a build's time).
+ */
+async function program(root: string, input: ProgramInput, recipeFile: string, hooks: string | undefined): Promise<GeneratedProgram> {
+  const stages = input.plan.stage_order.map((s) => {
+    const entry = input.plan.stages[s] as { variant: string; needs: readonly string[] };
+    return [s, entry.variant, entry.needs];
+  });
+  const key = cacheKey({ emitter: emitterKey(root), stages, sources: input.stageSources, header: input.header, recipeFile, hooks: hooks ?? null });
+  const hit = readCached<GeneratedProgram>(root, "program", key);
+  if (hit !== undefined) return hit;
+  const { generateProgram } = await import("../../compiler/emit/program.js");
+  const made = generateProgram(input, recipeFile, hooks);
+  writeCached(root, "program", key, made);
+  return made;
+}
+
 /** The bundle's files in memory (nothing written). */
 export async function makeBundle(req: BuildRequest): Promise<Bundle> {
   const { compiled } = req;
@@ -49,10 +78,12 @@ export async function makeBundle(req: BuildRequest): Promise<Bundle> {
   const runtime = await vendoredRuntime(root);
   const hooksFile = path.join(req.outDir, "hooks.ts");
   const targets = req.targets ?? [...Object.keys(plan.launch ?? {}), "local"];
+  const recipeFile = recipeFiles(result, req.recipe)[0] as string;
+  const sources = stageSources(result);
+  const hooks = existsSync(hooksFile) ? readFileSync(hooksFile, "utf8") : undefined;
   return emitBundle({
-    plan, planJson: compiled.planJson, recipeFile: recipeFiles(result, req.recipe)[0] as string,
-    stageSources: stageSources(result), inputs, worker, requirements, runtime, targets,
-    hooks: existsSync(hooksFile) ? readFileSync(hooksFile, "utf8") : undefined,
+    plan, planJson: compiled.planJson, recipeFile, stageSources: sources, inputs, worker, requirements, runtime, targets,
+    program: await program(root, programInput(plan, recipeFile, sources), recipeFile, hooks),
     envNames: envNames(plan), ranksPerNode: ranksPerNode(plan),
   }, sha256Bytes);
 }

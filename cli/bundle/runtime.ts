@@ -2,11 +2,15 @@
  * The vendored runtime: runtime/program/index.ts and everything it imports (judges, judge server,
  * sandbox, orchestrator, npm dependencies such as ajv, franc, mathjs, execa) bundled by esbuild
  * into one ES module that runs with node alone (no node_modules, no network). Its declarations
- * are runtime/program/api.ts plus the two entry points.
+ * are runtime/program/api.ts plus the two entry points. The bundle is cached under the hashes of
+ * every file esbuild read (cli/bundle/cache.ts): a hit re-hashes those files, nothing more.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as esbuild from "esbuild";
+import { fileURLToPath } from "node:url";
+import type * as esbuildTypes from "esbuild";
+import { sha256File } from "../../runtime/program/hash.js";
+import { cacheKey, readCached, writeCached } from "./cache.js";
 
 export interface VendoredRuntime {
   readonly js: string;
@@ -16,7 +20,7 @@ export interface VendoredRuntime {
 /** Lazy `require`s (mathjs, a JSON schema) go through createRequire, which bundlers do not follow. */
 const LAZY_REQUIRE = /const require = createRequire\(import\.meta\.url\);/g;
 
-const lazyRequirePlugin: esbuild.Plugin = {
+const lazyRequirePlugin: esbuildTypes.Plugin = {
   name: "align-lazy-require",
   setup(build) {
     build.onLoad({ filter: /[\\/]runtime[\\/].*\.ts$/ }, (args) => {
@@ -43,11 +47,29 @@ const DTS_TAIL = [
   "",
 ].join("\n");
 
-let cached: VendoredRuntime | undefined;
+interface CacheIndex {
+  /** Every file esbuild read, relative to the package root, with its sha256. */
+  readonly inputs: readonly (readonly [string, string])[];
+  readonly js: string;
+}
 
-/** Bundles the runtime (once per process); `root` is the repository (or installed package) root. */
-export async function vendoredRuntime(root: string): Promise<VendoredRuntime> {
-  if (cached !== undefined) return cached;
+/** What the bundle depends on besides its inputs: this module (options, plugin) and esbuild's version. */
+function setupKey(root: string): string {
+  const self = fileURLToPath(import.meta.url);
+  const esbuildVersion = (JSON.parse(readFileSync(path.join(root, "node_modules/esbuild/package.json"), "utf8")) as { version: string }).version;
+  return cacheKey({ self: sha256File(self), esbuild: esbuildVersion });
+}
+
+function unchanged(root: string, index: CacheIndex): boolean {
+  try {
+    return index.inputs.every(([file, sha]) => sha256File(path.join(root, file)) === sha);
+  } catch {
+    return false;
+  }
+}
+
+async function bundle(root: string): Promise<CacheIndex> {
+  const esbuild = await import("esbuild");
   const result = await esbuild.build({
     entryPoints: ["runtime/program/index.ts"],
     absWorkingDir: root,
@@ -56,6 +78,7 @@ export async function vendoredRuntime(root: string): Promise<VendoredRuntime> {
     format: "esm",
     target: "node20",
     write: false,
+    metafile: true,
     // A custom judge written in TypeScript needs tsx, which a bundle does not carry (docs/bundle.md).
     external: ["tsx", "tsx/*"],
     banner: { js: BANNER },
@@ -65,7 +88,23 @@ export async function vendoredRuntime(root: string): Promise<VendoredRuntime> {
   });
   const js = result.outputFiles[0]?.text;
   if (js === undefined) throw new Error("esbuild produced no output for runtime/program/index.ts");
+  const inputs = Object.keys(result.metafile.inputs).filter((f) => !f.includes(":")).sort()
+    .map((f) => [f, sha256File(path.join(root, f))] as const);
+  return { inputs, js };
+}
+
+let memo: VendoredRuntime | undefined;
+
+/** The bundled runtime (once per process; from the cache when no input changed). */
+export async function vendoredRuntime(root: string): Promise<VendoredRuntime> {
+  if (memo !== undefined) return memo;
+  const key = setupKey(root);
+  let index = readCached<CacheIndex>(root, "runtime", key);
+  if (index === undefined || !unchanged(root, index)) {
+    index = await bundle(root);
+    writeCached(root, "runtime", key, index);
+  }
   const api = readFileSync(path.join(root, "runtime/program/api.ts"), "utf8");
-  cached = { js, dts: `${api}${DTS_TAIL}` };
-  return cached;
+  memo = { js: index.js, dts: `${api}${DTS_TAIL}` };
+  return memo;
 }

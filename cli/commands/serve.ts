@@ -19,12 +19,21 @@ export async function runServe(recipe: string, opts: ServeOptions): Promise<numb
   }
   const compiled = compileForRuntime(recipe);
   if (typeof compiled === "number") return compiled;
-  const server = await startJudgeServer(compiled.plan, {
-    host: opts.host,
-    port,
-    baseDir: compiled.rootDir,
-    ...(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir }),
-  });
+  let server: Awaited<ReturnType<typeof startJudgeServer>>;
+  try {
+    server = await startJudgeServer(compiled.plan, {
+      host: opts.host,
+      port,
+      baseDir: compiled.rootDir,
+      ...(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir }),
+    });
+  } catch (error) {
+    // A judge that cannot be built (the registry lists each, one per line) or a port in use:
+    // the operator's problem, said plainly, never a stack trace.
+    const lines = (error instanceof Error ? error.message : String(error)).split("\n");
+    process.stderr.write(`align serve: cannot start the judge server:\n${lines.map((line) => `  ${line}\n`).join("")}`);
+    return 1;
+  }
   process.stderr.write(`align serve: judging tasks ${Object.keys(compiled.plan.tasks).join(", ") || "(none)"} at ${server.url}\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

@@ -7,6 +7,7 @@ const BANDS: readonly [string, string][] = [
   ["AL4", "Semantic rules"],
   ["AL5", "Data: datasets and templates"],
   ["AL6", "Resources: memory and batch sizes"],
+  ["AL7", "Bundle and launch"],
 ];
 
 /** docs/diagnostics.md: every code with its title, severity, description and example. */

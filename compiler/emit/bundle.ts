@@ -10,7 +10,7 @@ import type { InputRef } from "./inputs.js";
 import { collectModels } from "./inputs.js";
 import { emitLockfile, LOCKFILE_VERSION } from "./lockfile.js";
 import type { LockBundleFile, LockInput } from "./lockfile.js";
-import { emitHooks, emitProgram, transpile } from "./program.js";
+import type { GeneratedProgram, ProgramInput } from "./program.js";
 import { emitReadme } from "./readme.js";
 import { TARGETS } from "./targets/index.js";
 import type { BundleFile, TargetContext } from "./targets/types.js";
@@ -44,8 +44,11 @@ export interface BundleInput {
   readonly runtime: { readonly js: string; readonly dts: string };
   /** Targets to emit (the recipe's `launch` blocks plus `local`, or `--target`). */
   readonly targets: readonly string[];
-  /** hooks.ts as the user left it; undefined: write the first version. */
-  readonly hooks: string | undefined;
+  /**
+   * main.ts, hooks.ts and their JavaScript (compiler/emit/program.ts `generateProgram`, which
+   * loads TypeScript: the caller may reuse an earlier result for the same `programInput`).
+   */
+  readonly program: GeneratedProgram;
   /** Environment variable names the plan reads. */
   readonly envNames: readonly string[];
   readonly ranksPerNode: number;
@@ -64,6 +67,11 @@ const TSCONFIG = `${JSON.stringify({
   compilerOptions: { strict: true, noEmit: true, target: "es2022", module: "nodenext", moduleResolution: "nodenext", types: [] },
   files: ["main.ts", "hooks.ts"],
 }, null, 2)}\n`;
+
+/** What the generated program depends on: equal inputs give an equal GeneratedProgram. */
+export function programInput(plan: Plan, recipeFile: string, stageSources: Readonly<Record<string, string>>): ProgramInput {
+  return { plan, stageSources, header: generatedHeader(recipeFile) };
+}
 
 export const PROGRAM_COMMAND = ["node", "main.js"] as const;
 export const RUNTIME_JS = "runtime/align-runtime.js";
@@ -88,8 +96,7 @@ function lockfile(b: BundleInput, runtimeSha: string): string {
 /** Every file of the bundle, sorted by path. `sha` hashes a string (sha256, hex). */
 export function emitBundle(b: BundleInput, sha: (content: string) => string): Bundle {
   const header = generatedHeader(b.recipeFile);
-  const program = emitProgram({ plan: b.plan, stageSources: b.stageSources, header });
-  const hooks = b.hooks ?? emitHooks(b.recipeFile);
+  const { program } = b;
   const ctx: Omit<TargetContext, "config"> = {
     plan: b.plan, recipeName: b.plan.recipe.name, recipeFile: b.recipeFile, programCommand: PROGRAM_COMMAND,
     nodes: b.plan.cluster.nodes, ranksPerNode: b.ranksPerNode, cpu: b.plan.cluster.gpus_per_node === 0,
@@ -114,11 +121,11 @@ export function emitBundle(b: BundleInput, sha: (content: string) => string): Bu
     { path: "plan.json", content: b.planJson },
     // node and tsc read main.js, hooks.js and the runtime as ES modules because of this file.
     { path: "package.json", content: `${JSON.stringify({ name: `align-bundle-${b.plan.recipe.name}`, private: true, type: "module" }, null, 2)}\n` },
-    { path: "main.ts", content: program },
+    { path: "main.ts", content: program.main },
     { path: "tsconfig.json", content: TSCONFIG },
-    { path: "main.js", content: transpile(program) },
-    { path: "hooks.ts", content: hooks },
-    { path: "hooks.js", content: transpile(hooks) },
+    { path: "main.js", content: program.mainJs },
+    { path: "hooks.ts", content: program.hooks },
+    { path: "hooks.js", content: program.hooksJs },
     { path: RUNTIME_JS, content: b.runtime.js },
     { path: "runtime/align-runtime.d.ts", content: b.runtime.dts },
     ...b.worker.map((f) => ({ path: `worker/${f.path}`, content: f.content })),

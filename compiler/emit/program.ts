@@ -108,3 +108,18 @@ export function transpile(source: string): string {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, removeComments: false },
   }).outputText;
 }
+
+/** The generated TypeScript of a bundle and the JavaScript node runs. */
+export interface GeneratedProgram {
+  readonly main: string;
+  readonly mainJs: string;
+  readonly hooks: string;
+  readonly hooksJs: string;
+}
+
+/** main.ts, hooks.ts (the user's when given) and their JavaScript. */
+export function generateProgram(input: ProgramInput, recipeFile: string, userHooks: string | undefined): GeneratedProgram {
+  const main = emitProgram(input);
+  const hooks = userHooks ?? emitHooks(recipeFile);
+  return { main, mainJs: transpile(main), hooks, hooksJs: transpile(hooks) };
+}

@@ -87,6 +87,7 @@ function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): L
       ["description", get(fields, "description")!],
       ["output_dir", get(fields, "output_dir")!],
       ["max_judge_error_rate", get(fields, "max_judge_error_rate")!],
+      ["tracking", get(fields, "tracking")!],
     ],
     fields.span,
   );

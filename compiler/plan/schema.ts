@@ -108,6 +108,7 @@ export const planSchema = z
       description: recipeFields.description.build(z),
       output_dir: recipeFields.output_dir.build(z),
       max_judge_error_rate: recipeFields.max_judge_error_rate.build(z),
+      tracking: recipeFields.tracking.build(z),
     }),
     models: z.record(name, modelSchema),
     rewards: z.record(name, rewardSchema),

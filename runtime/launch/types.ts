@@ -52,6 +52,11 @@ export interface RankLauncher {
   readonly name: string;
   /** Ranks per node this launcher starts (the world size on one node). */
   readonly ranks: number;
+  /**
+   * The address the judge server binds, which every rank must reach: loopback (the default)
+   * when all ranks run here, the first node's address when ranks run on several nodes.
+   */
+  readonly judgeHost?: string;
   /** Starts the stage on every rank; output lines go to `log`, tagged with the stage (and rank). */
   start(stage: StageInvocation, log: (line: string) => void): RunningStage;
 }

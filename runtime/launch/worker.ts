@@ -18,6 +18,11 @@ export interface RankPlacement {
   readonly env: Readonly<Record<string, string>>;
   /** Prefix of the process's output lines (default `[stage]`). */
   readonly tag?: string;
+  /**
+   * The command that starts the worker on the ranks, from `[python, ...workerArgs]`: cluster
+   * launchers put srun, torchrun or the Ray driver in front (default: the worker itself).
+   */
+  readonly wrap?: (argv: readonly string[]) => readonly string[];
 }
 
 export interface WorkerExit {
@@ -78,7 +83,8 @@ const TAIL_LINES = 20;
  */
 export function startWorker(w: WorkerInvocation, log: (line: string) => void, placement?: RankPlacement): RunningWorker {
   const pythonPath = [w.workerDir, w.env["PYTHONPATH"]].filter((p) => p !== undefined && p !== "").join(path.delimiter);
-  const child = spawn(w.python, workerArgs(w), {
+  const [file, ...args] = placement?.wrap ? placement.wrap([w.python, ...workerArgs(w)]) : [w.python, ...workerArgs(w)];
+  const child = spawn(file!, args, {
     env: { ...w.env, ...placement?.env, PYTHONPATH: pythonPath, PYTHONUNBUFFERED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -97,7 +103,7 @@ export function startWorker(w: WorkerInvocation, log: (line: string) => void, pl
   child.stderr?.setEncoding("utf8").on("data", (c: string) => err.push(c));
   const exited = new Promise<WorkerExit>((resolve) => {
     child.once("error", (error) => {
-      tail.push(`cannot start ${w.python}: ${error.message}`);
+      tail.push(`cannot start ${file}: ${error.message}`);
       resolve({ code: 127, signal: null, tail });
     });
     child.once("close", (code, signal) => {

@@ -11,7 +11,9 @@ import type { JudgeServer } from "../server/index.js";
 import { preflight, renderPreflight } from "../preflight/index.js";
 import { ranksPerNode, stageNeedsJudges } from "./plan.js";
 import type { RunPlan } from "./plan.js";
+import { progressLog } from "./progress.js";
 import { choosePython, PythonNotFound } from "./python.js";
+import { refreshReport } from "./report.js";
 import { decideStage, finishedResult, prepareStageDir } from "./state.js";
 import { parseSummary, summaryLines } from "./summary.js";
 import { localLauncher } from "../launch/local.js";
@@ -80,6 +82,8 @@ class Session {
   worker: RunningStage | undefined;
   interrupted: NodeJS.Signals | undefined;
   readonly reports: StageReport[] = [];
+  /** report.html once written (it is rewritten at the end of every stage that ran). */
+  reportFile: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly log: (line: string) => void;
   readonly planFile: string;
@@ -88,7 +92,7 @@ class Session {
   constructor(readonly opts: RunOptions) {
     this.launcher = opts.launcher ?? localLauncher(ranksPerNode(opts.plan));
     this.env = opts.env ?? process.env;
-    this.log = opts.log ?? ((line) => process.stderr.write(`${line}\n`));
+    this.log = opts.log ?? progressLog(process.stderr);
     this.planFile = path.join(opts.runDir, "plan.json");
   }
 
@@ -125,7 +129,7 @@ async function judgeUrl(s: Session, stage: string): Promise<string | undefined> 
   if (!stageNeedsJudges(s.opts.plan, stage)) return undefined;
   if (s.server === undefined) {
     try {
-      s.server = await startJudgeServer(s.opts.plan, { host: "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
+      s.server = await startJudgeServer(s.opts.plan, { host: s.launcher.judgeHost ?? "127.0.0.1", port: 0, baseDir: s.opts.recipeDir, env: s.env });
     } catch (error) {
       // The registry lists every judge it cannot build, one per line.
       throw new StartFailure(`cannot start the judge server: ${(error as Error).message.replace(/\n/g, "; ")}`);
@@ -193,6 +197,7 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
   s.worker = undefined;
   const seconds = (Date.now() - started) / 1000;
   for (const line of stageSummaryLines(runDir, stage)) s.log(line);
+  s.reportFile = refreshReport(runDir, recipeDir, s.log) ?? s.reportFile;
   const ok = exit.code === 0 && finishedResult(runDir, stage) !== undefined;
   await s.opts.hooks?.after?.(stage, ok);
   if (ok) {
@@ -268,6 +273,7 @@ export class StageRun {
   /** Closes the judge server (gracefully), gives the signals back, and reports. */
   async close(): Promise<RunReport> {
     if (!Array.isArray(this.selected)) return this.selected;
+    if (this.s.reportFile !== undefined) this.s.log(`align run: report in ${this.s.reportFile}`);
     try {
       await this.s.server?.close();
     } finally {

@@ -8,6 +8,7 @@
 import { mkdirSync, readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { LauncherEnvError } from "../launch/cluster.js";
 import { LAUNCHERS } from "../launch/local.js";
 import { ranksPerNode } from "../orchestrator/plan.js";
 import { RunUsageError, StageRun } from "../orchestrator/run.js";
@@ -100,7 +101,7 @@ function expected(error: unknown): number | undefined {
     if (error instanceof ArgsError) say(USAGE);
     return 2;
   }
-  if (error instanceof LockfileError || error instanceof RunDirInUse) {
+  if (error instanceof LockfileError || error instanceof RunDirInUse || error instanceof LauncherEnvError) {
     say(`align run: ${error.message}`);
     return 1;
   }

@@ -42,6 +42,8 @@ export interface BwrapInvocation {
   readonly statusFd: number;
   /** fd from which bwrap reads the seccomp filter (see seccomp.ts), if any. */
   readonly seccompFd?: number;
+  /** fd the sandbox waits on before it runs the command (`--block-fd`), if any. */
+  readonly blockFd?: number;
   readonly prlimitPath: string;
   /** Host path of the execute-only init (init.ts), bound at SANDBOX_INIT. */
   readonly initPath: string;
@@ -147,6 +149,7 @@ export function bwrapArgs(inv: BwrapInvocation): string[] {
     args.push("--file", String(file.fd), `${WORK_DIR}/${file.name}`);
   }
   args.push("--json-status-fd", String(inv.statusFd));
+  if (inv.blockFd !== undefined) args.push("--block-fd", String(inv.blockFd));
   if (inv.seccompFd !== undefined) args.push("--seccomp", String(inv.seccompFd));
   // Last: everything outside the work dir is now read-only, including the root tmpfs.
   args.push("--remount-ro", "/", "--chdir", WORK_DIR, "--clearenv");

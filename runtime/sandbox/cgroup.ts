@@ -158,15 +158,26 @@ function limitFiles(limits: SandboxLimits, extraTasks: number): Array<[string, s
 
 let counter = 0;
 
-/** One run's cgroup: made before the run, joined by its first process, removed after it. */
+/** Emptied cgroups kept for the next run, per host: creating one costs a few ms of mkdir and writes. */
+const idle = new Map<CgroupHost, RunCgroup[]>();
+
+/**
+ * One run's cgroup: joined by the run's first process, emptied after it, then kept for a later
+ * run (the directories are removed when this process exits).
+ */
 export class RunCgroup {
+  /** Limit files as last written, so a reused cgroup rewrites only what changed. */
+  private readonly written = new Map<string, string>();
+  private readonly absent = new Set<string>();
+  /** The OOM-kill count when this run began (the counter is cumulative). */
+  private oomBaseline = 0;
+
   private constructor(
     private readonly host: CgroupHost,
     readonly dirs: readonly string[],
   ) {}
 
-  /** `extraTasks`: processes of the runner in the cgroup besides the program's (bwrap, init). */
-  static create(host: CgroupHost, limits: SandboxLimits, extraTasks: number): RunCgroup {
+  private static make(host: CgroupHost): RunCgroup {
     counter += 1;
     const dirs = host.parents.map((parent) => join(parent, `run-${counter}`));
     const made: string[] = [];
@@ -174,9 +185,6 @@ export class RunCgroup {
       for (const dir of dirs) {
         mkdirSync(dir);
         made.push(dir);
-        for (const [file, value] of limitFiles(limits, extraTasks)) {
-          if (existsSync(join(dir, file))) writeFileSync(join(dir, file), value);
-        }
       }
     } catch (err) {
       for (const dir of made) rmdirQuietly(dir);
@@ -185,24 +193,77 @@ export class RunCgroup {
     return new RunCgroup(host, dirs);
   }
 
-  /** The files a process writes its pid to, to join every controller's cgroup. */
+  /** A cgroup with these limits; `extraTasks`: runner processes in it besides the program's (bwrap, init). */
+  static acquire(host: CgroupHost, limits: SandboxLimits, extraTasks: number): RunCgroup {
+    const cgroup = idle.get(host)?.pop() ?? RunCgroup.make(host);
+    try {
+      cgroup.apply(limitFiles(limits, extraTasks));
+    } catch (err) {
+      cgroup.dirs.forEach(rmdirQuietly);
+      throw new Error(`cannot set the sandbox's cgroup limits: ${String(err)}`);
+    }
+    cgroup.oomBaseline = cgroup.oomKills();
+    return cgroup;
+  }
+
+  /**
+   * Write the limit files that changed. Two passes: v1 wants memory.memsw.limit_in_bytes >=
+   * memory.limit_in_bytes at every moment, so raising one needs the other written first.
+   */
+  private apply(files: ReadonlyArray<readonly [string, string]>): void {
+    let failed: Error | null = null;
+    for (let pass = 0; pass < 2; pass++) {
+      failed = null;
+      for (const dir of this.dirs) {
+        for (const [file, value] of files) {
+          const path = join(dir, file);
+          if (this.absent.has(path) || this.written.get(path) === value) continue;
+          if (!this.written.has(path) && !existsSync(path)) {
+            this.absent.add(path); // not this controller's (or this version's) file
+            continue;
+          }
+          try {
+            writeFileSync(path, value);
+            this.written.set(path, value);
+          } catch (err) {
+            this.written.delete(path);
+            failed = err as Error;
+          }
+        }
+      }
+      if (failed === null) return;
+    }
+    throw failed;
+  }
+
+  /** The files a process's pid is written to, to join every controller's cgroup. */
   get procsFiles(): string[] {
     return this.dirs.map((dir) => join(dir, "cgroup.procs"));
   }
 
-  /** True when the kernel's OOM killer killed a process of this run (the memory bound). */
-  oomKilled(): boolean {
+  /** Move these processes into the cgroup (every controller); throws if one cannot be moved. */
+  join(pids: readonly number[]): void {
+    for (const file of this.procsFiles) for (const pid of pids) writeFileSync(file, String(pid));
+  }
+
+  private oomKills(): number {
+    let kills = 0;
     for (const dir of this.dirs) {
       for (const file of ["memory.events", "memory.oom_control"]) {
         try {
           const match = /^oom_kill (\d+)$/m.exec(readFileSync(join(dir, file), "utf8"));
-          if (match && Number(match[1]) > 0) return true;
+          if (match) kills += Number(match[1]);
         } catch {
           // Not this controller's file.
         }
       }
     }
-    return false;
+    return kills;
+  }
+
+  /** True when the kernel's OOM killer killed a process of this run (the memory bound). */
+  oomKilled(): boolean {
+    return this.oomKills() > this.oomBaseline;
   }
 
   private pids(): number[] {
@@ -217,13 +278,29 @@ export class RunCgroup {
     return [...pids];
   }
 
-  /** SIGKILL everything in the cgroup and wait until it is empty, then remove it. */
+  /** SIGKILL everything in the cgroup, wait until it is empty, and keep it for a later run. */
+  async release(timeoutMs = 5_000): Promise<void> {
+    await this.empty(timeoutMs);
+    const list = idle.get(this.host) ?? [];
+    idle.set(this.host, list);
+    list.push(this);
+  }
+
+  /** SIGKILL everything in the cgroup, wait until it is empty, then remove it. */
   async destroy(timeoutMs = 5_000): Promise<void> {
+    await this.empty(timeoutMs);
+    for (const dir of this.dirs) {
+      // An exiting task can keep the cgroup busy for a moment after it left cgroup.procs.
+      for (let i = 0; i < 100 && !rmdirQuietly(dir); i++) await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  private async empty(timeoutMs: number): Promise<void> {
     const kill = this.host.version === "v2" ? join(this.dirs[0]!, "cgroup.kill") : null;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const pids = this.pids();
-      if (pids.length === 0) break;
+      if (pids.length === 0) return;
       if (kill !== null && existsSync(kill)) writeFileSync(kill, "1");
       for (const pid of pids) {
         try {
@@ -234,10 +311,6 @@ export class RunCgroup {
       }
       if (Date.now() > deadline) throw new Error(`sandbox cgroup ${this.dirs[0]} still has processes ${pids.join(", ")} after SIGKILL`);
       await new Promise((r) => setTimeout(r, 5));
-    }
-    for (const dir of this.dirs) {
-      // An exiting task can keep the cgroup busy for a moment after it left cgroup.procs.
-      for (let i = 0; i < 100 && !rmdirQuietly(dir); i++) await new Promise((r) => setTimeout(r, 10));
     }
   }
 }

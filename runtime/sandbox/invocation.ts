@@ -5,6 +5,7 @@
  */
 import { BWRAP_ENV, bwrapArgs, sandboxEnv, type HostLayout } from "./bwrap_args.js";
 import type { CgroupHost, RunCgroup } from "./cgroup.js";
+import { parseSandboxInit } from "./teardown.js";
 import { FIRST_FILE_FD, STATUS_FD, type SpawnSpec } from "./supervise.js";
 import type { SandboxLimits } from "./types.js";
 
@@ -29,15 +30,6 @@ export interface SandboxHost {
 /** Processes of a run in its cgroup besides the program's own: bwrap and the init. */
 export const RUNNER_TASKS = 2;
 
-/**
- * Joins every controller's cgroup (the pid is the shell's, which then execs bwrap), so bwrap
- * and all it starts are inside before anything runs; a failed write stops the run (status 125,
- * no bwrap status: sandbox_error).
- */
-const JOIN_CGROUP = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
-const SHELL = "/bin/sh";
-const SETPRIV = "/usr/bin/setpriv";
-
 export interface BwrapRun {
   readonly argv: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
@@ -53,20 +45,19 @@ function identityOf(host: SandboxHost): { uid?: number; gid?: number } {
   };
 }
 
-/**
- * With a cgroup, the command runs through a shell that joins it first; when bwrap must run as
- * another uid (we are root), the shell joins as root and setpriv drops to that uid before bwrap.
- */
-function commandLine(host: SandboxHost, args: string[], cgroup: RunCgroup | null): { command: string; args: string[]; identity: { uid?: number; gid?: number } } {
-  if (cgroup === null) return { command: host.bwrapPath, args, identity: identityOf(host) };
-  const files = cgroup.procsFiles;
-  const drop = host.uid !== undefined ? [SETPRIV, `--reuid=${host.uid}`, `--regid=${host.gid ?? host.uid}`, "--clear-groups", "--"] : [];
-  return { command: SHELL, args: ["-c", JOIN_CGROUP, "sh", String(files.length), ...files, ...drop, host.bwrapPath, ...args], identity: {} };
+/** bwrap (outside) and the sandbox's pid 1 (from the status) into the run's cgroup. */
+function joinCgroup(cgroup: RunCgroup, bwrapPid: number, status: string): void {
+  const init = parseSandboxInit(status);
+  if (init === null) throw new Error("bwrap reported no sandbox pid");
+  cgroup.join([bwrapPid, init.pid]);
 }
 
 /** Pipes from FIRST_FILE_FD on: the seccomp filter first (if any), then the files. */
 export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun, cgroup: RunCgroup | null = null): SpawnSpec {
   const fileFd0 = FIRST_FILE_FD + (host.seccomp ? 1 : 0);
+  // With a cgroup, bwrap's sandbox waits on this pipe once it exists (before it runs anything
+  // of the request); we move bwrap and it into the cgroup, then let it go on.
+  const gateFd = cgroup === null ? undefined : fileFd0 + run.files.length;
   const args = bwrapArgs({
     layout: host.layout,
     limits: run.limits,
@@ -78,14 +69,16 @@ export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun, cgroup: RunCgro
     prlimitPath: host.prlimitPath,
     initPath: host.initPath,
     readOnlyPaths: host.readOnlyPaths,
+    ...(gateFd === undefined ? {} : { blockFd: gateFd }),
   });
-  const line = commandLine(host, args, cgroup);
+  const gate = gateFd === undefined || cgroup === null ? {} : { gate: { fd: gateFd, open: (bwrapPid: number, status: string) => joinCgroup(cgroup, bwrapPid, status) } };
   return {
-    command: line.command,
-    args: line.args,
+    command: host.bwrapPath,
+    args,
     cwd: "/",
     env: BWRAP_ENV,
-    ...line.identity,
+    ...identityOf(host),
+    ...gate,
     stdin: run.stdin,
     fileData: [...(host.seccomp ? [host.seccomp] : []), ...run.files.map(([, data]) => data)],
     statusPipe: true,

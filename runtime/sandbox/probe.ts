@@ -109,7 +109,7 @@ async function trialRun(host: SandboxHost): Promise<string | null> {
   const limits = { ...DEFAULT_LIMITS, wallMs: 30_000 };
   let cgroup: RunCgroup | null = null;
   try {
-    cgroup = host.cgroup === null ? null : RunCgroup.create(host.cgroup, limits, RUNNER_TASKS);
+    cgroup = host.cgroup === null ? null : RunCgroup.acquire(host.cgroup, limits, RUNNER_TASKS);
   } catch (err) {
     return String(err);
   }
@@ -117,14 +117,11 @@ async function trialRun(host: SandboxHost): Promise<string | null> {
   const run = await supervise(spec, limits);
   await cgroup?.destroy();
   if (run.spawnError !== undefined) return `could not start bwrap: ${run.spawnError}`;
-  if (run.exitCode === JOIN_FAILED && cgroup !== null) return `could not join the sandbox's cgroup: ${run.stderr.text().trim().split("\n")[0]}`;
+  if (run.setupError !== undefined) return `could not join the sandbox's cgroup: ${run.setupError}`;
   if (/"exit-code"\s*:\s*0\b/.test(run.status)) return null;
   const said = run.stderr.text().trim().split("\n").slice(0, 3).join("; ");
   return `bubblewrap cannot create a sandbox here (${said || `exit ${run.exitCode}`}); unprivileged user namespaces may be disabled (sysctl kernel.unprivileged_userns_clone, user.max_user_namespaces, or AppArmor's apparmor_restrict_unprivileged_userns)`;
 }
-
-/** The shell that joins the cgroup exits with this when it cannot (invocation.ts). */
-const JOIN_FAILED = 125;
 
 let warnedNoCgroup = false;
 

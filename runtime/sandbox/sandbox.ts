@@ -38,7 +38,7 @@ function toResult(run: Supervised, mode: SandboxMode, oomKilled = false): Sandbo
   const classified = classify({
     mode,
     oomKilled,
-    ...(run.spawnError !== undefined ? { spawnError: run.spawnError } : {}),
+    ...(run.spawnError !== undefined || run.setupError !== undefined ? { spawnError: run.spawnError ?? `sandbox setup failed: ${run.setupError}` } : {}),
     ...(run.killedFor !== undefined ? { killedFor: run.killedFor } : {}),
     exitCode: run.exitCode,
     signal: run.signal,
@@ -95,7 +95,7 @@ async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files:
   if (missing !== null) return emptyResult("sandbox_error", missing);
   let cgroup: RunCgroup | null;
   try {
-    cgroup = host.cgroup === null ? null : RunCgroup.create(host.cgroup, limits, RUNNER_TASKS);
+    cgroup = host.cgroup === null ? null : RunCgroup.acquire(host.cgroup, limits, RUNNER_TASKS);
   } catch (err) {
     return emptyResult("sandbox_error", String(err));
   }
@@ -121,7 +121,7 @@ async function endSandbox(run: Supervised, cgroup: RunCgroup | null): Promise<st
   const init = parseSandboxInit(run.status);
   if (init !== null && !(await killSandbox(init))) return `the sandbox's pid 1 (host pid ${init.pid}) survived SIGKILL`;
   try {
-    await cgroup?.destroy();
+    await cgroup?.release();
   } catch (err) {
     return String(err);
   }

@@ -27,6 +27,12 @@ export interface SpawnSpec {
   /** Open STATUS_FD as a pipe for bwrap's `--json-status-fd`. */
   readonly statusPipe: boolean;
   /**
+   * A pipe the spawned process waits on (bwrap's `--block-fd`), opened by writing one byte once
+   * `open` has done its work with the status seen so far (bwrap reports the sandbox's pid on
+   * the status fd before it waits); `open` throwing kills the run (`setupError`).
+   */
+  readonly gate?: { readonly fd: number; readonly open: (spawnedPid: number, status: string) => void };
+  /**
    * SIGKILL the process group once the run is over. Needed without bwrap, where children may
    * outlive the command; with bwrap the pid namespace is already gone and the group id could
    * in principle be reused, so we leave it alone.
@@ -36,6 +42,8 @@ export interface SpawnSpec {
 
 export interface Supervised {
   readonly spawnError?: string;
+  /** The gate's `open` failed: the program never ran. */
+  readonly setupError?: string;
   readonly killedFor?: KillReason;
   readonly exitCode: number | null;
   readonly signal: string | null;
@@ -52,6 +60,10 @@ const CLOSE_GRACE_MS = 1_000;
 function stdioFor(spec: SpawnSpec): StdioOptions {
   const stdio: Array<"pipe" | "ignore"> = ["pipe", "pipe", "pipe", "pipe", spec.statusPipe ? "pipe" : "ignore"];
   for (let i = 0; i < spec.fileData.length; i++) stdio.push("pipe");
+  if (spec.gate !== undefined) {
+    while (stdio.length < spec.gate.fd) stdio.push("ignore");
+    stdio[spec.gate.fd] = "pipe";
+  }
   return stdio;
 }
 
@@ -94,6 +106,8 @@ class Supervision {
   private readonly status = new BoundedCapture(16 * 1024, 0);
   private killedFor: KillReason | undefined;
   private spawnError: string | undefined;
+  private setupError: string | undefined;
+  private gateOpened = false;
   private exit: { code: number | null; signal: string | null } = { code: null, signal: null };
   private outputTotal = 0;
   private readonly wallTimer: NodeJS.Timeout;
@@ -122,6 +136,7 @@ class Supervision {
     this.drain(child.stderr, this.stderr, true);
     this.drain(child.stdio[REPORT_FD] as Readable | null, this.report, true);
     if (spec.statusPipe) this.drain(child.stdio[STATUS_FD] as Readable | null, this.status, false);
+    if (spec.gate !== undefined) (child.stdio[spec.gate.fd] as Writable | null)?.on("error", () => {});
     child.on("error", (err) => {
       this.spawnError = err.message;
       this.finish();
@@ -145,10 +160,31 @@ class Supervision {
     stream?.on("error", () => {});
     stream?.on("data", (chunk: Buffer) => {
       capture.push(chunk);
+      if (capture === this.status) this.openGate();
       if (!counted) return;
       this.outputTotal += chunk.length;
       if (this.outputTotal > this.limits.killOutputBytes && this.killedFor === undefined) this.kill("output");
     });
+  }
+
+  /** Once bwrap has said which pid the sandbox has, let it go on (or stop it if setup fails). */
+  private openGate(): void {
+    const gate = this.spec.gate;
+    if (gate === undefined || this.gateOpened || this.child.pid === undefined) return;
+    const status = this.status.text();
+    // The whole first status object: it may arrive in more than one read.
+    if (!/\{[^}]*"child-pid"[^}]*\}/.test(status)) return;
+    this.gateOpened = true;
+    const pipe = this.child.stdio[gate.fd] as Writable | null;
+    try {
+      gate.open(this.child.pid, status);
+    } catch (err) {
+      this.setupError = String(err);
+      this.kill("abort");
+      pipe?.destroy();
+      return;
+    }
+    pipe?.end("x");
   }
 
   private finish(): void {
@@ -161,6 +197,7 @@ class Supervision {
     if (this.spec.killGroupAtEnd) killTree(this.child);
     this.resolve({
       ...(this.spawnError !== undefined ? { spawnError: this.spawnError } : {}),
+      ...(this.setupError !== undefined ? { setupError: this.setupError } : {}),
       ...(this.killedFor !== undefined ? { killedFor: this.killedFor } : {}),
       exitCode: this.exit.code,
       signal: this.exit.signal,

@@ -4,10 +4,13 @@
  * start on drift (unless --allow-drift, logged), the run-directory lock, and env("...") secrets:
  * checked before the first stage, their values nowhere in the bundle, the run directory or logs.
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
+import { makeBundle } from "../../cli/bundle/build.js";
+import { writeBundle } from "../../cli/bundle/write.js";
+import { compileForRuntime } from "../../cli/commands/compiled.js";
 import { LOCK_FILE } from "../../runtime/program/lock.js";
 import { ensureBuilt } from "../support/build.js";
 import { align, root, SMALL, tempDir, tinyCopy, torchPython, treeHash } from "./helpers.js";
@@ -83,6 +86,36 @@ describe("align build", () => {
     expect((await align(["build", recipe])).exitCode).toBe(0);
     expect(readFileSync(path.join(bundle, "hooks.ts"), "utf8")).toBe(mine);
     expect(readFileSync(path.join(bundle, "hooks.js"), "utf8")).toContain("console.error(`hook ${stage}`)");
+  }, 60_000);
+});
+
+describe("models and large datasets", () => {
+  it("warns for a model revision that is a moving ref and records it unpinned", async () => {
+    const out = path.join(tempDir("align-cgpo-"), "bundle");
+    const r = await align(["build", path.join(root, "recipes/cgpo.align"), "--out", out]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain("align build: warning: models/policy: revision \"main\" of meta-llama/Meta-Llama-3-70B is a moving ref, recorded as written");
+    const lock = JSON.parse(readFileSync(path.join(out, "align.lock.json"), "utf8")) as { models: { name: string; pinned: boolean; revision?: string }[]; env: string[] };
+    expect(lock.models.find((m) => m.name === "models/policy")).toMatchObject({ revision: "main", pinned: false });
+    expect(lock.env).toEqual(["JUDGE_API_KEY"]);
+  }, 60_000);
+
+  it("references a dataset over the copy limit through a relative link, pinned by hash", async () => {
+    const { recipe, dir } = tinyCopy();
+    const compiled = compileForRuntime(recipe);
+    if (typeof compiled === "number") throw new Error("tiny does not compile");
+    const out = path.join(dir, "runs", "tiny", "bundle");
+    const bundle = await makeBundle({ compiled, recipe, outDir: out, copyLimit: 2000 });
+    expect(bundle.referenced).toContain("data/arith_sft.jsonl");   // the largest of tiny's datasets
+    writeBundle(out, bundle, compiled.rootDir);
+    expect(readlinkSync(path.join(out, "inputs/data/arith_sft.jsonl"))).toBe("../../../../../data/arith_sft.jsonl");
+    expect((await align(["verify", out])).exitCode).toBe(0);
+    const away = path.join(tempDir("align-away-"), "bundle");
+    cpSync(out, away, { recursive: true, verbatimSymlinks: true });
+    const r = await align(["verify", away]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain(`${path.join(away, "inputs/data/arith_sft.jsonl")}: expected sha256`);
+    expect(r.stdout).toContain("actual missing");
   }, 60_000);
 });
 

@@ -5,6 +5,7 @@
  * Every generated program type-checks under `tsc --strict`, every shell script passes shellcheck.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +28,17 @@ beforeAll(async () => {
   }
 }, 120_000);
 
+it("the vendored runtime requires nothing but node's own modules at run time (no node_modules in a bundle)", () => {
+  const js = fileText(bundles.get("tiny")!.bundle, "runtime/align-runtime.js");
+  // esbuild leaves a require it could not inline as __require("name"); mathjs and the JSON
+  // schema behind createRequire are inlined by cli/bundle/runtime.ts's plugin.
+  const left = [...js.matchAll(/__require\("([^"]+)"\)/g)].map((m) => m[1] as string);
+  expect(left.length).toBeGreaterThan(0);
+  expect(left.filter((m) => !builtinModules.includes(m.replace(/^node:/, "")))).toEqual([]);
+  expect(js).not.toContain("createRequire(import.meta.url)");
+  expect(js).toContain("mathjs");
+});
+
 describe.each(RECIPES)("recipes/%s.align", (name) => {
   it.each(GOLDEN)("%s matches its golden file", (file) => {
     const actual = fileText(bundles.get(name)!.bundle, file);
@@ -37,6 +49,18 @@ describe.each(RECIPES)("recipes/%s.align", (name) => {
     }
     expect(existsSync(golden), `${golden} is missing (ALIGN_ACCEPT=1 writes it)`).toBe(true);
     expect(actual, `${path.relative(root, golden)} (ALIGN_ACCEPT=1 rewrites it)`).toBe(readFileSync(golden, "utf8"));
+  });
+
+  it("main.ts from the build (maybe from align build's cache) is what the generator makes now", async () => {
+    const { generateProgram } = await import("../../compiler/emit/program.js");
+    const { programInput } = await import("../../compiler/emit/bundle.js");
+    const { compile } = await import("../../compiler/index.js");
+    const { stageSources } = await import("../../cli/bundle/read.js");
+    const recipe = path.join(root, "recipes", `${name}.align`);
+    const result = compile(recipe);
+    const fresh = generateProgram(programInput(result.plan!, `${name}.align`, stageSources(result)), `${name}.align`, undefined);
+    expect(fileText(bundles.get(name)!.bundle, "main.ts")).toBe(fresh.main);
+    expect(fileText(bundles.get(name)!.bundle, "main.js")).toBe(fresh.mainJs);
   });
 
   it("main.ts and hooks.ts type-check under tsc --strict (the bundle's tsconfig.json) against the runtime's declarations", async () => {

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createServer, type AddressInfo } from "node:net";
 import { execa } from "execa";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ensureBuilt } from "../support/build.js";
@@ -55,6 +56,23 @@ describe("align check", () => {
     expect(option.exitCode).toBe(2);
     const format = await align(["check", "--format", "xml", ok]);
     expect(format.exitCode).toBe(2);
+  });
+});
+
+describe("align serve", () => {
+  it("says in one message, without a stack trace, why the judge server cannot start", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const r = await align(["serve", ok, "--port", String(port)]);
+      expect(r.exitCode).toBe(1);
+      expect(r.stderr).toContain("align serve: cannot start the judge server:");
+      expect(r.stderr).toContain("EADDRINUSE");
+      expect(r.stderr).not.toMatch(/^\s+at /m);
+    } finally {
+      busy.close();
+    }
   });
 });
 

@@ -103,7 +103,7 @@ describe.runIf(python !== undefined)("align run on tiny.align (real judge server
     expect(typeof rates?.["feasible_rate"]).toBe("number");
     expect(Object.keys(rates?.["pass_rate_by_judge"] as object).sort()).toEqual(["bare_number", "correct"]);
     expect(r.stderr).toMatch(/\[evaluate\] arithmetic: feasible [\d.]+, pass rate bare_number [\d.]+, correct [\d.]+/);
-  });
+   }, 180_000);   // six stages, plus building the bundle (esbuild, ts-morph) when align build's cache is cold
 
   it("skips finished stages on a second run", async () => {
     const before = statSync(path.join(runDir, "rl", "result.json")).mtimeMs;

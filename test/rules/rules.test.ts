@@ -119,6 +119,54 @@ const cases: readonly Case[] = [
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
   },
   {
+    code: "AL4250",
+    bad: 'judge ifeval = instructions { requirements = field("kwargs")  kwargs = field("kwargs") }\n',
+    at: ["1:72"],
+    good: 'judge ifeval = instructions { requirements = field("instruction_id_list")  kwargs = field("kwargs") }\n',
+  },
+  {
+    code: "AL4300",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online }\n  }\n}\n',
+    at: ["3:35"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p"  mode = online  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+  },
+  {
+    code: "AL4301",
+    bad: 'recipe r {\n  tracking {\n    wandb { project = "p"  api_key = env("WANDB_API_KEY") }\n  }\n}\n',
+    at: ["3:38"],
+    good: 'recipe r {\n  tracking {\n    wandb { project = "p" }\n  }\n}\n',
+  },
+  {
+    code: "AL4302",
+    bad: "recipe r {\n  tracking {\n    tensorboard = false\n  }\n}\n",
+    at: ["2:12"],
+    good: "recipe r {\n  tracking {\n    tensorboard = true\n  }\n}\n",
+  },
+  {
+    code: "AL4100",
+    bad: 'launch kubernetes {\n  volume_claim = "runs"\n}\n',
+    at: ["1:1"],
+    good: 'launch kubernetes {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n',
+  },
+  {
+    code: "AL4101",
+    bad: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:4" }\n',
+    at: ["2:34"],
+    good: 'cluster { nodes = 2  gpus_per_node = 8  gpu = h100_80gb }\nlaunch skypilot { accelerators = "H100:8" }\n',
+  },
+  {
+    code: "AL4102",
+    bad: "launch slurm { time = 10m  signal_before = 10m }\n",
+    at: ["1:44"],
+    good: "launch slurm { time = 10m  signal_before = 1m }\n",
+  },
+  {
+    code: "AL4103",
+    bad: "launch skypilot { use_spot = true }\n",
+    at: ["1:30"],
+    good: 'launch skypilot { use_spot = true  run_storage = "s3://b/runs" }\n',
+  },
+  {
     code: "AL5001",
     bad: 'dataset d = jsonl("qa.jsnl") { prompt = "question" }\n',
     at: ["1:19"],
@@ -201,6 +249,12 @@ const cases: readonly Case[] = [
     bad: `model b { from = builtin() }\n${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = b  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
     at: ["3:46", "4:52"],
     good: `${M}${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = m  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
+  },
+  {
+    code: "AL7001",
+    bad: `${M}${QA}stage bundle = generate { model = m  prompts = qa }\n`,
+    at: ["3:1"],
+    good: `${M}${QA}stage bundled = generate { model = m  prompts = qa }\n`,
   },
 ];
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { secretFinding } from "../../compiler/check/rules/SecretLiteral.js";
-import { regexError } from "../../compiler/check/rules/ValidRegex.js";
+import { parsePatternProblem, regexProblem } from "../../compiler/check/rules/support/regex.js";
 import { fieldInputs } from "../../compiler/check/rules/JudgeInputsProvided.js";
 import { fieldsOfData } from "../../compiler/check/rules/support/dataFields.js";
 import { findCycles } from "../../compiler/check/rules/support/stageGraph.js";
@@ -51,11 +51,16 @@ describe("secretFinding", () => {
   });
 });
 
-describe("regexError", () => {
-  it("reports invalid patterns and flags", () => {
-    expect(regexError("(a", "")).toMatch(/Unterminated group/);
-    expect(regexError("a", "q")).toMatch(/flag/i);
-    expect(regexError("^\\d+$", "i")).toBeUndefined();
+describe("regexProblem and parsePatternProblem", () => {
+  it("reports invalid patterns, disallowed flags, nested quantifiers and a missing group", () => {
+    expect(regexProblem("(a", "")?.message).toMatch(/Unterminated group/);
+    expect(regexProblem("a", "q")).toMatchObject({ field: "flags" });
+    expect(regexProblem("a", "g")).toMatchObject({ field: "flags" });
+    expect(regexProblem("(a+)+$", "")).toMatchObject({ field: "pattern", message: expect.stringMatching(/nested quantifier/) });
+    expect(regexProblem("^\\d+$", "i")).toBeNull();
+    expect(parsePatternProblem("Verdict: True|False")).toMatch(/no capturing group/);
+    expect(parsePatternProblem("Verdict: (True|False")).toMatch(/Unterminated group/);
+    expect(parsePatternProblem("Verdict: (True|False)")).toBeNull();
   });
 });
 

@@ -85,6 +85,11 @@ describe("bwrapArgs", () => {
     expect(a.slice(-2)).toEqual(["/usr/bin/python3", "main.py"]);
   });
 
+  it("makes the sandbox wait on the gate fd when there is one (cgroup join), and not otherwise", () => {
+    expect(has(args({ blockFd: 7 }), "--block-fd", "7")).toBe(true);
+    expect(args()).not.toContain("--block-fd");
+  });
+
   it("loads the seccomp filter from its fd when there is one", () => {
     expect(has(args({ seccompFd: 5, files: [{ fd: 6, name: "main.py" }] }), "--seccomp", "5")).toBe(true);
     expect(args()).not.toContain("--seccomp");

@@ -1,5 +1,5 @@
 /**
- * The semantic (AL4xxx), data (AL5xxx) and resource (AL6xxx) rules, one per file. The
+ * The semantic (AL4xxx), data (AL5xxx), resource (AL6xxx) and bundle (AL7xxx) rules, one per file. The
  * checker runs `allRules` over the well-typed plan; the diagnostics registry imports
  * `ruleCodes` for severities, `align explain` and docs/diagnostics.md.
  */
@@ -18,7 +18,10 @@ import { instructionsColumnsCode, instructionsColumnsRule } from "./Instructions
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
+import { launchGpusMatchClusterCode, launchGpusMatchClusterRule } from "./LaunchGpusMatchCluster.js";
+import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.js";
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
+import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
@@ -26,15 +29,21 @@ import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
+import { slurmSignalBeforeTimeCode, slurmSignalBeforeTimeRule } from "./SlurmSignalBeforeTime.js";
 import { someTaskWeightNonZeroCode, someTaskWeightNonZeroRule } from "./SomeTaskWeightNonZero.js";
+import { spotNeedsRunStorageCode, spotNeedsRunStorageRule } from "./SpotNeedsRunStorage.js";
 import { stageCycleCode, stageCycleRule } from "./StageCycle.js";
 import { stageDataFieldsCode, stageDataFieldsRule } from "./StageDataFields.js";
 import { stageInputExactlyOneCode, stageInputExactlyOneRule } from "./StageInputExactlyOne.js";
+import { stageNameReservedCode, stageNameReservedRule } from "./StageNameReserved.js";
 import { templateSlotsProvidedCode, templateSlotsProvidedRule } from "./TemplateSlotsProvided.js";
 import { templateSyntaxCode, templateSyntaxRule } from "./TemplateSyntax.js";
+import { trackingHasSinkCode, trackingHasSinkRule } from "./TrackingHasSink.js";
 import { unsandboxedCodeTestsCode, unsandboxedCodeTestsRule } from "./UnsandboxedCodeTests.js";
 import { unusedDeclarationCode, unusedDeclarationRule } from "./UnusedDeclaration.js";
 import { validRegexCode, validRegexRule } from "./ValidRegex.js";
+import { wandbOfflineKeyUnusedCode, wandbOfflineKeyUnusedRule } from "./WandbOfflineKeyUnused.js";
+import { wandbOnlineNeedsKeyCode, wandbOnlineNeedsKeyRule } from "./WandbOnlineNeedsKey.js";
 
 /** Rules with their code, in code order (the order diagnostics of equal position come out in). */
 const entries: readonly (readonly [Rule, CodeInfo])[] = [
@@ -53,7 +62,15 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
+  [codeTestsLimitsRule, codeTestsLimitsCode],
+  [launchNeedsFieldRule, launchNeedsFieldCode],
+  [launchGpusMatchClusterRule, launchGpusMatchClusterCode],
+  [slurmSignalBeforeTimeRule, slurmSignalBeforeTimeCode],
+  [spotNeedsRunStorageRule, spotNeedsRunStorageCode],
   [instructionsColumnsRule, instructionsColumnsCode],
+  [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
+  [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
+  [trackingHasSinkRule, trackingHasSinkCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],
@@ -68,6 +85,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
   [loraNeedsHfModelRule, loraNeedsHfModelCode],
+  [stageNameReservedRule, stageNameReservedCode],
 ];
 
 export const allRules: readonly Rule[] = entries.map(([rule]) => rule);

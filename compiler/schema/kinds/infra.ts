@@ -1,10 +1,34 @@
-import { bool, duration, enumOf, int, nullable, num, size, str } from "../fields.js";
+import { block, bool, duration, enumOf, int, list, map, nullable, num, secret, size, str } from "../fields.js";
 import type { KindSpec } from "../types.js";
+
+/** Weights & Biases: offline by default, so nothing leaves the machine unless asked. */
+export const wandbBlock = block(
+  {
+    project: str("The W&B project.", { default: "align" }),
+    entity: nullable(str("The W&B team or user.")),
+    mode: enumOf(["offline", "online"], "offline writes the run under the stage directory (sync it later with `wandb sync`); online streams it.", {
+      default: "offline",
+    }),
+    api_key: nullable(secret("The API key, as `env(\"WANDB_API_KEY\")`; read only when `mode = online`.")),
+    tags: list(str("A tag."), "Tags on every stage's W&B run.", { default: [] }),
+  },
+  "Log every stage's metrics to Weights & Biases (when the worker's Python has `wandb`): `wandb { project = \"p\" }`.",
+);
+
+/** Where metrics go besides metrics.jsonl, which stays the source of truth (docs/report.md). */
+export const trackingBlock = block(
+  {
+    tensorboard: bool("Write TensorBoard event files to `<run dir>/<stage>/tensorboard` (torch's SummaryWriter).", { default: false }),
+    wandb: nullable(wandbBlock),
+  },
+  "Metric sinks besides metrics.jsonl: `tracking { tensorboard = true  wandb { project = \"p\" } }`. A sink that fails warns once; the run goes on.",
+);
 
 export const recipeFields = {
   seed: int("Seed for every random source.", { default: 0, min: 0 }),
   description: str("A sentence about the recipe.", { default: "" }),
   output_dir: str("Where runs are written, relative to the recipe.", { default: "runs" }),
+  tracking: nullable(trackingBlock),
   max_judge_error_rate: num("A stage fails when more than this share of any judge's verdicts are errors (a missing API key, an endpoint that is down).", {
     default: 0.1,
     min: 0,
@@ -14,7 +38,7 @@ export const recipeFields = {
 
 export const recipeKind: KindSpec = {
   name: "recipe",
-  doc: "The recipe itself (at most one): its name, seed and description.",
+  doc: "The recipe itself (at most one): its name, seed, description, output directory and metric sinks.",
   naming: "named",
   common: recipeFields,
   variants: null,
@@ -55,26 +79,60 @@ export const clusterKind: KindSpec = {
   syntax: "cluster { ... }",
 };
 
+const envMap = (what: string) =>
+  map(str("A value."), `Environment variables for ${what}, e.g. \`NCCL_SOCKET_IFNAME = "eth0"\` (never secrets: use \`env("NAME")\` in the recipe).`, { default: {} });
+const maxRestarts = (what: string) => int(`How many times ${what} before the run gives up; each restart resumes from the last checkpoint.`, { default: 3, min: 0 });
+
 export const launchVariantFields = {
   local: {},
-  torchrun: { rdzv_endpoint: nullable(str("The rendezvous endpoint `host:port`.")) },
+  torchrun: {
+    rdzv_endpoint: nullable(str("The rendezvous endpoint `host:port`."), "$MASTER_ADDR:$MASTER_PORT"),
+  },
   slurm: {
-    partition: str("The Slurm partition."),
+    partition: nullable(str("The Slurm partition."), "the cluster's default partition"),
     time: duration("The job's time limit."),
     account: nullable(str("The Slurm account.")),
     qos: nullable(str("The quality of service.")),
     constraint: nullable(str("A node feature constraint.")),
+    reservation: nullable(str("A reservation to run in.")),
     exclusive: bool("Request whole nodes.", { default: true }),
+    sbatch: list(str("An option."), "Extra `#SBATCH` options written as given, e.g. `\"--mail-type=END\"`.", { default: [] }),
+    container: nullable(str("A container image every rank runs in (pinned by digest is best).")),
+    container_runtime: enumOf(["pyxis", "apptainer"], "How `container` runs: pyxis/enroot (`srun --container-image`) or `apptainer exec`.", { default: "pyxis" }),
+    setup: list(str("A shell command."), "Commands run before the first stage, e.g. `\"module load cuda/12.4\"`.", { default: [] }),
+    env: envMap("every rank"),
+    max_restarts: maxRestarts("the job is requeued (preemption, time limit, node failure)"),
+    signal_before: duration("How long before the time limit Slurm sends USR1, so the workers checkpoint and the job requeues.", { default: 300 }),
   },
   kubernetes: {
     namespace: str("The namespace.", { default: "default" }),
-    image: str("The container image with Node and the worker's Python dependencies."),
+    image: nullable(str("The container image with Node and the worker's Python dependencies (pinned by digest is best).")),
     service_account: nullable(str("The service account.")),
+    api: enumOf(["jobset", "indexed_job"], "What `align launch` applies: a JobSet (needs the JobSet controller) or an Indexed Job with a headless Service. Both are generated.", {
+      default: "jobset",
+    }),
+    volume_claim: nullable(str("The PersistentVolumeClaim (ReadWriteMany) that holds the run directory, shared by every pod and kept across restarts.")),
+    secret: nullable(str("The Secret whose keys are the recipe's `env(\"NAME\")` variables; each becomes a `secretKeyRef`.")),
+    shm_size: size("Shared memory (`/dev/shm`) per pod; NCCL and data loaders need more than the 64 MiB default.", { default: 16 * 1024 ** 3 }),
+    env: envMap("every pod"),
+    max_restarts: maxRestarts("the whole set of pods is restarted"),
   },
-  ray: { address: str("The Ray cluster address.", { default: "auto" }) },
+  ray: {
+    address: str("The Ray cluster address the driver connects to.", { default: "auto" }),
+    image: nullable(str("The image of the KubeRay RayJob manifest; without it only the driver is generated.")),
+    namespace: str("The namespace of the KubeRay RayJob.", { default: "default" }),
+    volume_claim: nullable(str("The PersistentVolumeClaim (ReadWriteMany) the RayJob's pods share for the bundle and the run directory.")),
+    env: envMap("every rank"),
+  },
   skypilot: {
     cloud: nullable(str("The cloud to launch on.")),
-    accelerators: nullable(str("SkyPilot's accelerator spec, e.g. `H100:8`.")),
+    accelerators: nullable(str("SkyPilot's accelerator spec, e.g. `H100:8`."), "from cluster"),
+    image: nullable(str("The image (`image_id`), e.g. `docker:registry/align@sha256:...`.")),
+    use_spot: bool("Run on spot instances (recovered by SkyPilot's managed jobs).", { default: false }),
+    recovery: enumOf(["failover", "eager_next_region"], "SkyPilot's job recovery strategy after a preemption.", { default: "failover" }),
+    max_restarts: maxRestarts("SkyPilot restarts the job after a user-code failure"),
+    run_storage: nullable(str("A bucket (`s3://`, `gs://`, ...) mounted as the run directory so checkpoints survive a recovery onto new machines.")),
+    env: envMap("every node"),
   },
 } as const;
 

@@ -3,6 +3,7 @@
  * `code_tests`). Durations are seconds and sizes bytes, as everywhere in the plan.
  */
 import { z } from "zod";
+import { CODE_TESTS_BOUNDS } from "../../../compiler/check/rules/support/codeTestsBounds.js";
 
 const MIB = 1024 * 1024;
 
@@ -15,13 +16,13 @@ export const codeTestsConfigSchema = z.object({
   entry_point: fieldRef.nullable().default(null),
   language: z.literal("python").default("python"),
   /** Wall-clock limit per sample in seconds (also the CPU-seconds limit, rounded up). */
-  timeout: z.number().positive().max(3600).default(10),
-  /** Address-space limit per process in bytes. */
-  memory: z.number().int().min(32 * MIB).default(512 * MIB),
+  timeout: z.number().positive().max(CODE_TESTS_BOUNDS.timeout.max).default(10),
+  /** Memory in bytes: per process (RLIMIT_AS) and, with cgroups, for the whole sandbox. */
+  memory: z.number().int().min(CODE_TESTS_BOUNDS.memory.min).default(512 * MIB),
   /** `none` runs the code on the host with only rlimits: trusted code only. */
   sandbox: z.enum(["bwrap", "none"]).default("bwrap"),
   /** Processes and threads the program may have at once. */
-  processes: z.number().int().min(1).max(4096).default(32),
+  processes: z.number().int().min(CODE_TESTS_BOUNDS.processes.min).max(CODE_TESTS_BOUNDS.processes.max).default(32),
 });
 
 export type CodeTestsConfig = z.output<typeof codeTestsConfigSchema>;

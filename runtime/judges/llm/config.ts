@@ -3,6 +3,7 @@
  * with zod so a hand-edited plan fails at start-up with a path, not mid-run with a TypeError.
  */
 import { z } from "zod";
+import { parsePatternProblem } from "../../../compiler/check/rules/support/regex.js";
 import type { JudgePlan } from "../plan-config.js";
 import { refName } from "../plan-config.js";
 
@@ -79,12 +80,11 @@ export function resolveEndpoint(name: string, config: LlmJudgeConfig, plan: Judg
   };
 }
 
+/** The same check as `align check` (compiler rule ValidRegex): valid, with a capturing group. */
 export function compilePattern(name: string, pattern: string): RegExp {
-  try {
-    // No flags: the pattern is written like any JavaScript regex; it only ever sees the judge
-    // model's reply, which max_tokens keeps short.
-    return new RegExp(pattern);
-  } catch (error) {
-    throw new Error(`judge ${name} (llm_judge): parse_pattern is not a valid regex: ${(error as Error).message}`);
-  }
+  const problem = parsePatternProblem(pattern);
+  if (problem !== null) throw new Error(`judge ${name} (llm_judge): parse_pattern: ${problem}`);
+  // No flags: the pattern is written like any JavaScript regex; it only ever sees the judge
+  // model's reply, which max_tokens keeps short.
+  return new RegExp(pattern);
 }

@@ -45,8 +45,11 @@ const STRATEGIES: Record<ExtractStrategy, (text: string) => string | null> = {
   last_number: extractLastNumber,
 };
 
-/** "final answer is", "Final Answer:", a "**Final Answer**" heading line, GSM8K's `####`. */
-const FINAL = /final\s+answer\s*(?:is\b|:)\s*:?|^[ \t#*]*final\s+answer[ \t*:]*$|^[ \t]*####/gim;
+/** "final answer is", "Final Answer:", or a "**Final Answer**" heading line. */
+const FINAL = /final\s+answer\b/gi;
+const FINAL_TAIL = /^\s*(?:is\b|:)\s*:?/i;
+/** GSM8K's `#### 42` at the start of a line. */
+const HASHES = /^[ \t]*####/gm;
 
 /** Lines longer than this are not answers; the cap also keeps the span search linear. */
 const MAX_LINE_CHARS = 2048;
@@ -58,18 +61,32 @@ const MAX_LINE_CHARS = 2048;
  * occurrence; X is read by answerInSentence (boxes, then math spans, then the sentence).
  */
 export function extractFinalAnswer(text: string): string | null {
-  const after = lastMatchEnd(FINAL, text);
+  let after = lastPhraseEnd(text);
+  if (text.includes("####")) {
+    HASHES.lastIndex = 0;
+    for (let m = HASHES.exec(text); m !== null; m = HASHES.exec(text)) after = Math.max(after ?? -1, m.index + m[0].length);
+  }
   return after === null ? null : answerAfter(text, after);
 }
 
-function lastMatchEnd(pattern: RegExp, text: string): number | null {
+/** End of the last "final answer" phrase that is followed by "is" or ":", or is a heading. */
+function lastPhraseEnd(text: string): number | null {
   let after: number | null = null;
-  pattern.lastIndex = 0;
-  for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    after = m.index + m[0].length;
-    if (m[0].length === 0) pattern.lastIndex++;
+  FINAL.lastIndex = 0;
+  for (let m = FINAL.exec(text); m !== null; m = FINAL.exec(text)) {
+    const end = m.index + m[0].length;
+    const tail = FINAL_TAIL.exec(text.slice(end, end + 16));
+    if (tail !== null) after = end + tail[0].length;
+    else if (isHeading(text, m.index, end)) after = end;
   }
   return after;
+}
+
+/** `**Final Answer**`, `## Final Answer:`: nothing but `#`, `*`, `:` and spaces on the line. */
+function isHeading(text: string, start: number, end: number): boolean {
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  const lineEnd = text.indexOf("\n", end);
+  return /^[ \t#*]*$/.test(text.slice(lineStart, start)) && /^[ \t*:]*$/.test(text.slice(end, lineEnd === -1 ? text.length : lineEnd));
 }
 
 /** The rest of the line after the phrase (plus following lines of an open display), trimmed. */
@@ -156,6 +173,7 @@ export function extractBoxed(text: string): string | null {
   const boxes = findBoxes(text);
   const last = boxes[boxes.length - 1];
   if (last === undefined || last.text === null) return null;
+  if (boxes.length === 1) return last.text.trim() === "" ? null : last.text;
   const group: Span[] = [last as Span];
   for (let i = boxes.length - 2; i >= 0; i--) {
     const box = boxes[i] as Box;
@@ -185,25 +203,47 @@ interface Box {
   readonly text: string | null;
 }
 
-/** Boxes left to right; scanning stops after MAX_BOXES to bound hostile input. */
+/**
+ * The last box and the boxes just before it, right to left: each earlier box is looked up with
+ * lastIndexOf and kept only while it ends within a connective's reach of the group, so the
+ * work does not grow with the number of boxes in the response.
+ */
 const MAX_BOXES = 64;
-const BOX = /\\(?:boxed|fbox)/g;
 
 function findBoxes(text: string): Box[] {
   const found: Box[] = [];
-  // Only the last MAX_BOXES matter: start the scan near the end when there are many.
-  let from = 0;
-  const lastIndex = Math.max(text.lastIndexOf("\\boxed"), text.lastIndexOf("\\fbox"));
-  if (lastIndex === -1) return found;
-  BOX.lastIndex = from;
-  for (let m = BOX.exec(text); m !== null; m = BOX.exec(text)) {
-    const box = readBox(text, m.index, m.index + m[0].length);
-    found.push(box);
-    if (found.length > MAX_BOXES) found.shift();
-    BOX.lastIndex = Math.max(box.end, m.index + m[0].length);
-    from = BOX.lastIndex;
+  let before = text.length;
+  while (found.length < MAX_BOXES) {
+    // After the first box, an earlier one can only matter if it could end near the group.
+    const floor = found.length === 0 ? 0 : Math.max(0, before - GROUP_WINDOW);
+    const start = lastBoxStart(text, floor, before);
+    if (start === -1) break;
+    const box = readBox(text, start, start + (text.startsWith("\\boxed", start) ? 6 : 5));
+    const first = found[0];
+    // A box nested in the next one, or one too far before it, ends the group.
+    if (first !== undefined && (box.end > first.start || first.start - box.end > MAX_CONNECTIVE_CHARS)) {
+      found.unshift(box);
+      break;
+    }
+    found.unshift(box);
+    before = start;
+    // Another member of the group would end (with `}`) just before this one.
+    const near = text.slice(Math.max(0, start - MAX_CONNECTIVE_CHARS - 1), start);
+    if (!near.includes("}")) break;
   }
   return found;
+}
+
+/** A box longer than an answer may be, plus the connective: the farthest a group member starts. */
+const GROUP_WINDOW = 1100;
+
+/** Start of the last `\boxed` or `\fbox` in text[floor, before), or -1; one backward scan. */
+function lastBoxStart(text: string, floor: number, before: number): number {
+  const window = floor === 0 && before === text.length ? text : text.slice(floor, before);
+  const boxed = window.lastIndexOf("\\boxed");
+  const fbox = window.lastIndexOf("\\fbox");
+  const at = Math.max(boxed, fbox);
+  return at === -1 ? -1 : floor + at;
 }
 
 function readBox(text: string, start: number, after: number): Box {

@@ -28,13 +28,14 @@ const UNICODE: ReadonlyArray<readonly [RegExp, string]> = [
   [/\u00b1/g, "\\pm "],
 ];
 
+/** `1{,}000`, `1\,000`, `1\ 000`: thousands separators between digit groups. */
+const THOUSANDS_SPACING = /(\d)\s*(?:\\,|\{,\}|\\ )\s*(?=\d{3}(?!\d))/g;
+
 const SPACING: ReadonlyArray<readonly [RegExp, string]> = [
   [/\\(?:left|right|[bB]igg?[lr]?)(?![a-zA-Z])\s*\.?/g, ""],
   [/\\(?:displaystyle|textstyle|scriptstyle)(?![a-zA-Z])/g, ""],
   [/(?<!\\)\\!/g, ""],
-  [/(\d)\s*(?:\\,|\{,\}|\\ )\s*(?=\d{3}(?!\d))/g, "$1"],
-  // What `{,}` is left between digits is a decimal comma (`3{,}5`).
-  [/(\d)\{,\}(?=\d)/g, "$1."],
+  [THOUSANDS_SPACING, "$1"],
   // The lookbehinds keep LaTeX's row break `\\` (matrices) intact.
   [/(?<!\\)\\[,;: ]|\\q?quad(?![a-zA-Z])|~/g, " "],
   [/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|\\circ|\^\s*\{\s*\\degree\s*\}|\\degree/g, ""],
@@ -43,13 +44,18 @@ const SPACING: ReadonlyArray<readonly [RegExp, string]> = [
   [/(?<!\\)\\[()[\]]/g, ""],
   // `x \in [1, 2]` answers like `x = [1, 2]`: the set is the answer.
   [/\\in(?![a-zA-Z])/g, "="],
-  // One spelling per relation: `\ge`, `\le`, `\ne`, `<`, `>` (relation.ts reads these).
-  [/\\(?:geq?slant|geqq|geq|ge)(?![a-zA-Z])\s*/g, "\\ge "],
-  [/\\(?:leq?slant|leqq|leq|le)(?![a-zA-Z])\s*/g, "\\le "],
-  [/\\(?:neq|ne)(?![a-zA-Z])\s*/g, "\\ne "],
-  [/\\gt(?![a-zA-Z])/g, ">"],
-  [/\\lt(?![a-zA-Z])/g, "<"],
 ];
+
+/** One spelling per relation: `\ge`, `\le`, `\ne`, `<`, `>` (relation.ts reads these). */
+const RELATIONS = /\\(?:geq?slant|geqq|geq|ge|leq?slant|leqq|leq|le|neq|ne|gt|lt)(?![a-zA-Z])\s*/g;
+const RELATION_SPELLING: Readonly<Record<string, string>> = { g: "\\ge ", l: "\\le ", n: "\\ne " };
+
+function relationSpelling(command: string): string {
+  const name = command.trim();
+  if (name === "\\gt") return ">";
+  if (name === "\\lt") return "<";
+  return RELATION_SPELLING[name.charAt(1)] ?? command;
+}
 
 /** Plain-text relations and list separators, also in answers without LaTeX. */
 const PLAIN: ReadonlyArray<readonly [RegExp, string]> = [
@@ -63,17 +69,26 @@ const PLAIN: ReadonlyArray<readonly [RegExp, string]> = [
   [/\s+(?:and|or)\s+/gi, ", "],
 ];
 
+/** Whether any PLAIN rewrite can apply (most answers are a bare number: skip six scans). */
+const PLAIN_HINT = /[<>=!;]|\\infty|\s(?:and|or)\s/i;
+
 export function normalizeAnswer(raw: string): string {
   let s = raw;
   if (/[^\x00-\x7f]/.test(s)) for (const [re, to] of UNICODE) s = s.replace(re, to);
   if (s.includes("\\") || s.includes("$") || s.includes("~") || s.includes("{")) {
-    for (const [re, to] of SPACING) s = s.replace(re, to);
+    // What `{,}` is left between digits after the thousands rule is a decimal comma (`3{,}5`).
+    const decimalComma = s.includes("{,}");
+    for (const [re, to] of SPACING) {
+      s = s.replace(re, to);
+      if (decimalComma && re === THOUSANDS_SPACING) s = s.replace(/(\d)\{,\}(?=\d)/g, "$1.");
+    }
+    if (s.includes("\\g") || s.includes("\\l") || s.includes("\\n")) s = s.replace(RELATIONS, relationSpelling);
     s = rewriteCommands(s, WRAPPERS, unwrap);
     s = rewriteCommands(s, TEXTS, textReplacement);
   }
-  for (const [re, to] of PLAIN) s = s.replace(re, to);
+  if (PLAIN_HINT.test(s)) for (const [re, to] of PLAIN) s = s.replace(re, to);
   // `11 111`: digit groups separated by plain spaces are one number.
-  s = s.replace(/(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])/g, (m) => m.replaceAll(" ", ""));
+  if (/\d \d/.test(s)) s = s.replace(/(?<![\d.])\d{1,3}(?: \d{3})+(?![\d.])/g, (m) => m.replaceAll(" ", ""));
   s = s.replace(/\s+/g, " ").trim();
   s = stripUnitWords(s);
   return trimPunctuation(s);

@@ -28,7 +28,11 @@ export function relation(s: string, parse: Parse, level: number): MathValue | nu
   return inequality(parts, ops, parse, level) ?? text(s);
 }
 
+/** A cheap test before the split: most answers have no relation symbol at all. */
+const MAY_RELATE = /[=<>]|\\[lgn]e(?![a-zA-Z])/;
+
 function splitRelations(s: string): { parts: string[]; ops: string[] } | null {
+  if (!MAY_RELATE.test(s)) return null;
   const ops: string[] = [];
   const parts = splitTopLevel(s, (input, i) => {
     RELATION.lastIndex = i;

@@ -16,7 +16,11 @@ const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 /** `\left[\begin{array}{cc}…\end{array}\right]` arrives here with its brackets (`\left` is gone). */
 const MATRIX = /^[[(]?\s*\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(?:\{[lcr|\s]*\})?([\s\S]*)\\end\{\1\}\s*[\])]?$/;
 
+/** A cheap test before the splits: a list needs a comma, a union, a matrix or a set brace. */
+const MAY_LIST = /[,]|\\cup|\\begin|^\\\{/;
+
 export function list(s: string, parse: Parse, level: number): ListValue | null {
+  if (!MAY_LIST.test(s)) return null;
   const items = (parts: readonly string[]) => flatten(parts.map((part) => parse(part, level + 1)));
   const union = splitTopLevel(s, "\\cup");
   if (union.length > 1) return { kind: "list", open: "∪", close: "", ordered: false, items: items(union) };

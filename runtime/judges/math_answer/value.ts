@@ -83,6 +83,9 @@ export function parseAnswer(raw: string, options: ParseOptions): ParsedAnswer | 
 
 function parseValue(s: string, options: ParseOptions, level: number): MathValue {
   if (level > MAX_LIST_NESTING || nestingDepth(s) > MAX_CAS_DEPTH) return text(s);
+  // Fast path: most answers are a plain literal, which no list or relation rule touches.
+  const literal = numberLiteral(s);
+  if (literal !== null) return literal;
   const parse: Parse = (inner, at) => parseValue(inner.trim(), options, at);
   return list(s, parse, level) ?? relation(s, parse, level) ?? plusMinus(s, parse, level) ?? percent(s, options) ?? scalar(s, options);
 }

@@ -6,4 +6,4 @@ export { createJsonJudge, fencedJson, JSON_MAX_INPUT_CHARS, type JsonJudgeConfig
 export type { SchemaTemplate } from "./json-schema.js";
 export { createLengthJudge, type LengthJudgeConfig } from "./length.js";
 export { createRegexJudge, REGEX_MAX_INPUT_CHARS, regexProblem, type RegexJudgeConfig, type RegexLimits } from "./regex.js";
-export { findNestedQuantifier } from "./regex-safety.js";
+export { findNestedQuantifier } from "../../../compiler/check/rules/support/regexSafety.js";

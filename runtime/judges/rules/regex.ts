@@ -7,7 +7,7 @@ import type { Judge, Judgement, Sample } from "../types.js";
 import { judgeError, satisfied, violated } from "../types.js";
 import { JudgeConfigError, requireEnum, requireString, type ConfigSite } from "./config-error.js";
 import { enableBacktrackFallback } from "./regex-guard.js";
-import { findNestedQuantifier } from "./regex-safety.js";
+import { regexProblem } from "../../../compiler/check/rules/support/regex.js";
 import { quote } from "./text.js";
 
 export interface RegexJudgeConfig {
@@ -24,8 +24,8 @@ export interface RegexLimits {
 /** 16 Ki characters: about 4,000 tokens, far above typical RLHF generation lengths. */
 export const REGEX_MAX_INPUT_CHARS = 16 * 1024;
 
-/** `g` and `y` make `test` stateful (lastIndex) and mean nothing for a one-shot check. */
-const ALLOWED_FLAGS = new Set(["d", "i", "m", "s", "u", "v"]);
+/** The compiler's check, so that `align check` and the server refuse the same patterns. */
+export { regexProblem };
 
 export function createRegexJudge(name: string, config: RegexJudgeConfig, limits: RegexLimits = {}): Judge {
   const site: ConfigSite = { judge: name, variant: "regex" };
@@ -49,30 +49,6 @@ export function createRegexJudge(name: string, config: RegexJudgeConfig, limits:
       return violated("pattern_matched", found ? `matched ${quote(found[0])}` : undefined);
     },
   };
-}
-
-/**
- * What is wrong with a pattern and flags, or null when the regex judge accepts them. Exported so
- * the compiler can report the same problems at `align check` time, with a source location.
- */
-export function regexProblem(pattern: string, flags: string): { field: "pattern" | "flags"; message: string } | null {
-  for (const flag of flags) {
-    if (!ALLOWED_FLAGS.has(flag)) {
-      const why = flag === "g" || flag === "y" ? " (the judge tests once per response; anchor with ^ instead)" : "";
-      return { field: "flags", message: `flag "${flag}" is not allowed${why}; use d, i, m, s, u or v` };
-    }
-  }
-  const nested = findNestedQuantifier(pattern);
-  if (nested !== null) {
-    const message = `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`;
-    return { field: "pattern", message };
-  }
-  try {
-    new RegExp(pattern, flags);
-  } catch (error) {
-    return { field: "pattern", message: `invalid regular expression: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  return null;
 }
 
 function compilePattern(site: ConfigSite, config: RegexJudgeConfig): RegExp {

@@ -12,6 +12,8 @@ from typing import Any, Dict, Optional
 
 import torch
 
+from .sinks import Sinks
+
 
 def peak_memory_bytes(device: torch.device) -> int:
     """Peak device memory (CUDA) or peak resident set size of this process (CPU)."""
@@ -44,10 +46,13 @@ def _step_of(line: str, torn: int) -> int:
 
 
 class MetricsWriter:
-    """Appends one JSON object per line to <stage-dir>/metrics.jsonl; other ranks write nothing."""
+    """Appends one JSON object per line to <stage-dir>/metrics.jsonl and passes it on to the
+    recipe's sinks (TensorBoard, W&B); other ranks write nothing."""
 
-    def __init__(self, path: Path, enabled: bool, stage: str, total_steps: int) -> None:
+    def __init__(self, path: Path, enabled: bool, stage: str, total_steps: int,
+                 sinks: Optional[Sinks] = None) -> None:
         self.path, self.enabled, self.stage, self.total = path, enabled, stage, total_steps
+        self.sinks = sinks
         self.started = time.time()
 
     def truncate_after(self, step: int) -> None:
@@ -62,8 +67,16 @@ class MetricsWriter:
         if not self.enabled:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        clean = _clean(record)
         with self.path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(_clean(record), sort_keys=True) + "\n")
+            f.write(json.dumps(clean, sort_keys=True) + "\n")
+        if self.sinks is not None:
+            self.sinks.log(clean)
+
+    def close(self) -> None:
+        """Flush and close the sinks (metrics.jsonl is closed after every line)."""
+        if self.enabled and self.sinks is not None:
+            self.sinks.close()
 
     def progress(self, step: int, summary: Dict[str, Any]) -> None:
         """`[stage] step 3/20 loss=0.412 reward=0.61 feasible=0.75 tok/s=1830 1.2s`."""

@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional
 
 from .errors import PlanError, UserError
 from .pointer import Node, describe
+from .sinks import TrackingSpec, parse_tracking
 
 SUPPORTED_VERSION = 1
 STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "cgpo", "eval"]
@@ -127,6 +128,7 @@ class StageSpec:
     estimated_sharding: Optional[str] = None   # the compiler's resolution of `auto` (/estimates)
     max_judge_error_rate: float = 0.1           # /recipe/max_judge_error_rate (summary.py)
     config: Dict[str, Any] = field(default_factory=dict)   # the hashed configuration closure
+    tracking: TrackingSpec = field(default_factory=TrackingSpec)   # metric sinks (not hashed)
 
 
 def load_plan(path: Path) -> Node:
@@ -162,7 +164,7 @@ def parse_stage(root: Node, name: str) -> StageSpec:
                         f"stage variant {variant!r} runs in the judge server, not the worker")
     recipe = root.child("recipe")
     spec = StageSpec(name=name, variant=variant, pointer=node.pointer,
-                     seed=recipe.child("seed").int(minimum=0))
+                     seed=recipe.child("seed").int(minimum=0), tracking=parse_tracking(recipe))
     rate = recipe.opt("max_judge_error_rate").opt_num(minimum=0.0)
     if rate is not None:
         spec.max_judge_error_rate = rate

@@ -97,7 +97,7 @@ def plan(seed: int = 1234, models=None, rewards=None, datasets=None, judges=None
     stages = stages or {}
     return {"version": 1, "compiler": {"name": "align", "version": "0.1.0"},
             "recipe": {"name": "test", "seed": seed, "file": "test.align", "description": "",
-                       "output_dir": "runs"},
+                       "output_dir": "runs", "tracking": None},
             "models": models or {}, "rewards": rewards or {}, "datasets": datasets or {},
             "judges": judges or {}, "tasks": tasks or {}, "stages": stages,
             "stage_order": list(stages), "cluster": {"nodes": 1, "gpus_per_node": 0, "gpu": "cpu",

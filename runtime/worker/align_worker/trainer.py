@@ -18,6 +18,7 @@ from .context import RunContext
 from .distributed import choose_mode, no_sync, wrap
 from .errors import ResumeError, UserError
 from .metrics import MetricsWriter, peak_memory_bytes
+from .sinks import Sinks
 from .models import DTYPES, LanguageModel, save_model
 from .optim import clip_gradients, decay_split, make_optimizer, make_scheduler
 from .seeding import rng_state, set_rng_state
@@ -39,7 +40,8 @@ class Trainer:
         policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])
         self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay, split)
         self.sched = make_scheduler(self.opt, total_steps, spec.training.warmup, spec.training.schedule)
-        self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps)
+        sinks = Sinks(spec.tracking, spec.name, ctx.stage_dir, {"variant": spec.variant, **spec.fields})
+        self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps, sinks)
         self.start_step = 0
         self.state_extra: Dict[str, Any] = {}
 
@@ -149,6 +151,7 @@ class Trainer:
             self._report(step + 1, time.time() - t0, loss, grad_norm, lr, info)
             if every and (step + 1) % every == 0 and step + 1 < self.total:
                 self.save_checkpoint(step + 1, extra_state(step + 1) if extra_state else {})
+        self.metrics.close()
         self.save_final()
 
     def _report(self, step: int, dt: float, loss: float, grad_norm: float, lr: float,

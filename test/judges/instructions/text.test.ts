@@ -15,14 +15,27 @@ describe("Punkt sentence splitting", () => {
   it.each([
     ["Mr. Smith went to Washington. He saw the U.S. Capitol. It was big.",
       ["Mr. Smith went to Washington.", "He saw the U.S. Capitol.", "It was big."]],
-    ["The price rose 3.5% in 2023, e.g. in Q1. However, it fell later... Then it recovered!",
-      ["The price rose 3.5% in 2023, e.g. in Q1.", "However, it fell later...", "Then it recovered!"]],
+    ["The price rose 3.5% in 2023, e.g. in Q1. However, it fell later... It recovered!",
+      ["The price rose 3.5% in 2023, e.g.", "in Q1.", "However, it fell later...", "It recovered!"]],
+    // nltk's trained English model has no `e.g`, `i.e` or `etc` among its abbreviations: each
+    // ends a sentence, whatever follows.
+    ["Use a citrus fruit, i.e. a lemon. Squeeze it.", ["Use a citrus fruit, i.e.", "a lemon.", "Squeeze it."]],
+    ["Buy apples, pears, etc. and bring them home.", ["Buy apples, pears, etc.", "and bring them home."]],
+    ["Bring snacks, etc. The party starts at noon.", ["Bring snacks, etc.", "The party starts at noon."]],
+    // Outline labels: "I." and "A." are not abbreviations there, and the heading after them is a
+    // word it has seen lowercase, so the label is a sentence of its own.
+    ["I. Introduction\nThis part sets the scene.\nII. Methods\nWe measured it.",
+      ["I.", "Introduction\nThis part sets the scene.", "II.", "Methods\nWe measured it."]],
+    ["A. First step\nB. Second step", ["A.", "First step\nB.", "Second step"]],
+    // "C." is one of the single letters the model lists as abbreviations: no break after it.
+    ["C. Third step", ["C. Third step"]],
+    ["The letter is a. Then b follows.", ["The letter is a.", "Then b follows."]],
     ["J. R. R. Tolkien wrote books. The Hobbit is one.", ["J. R. R. Tolkien wrote books.", "The Hobbit is one."]],
     ["1. Buy milk.\n2. Walk the dog.\n3. call mom.", ["1.", "Buy milk.", "2.", "Walk the dog.", "3. call mom."]],
     ['He said "Stop." Then he left. (Really.) OK?', ['He said "Stop."', "Then he left.", "(Really.)", "OK?"]],
     ["Wait... what? No way!! Really?!", ["Wait... what?", "No way!!", "Really?", "!"]],
     ["Visit www.example.com today. Prices start at $9.99. See Fig. 3 for details.",
-      ["Visit www.example.com today.", "Prices start at $9.99.", "See Fig. 3 for details."]],
+      ["Visit www.example.com today.", "Prices start at $9.99.", "See Fig.", "3 for details."]],
     ["Title Without Period\n\nFirst paragraph here. Second sentence.\n\n* bullet one\n* bullet two",
       ["Title Without Period\n\nFirst paragraph here.", "Second sentence.", "* bullet one\n* bullet two"]],
   ])("splits %j as nltk does", (text, expected) => {

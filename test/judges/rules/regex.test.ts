@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JudgeConfigError } from "../../../runtime/judges/rules/config-error.js";
 import { createRegexJudge, REGEX_MAX_INPUT_CHARS, regexProblem } from "../../../runtime/judges/rules/regex.js";
-import { findNestedQuantifier } from "../../../runtime/judges/rules/regex-safety.js";
+import { findNestedQuantifier } from "../../../compiler/check/rules/support/regexSafety.js";
 import { judge } from "./helpers.js";
 
 const regex = (pattern: string, flags = "", expect: "match" | "no_match" = "match") =>

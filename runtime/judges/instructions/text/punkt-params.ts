@@ -9,33 +9,32 @@
  * lowercase unless they start a sentence. docs/judges/instructions.md lists the consequences.
  */
 
-/** Known abbreviations, lowercase, without the final period (`e.g.` is `e.g`). */
+/**
+ * Known abbreviations, lowercase, without the final period (`u.s.` is `u.s`): only words that
+ * nltk's trained English model also treats as abbreviations, since an abbreviation it lacks is
+ * a sentence break there. Notably `e.g.`, `i.e.` and `etc.` are not abbreviations in that
+ * model, so the reference ends a sentence after them whatever follows ("fruit, e.g. apples"
+ * is two sentences); nor are `a`, `b`, `i` (outline initials "A.", "I."), while the model does
+ * list the single letters below, after which it never breaks.
+ */
 export const ABBREVIATIONS: ReadonlySet<string> = new Set([
   // titles and ranks
-  "mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "drs", "prof", "profs", "rev", "hon",
-  "gen", "lt", "col", "maj", "capt", "cmdr", "sgt", "cpl", "pvt", "adm", "gov", "sen", "rep",
-  "pres", "supt", "fr", "sr", "jr", "st", "esq",
+  "mr", "mrs", "ms", "messrs", "dr", "prof", "gen", "lt", "col", "maj", "adm", "sen", "rep",
+  "sr", "jr", "st",
   // organisations
-  "inc", "ltd", "co", "corp", "bros", "llc", "plc", "dept", "assn", "assoc", "univ", "intl",
-  "natl", "govt",
-  // months and weekdays (not those that are also common words: sun, sat, wed)
-  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-  "mon", "tue", "tues", "thu", "thur", "thurs", "fri",
-  // references and Latin
-  "e.g", "i.e", "etc", "vs", "viz", "cf", "al", "ca", "approx", "misc", "no", "nos", "vol",
-  "vols", "fig", "figs", "ed", "eds", "pp", "ch", "chap", "sec", "secs", "para", "op", "cit",
-  "ibid", "ref", "refs", "eq", "eqs", "ser", "pt", "pts",
-  // units and time
-  "ft", "lbs", "oz", "yr", "yrs", "hr", "hrs", "mins", "a.m", "p.m",
-  // places
-  "mt", "ave", "blvd", "rd", "hwy", "u.s", "u.s.a", "u.k", "u.n", "e.u", "d.c", "n.y", "l.a",
-  // degrees and eras
-  "ph.d", "m.d", "b.a", "m.a", "b.s", "m.s", "b.sc", "m.sc", "b.c", "a.d", "b.c.e", "c.e",
+  "inc", "ltd", "co", "corp", "bros",
+  // months and weekdays
+  "jan", "feb", "aug", "sep", "sept", "oct", "nov", "dec", "tues", "fri",
+  // places, degrees, eras and time
+  "u.s", "u.s.a", "u.k", "u.n", "d.c", "n.y", "l.a", "ave", "ph.d", "a.d", "a.m", "p.m", "ft",
+  "yr", "vs",
+  // single letters the trained model lists (initials such as "C." never end a sentence there)
+  "c", "d", "e", "f", "g", "h", "k", "l", "m", "n", "p", "r", "s", "t", "v", "w",
 ]);
 
 /**
  * Words that are lowercase unless they open a sentence. After an abbreviation or an ellipsis,
- * one of these capitalised means a new sentence ("... etc. The next step"); a capitalised word
+ * one of these capitalised means a new sentence ("... Mr. The next step"); a capitalised word
  * not listed is taken for a name ("Mr. Smith", "J. Bach").
  */
 export const SENTENCE_STARTERS: ReadonlySet<string> = new Set([

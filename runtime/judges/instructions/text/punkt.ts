@@ -117,8 +117,14 @@ function orthoHeuristic(t: Token): boolean | "unknown" {
   return "unknown";
 }
 
-/** Punkt's second pass: revise the decision on a period-final `t1` given the next token. */
-function secondPass(t1: Token, t2: Token): void {
+/**
+ * Punkt's second pass: revise the decision on a period-final `t1` given the next token.
+ * `lineStart`: `t1` opens its line, as an outline label ("I. Introduction", "A. First") does.
+ * The trained model keeps the break there because the word after such a label is a common
+ * word it has seen lowercase; our stand-in context knows only the starters, so it would read
+ * every other capitalised word as a name ("J. Bach") and join the label to its line.
+ */
+function secondPass(t1: Token, t2: Token, lineStart: boolean): void {
   if (!t1.periodFinal) return;
   const initial = isInitial(t1.tok);
   if ((t1.abbr || t1.ellipsis) && !initial) {
@@ -135,7 +141,7 @@ function secondPass(t1: Token, t2: Token): void {
     const starter = orthoHeuristic(t2);
     const alwaysCapitalised = (orthoContext(typeNoSentPeriod(t2)) & ORTHO_LC) === 0;
     if (starter === false ||
-        (starter === "unknown" && initial && firstUpper(t2) && alwaysCapitalised)) {
+        (starter === "unknown" && initial && !lineStart && firstUpper(t2) && alwaysCapitalised)) {
       t1.sentbreak = false;
       t1.abbr = true;
     }
@@ -143,13 +149,14 @@ function secondPass(t1: Token, t2: Token): void {
 }
 
 /** Whether a candidate context (the word, then what follows) holds a sentence break. */
-function containsSentbreak(words: readonly string[]): boolean {
+function containsSentbreak(words: readonly string[], lineStart: boolean): boolean {
   const tokens = words.map(makeToken);
   let found = false;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     const next = tokens[i + 1];
-    if (next !== undefined) secondPass(t, next);
+    // An outline label is followed by a word; "J. R. R. Tolkien" by more initials.
+    if (next !== undefined) secondPass(t, next, lineStart && i === 0 && !next.periodFinal);
     if (found) return true;
     if (t.sentbreak) found = true;
   }
@@ -221,13 +228,23 @@ function candidates(text: string): Candidate[] {
   return kept;
 }
 
+/** Only spaces or tabs between the previous line break (or the start) and `at`. */
+function opensLine(text: string, at: number): boolean {
+  for (let i = at - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d) return true;
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
+}
+
 /** The raw Punkt slices: [start, end) pairs before boundary realignment. */
 function rawSlices(text: string): Array<[number, number]> {
   const slices: Array<[number, number]> = [];
   let lastBreak = 0;
   for (const m of candidates(text)) {
     const context = text.slice(m.wordStart, m.afterEnd);
-    if (!containsSentbreak(wordTokens(context))) continue;
+    if (!containsSentbreak(wordTokens(context), opensLine(text, m.wordStart))) continue;
     slices.push([lastBreak, m.at + 1]);
     lastBreak = m.next >= 0 ? m.next : m.at + 1;
   }

@@ -13,6 +13,7 @@ from ..objectives import build_work, token_count
 from ..plan import TaskSpec
 from ..rewards import RewardFunction
 from ..rollout import judge_samples, make_rollout, rollout_metrics
+from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
 from ..seeding import seed_everything
 from ..trainer import Trainer
 
@@ -80,6 +81,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     tasks = [TaskState(ctx, t, client, policy) for t in spec.tasks]
     trainer = Trainer(ctx, policy, spec.fields["steps"], spec.fields["lr"])
     trainer.prepare_run_dir()
+    samples = SampleLog(ctx.stage_dir / SAMPLES_FILE, d.is_main, spec.fields["steps"])
+    samples.truncate_after(trainer.start_step)
     fsdp = trainer.mode == "fsdp"
     if fsdp:   # forwards are collective: the reference is sharded too, generation stops together
         reference.module = wrap(reference.module, d, "fsdp", DTYPES[spec.model.dtype])
@@ -94,6 +97,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
                              gen_module=policy.module if fsdp else None,
                              all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None)
             record = rollout_metrics(r, d.reduce_sum, d.reduce_max)
+            if samples.wanted(step + 1):
+                samples.write(sample_rows(r, step + 1))
             record["weight"] = ts.task.weight
             work += build_work(r, policy, d, norm, micro, record)
             records.append(record)

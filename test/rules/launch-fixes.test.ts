@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../grammar/diagnostic.js";
+import { compileText } from "../compiler/helpers.js";
+
+/** The launch rules' fix-its (AL4100-AL4103): applying the fix makes the diagnostic go away. */
+
+function applyFix(text: string, diagnostic: Diagnostic): string {
+  const edits = [...(diagnostic.fix?.edits ?? [])].sort((a, b) => b.span.offset - a.span.offset);
+  return edits.reduce((out, e) => out.slice(0, e.span.offset) + e.newText + out.slice(e.span.offset + e.span.length), text);
+}
+
+function fixOnce(text: string, code: string): { fixed: string; title: string } {
+  const diagnostic = compileText(text).diagnostics.find((d) => d.code === code);
+  expect(diagnostic?.fix, `${code} has a fix`).toBeDefined();
+  return { fixed: applyFix(text, diagnostic!), title: diagnostic!.fix!.title };
+}
+
+function codes(text: string): string[] {
+  return compileText(text).diagnostics.map((d) => d.code);
+}
+
+describe("launch rule fix-its", () => {
+  it("AL4100 adds each missing Kubernetes field, and the recipe then checks", () => {
+    const bad = 'launch kubernetes {\n  namespace = "ml"\n}\n';
+    expect(codes(bad).filter((c) => c === "AL4100")).toHaveLength(2);
+    const once = fixOnce(bad, "AL4100");
+    expect(once.title).toBe('add `image = "registry.example.com/align/worker@sha256:DIGEST"`');
+    const twice = fixOnce(once.fixed, "AL4100");
+    expect(twice.fixed).toBe('launch kubernetes {\n  volume_claim = "align-runs"\n  image = "registry.example.com/align/worker@sha256:DIGEST"\n  namespace = "ml"\n}\n');
+    expect(codes(twice.fixed)).toEqual([]);
+  });
+
+  it("AL4101 replaces SkyPilot's accelerators with the cluster's", () => {
+    const bad = 'cluster { nodes = 2  gpus_per_node = 8  gpu = a100_80gb }\nlaunch skypilot { accelerators = "H100:8" }\n';
+    const { fixed } = fixOnce(bad, "AL4101");
+    expect(fixed).toContain('accelerators = "A100-80GB:8"');
+    expect(codes(fixed)).toEqual([]);
+  });
+
+  it("AL4101 on a CPU cluster names the mismatch and offers no made-up GPU", () => {
+    const diagnostic = compileText('launch skypilot { accelerators = "H100:1" }\n').diagnostics.find((d) => d.code === "AL4101");
+    expect(diagnostic?.message).toContain("no GPUs (a CPU cluster)");
+    expect(diagnostic?.fix).toBeUndefined();
+  });
+
+  it("AL4102 shortens the signal lead time to a tenth of the limit", () => {
+    const { fixed } = fixOnce("launch slurm { time = 10m  signal_before = 10m }\n", "AL4102");
+    expect(fixed).toBe("launch slurm { time = 10m  signal_before = 60s }\n");
+    expect(codes(fixed)).toEqual([]);
+  });
+
+  it("AL4102 fires on the default lead time with a short limit, without rewriting a value not written", () => {
+    const diagnostic = compileText("launch slurm { time = 2m }\n").diagnostics.find((d) => d.code === "AL4102");
+    expect(diagnostic?.message).toContain("(300 s) is not shorter than the job's `time` (120 s)");
+    expect(diagnostic?.fix).toBeUndefined();
+  });
+
+  it("AL4103 adds run storage to a spot SkyPilot target (a warning)", () => {
+    const bad = "launch skypilot {\n  use_spot = true\n}\n";
+    const result = compileText(bad);
+    expect(result.diagnostics.find((d) => d.code === "AL4103")?.severity).toBe("warning");
+    const { fixed } = fixOnce(bad, "AL4103");
+    expect(codes(fixed)).toEqual([]);
+  });
+});

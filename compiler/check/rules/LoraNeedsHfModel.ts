@@ -6,7 +6,10 @@
 import type { Plan } from "../../plan/types.js";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
+import { baseModel } from "./support/baseModel.js";
 import { pointer } from "./support/pointer.js";
+
+type Obj = Record<string, unknown>;
 
 export const loraNeedsHfModelCode: CodeInfo = {
   code: "AL4050",
@@ -20,20 +23,6 @@ export const loraNeedsHfModelCode: CodeInfo = {
     'model m { from = builtin() }\ndataset d = jsonl("d.jsonl") { target = "t" }\n' +
     "stage s = sft { model = m  data = [d]  lora { rank = 8 } }\n",
 };
-
-type Obj = Record<string, unknown>;
-
-/** The declared model a stage's model input comes from, following `s.model` through stages. */
-function baseModel(plan: Plan, input: unknown, seen = new Set<string>()): string | undefined {
-  const ref = input as Obj | null;
-  if (ref === null || typeof ref !== "object") return undefined;
-  if (typeof ref["model"] === "string") return ref["model"];
-  const stage = ref["stage"];
-  if (typeof stage !== "string" || seen.has(stage)) return undefined;
-  seen.add(stage);
-  const decl = plan.stages[stage] as Obj | undefined;
-  return decl === undefined ? undefined : baseModel(plan, decl["model"] ?? decl["policy"], seen);
-}
 
 function sourceType(plan: Plan, model: string): string | undefined {
   const from = (plan.models[model] as Obj | undefined)?.["from"] as Obj | undefined;

@@ -7,6 +7,8 @@ import type { CodeInfo } from "../../diagnostics/types.js";
 import { describeComponents, estimateStages, formatGiB, type StageMemory } from "../../estimate/index.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { baseModel } from "./support/baseModel.js";
+import type { Plan } from "../../plan/types.js";
 
 export const modelFitsGpusCode: CodeInfo = {
   code: "AL6001",
@@ -51,11 +53,17 @@ function report(context: RuleContext, estimate: StageMemory, sharded: StageMemor
     modelFitsGpusCode.code,
     context.spanOf(pointer("stages", estimate.stage, field)),
     `stage \`${estimate.stage}\` needs ~${formatGiB(estimate.total)} GiB per GPU but ${gpu} has ${formatGiB(estimate.capacity!)} GiB`,
-    { notes, help: remedy(estimate, sharded) },
+    { notes, help: remedy(estimate, sharded, checkpointing(context.plan, stage as Record<string, unknown> | undefined)) },
   );
 }
 
-function remedy(estimate: StageMemory, sharded: StageMemory | undefined): string {
+/** True when the stage's model already has `gradient_checkpointing = true`. */
+function checkpointing(plan: Plan, stage: Record<string, unknown> | undefined): boolean {
+  const model = stage === undefined ? undefined : baseModel(plan, stage["model"] ?? stage["policy"]);
+  return model !== undefined && (plan.models[model] as { gradient_checkpointing?: boolean } | undefined)?.gradient_checkpointing === true;
+}
+
+function remedy(estimate: StageMemory, sharded: StageMemory | undefined, checkpointed: boolean): string {
   const options: string[] = [];
   if (estimate.sharding !== "fsdp" && estimate.gpus > 1 && sharded) {
     const verdict = sharded.fits ? "which fits" : "still too much";
@@ -63,7 +71,9 @@ function remedy(estimate: StageMemory, sharded: StageMemory | undefined): string
   }
   if (estimate.components.optimizer > 0) options.push("train LoRA adapters (`lora { rank = 16 }`)");
   const activations = estimate.components.activations;
-  if (activations > 0.2 * estimate.total) options.push("set `gradient_checkpointing = true` on the model or lower `micro_batch_size`");
+  if (activations > 0.2 * estimate.total) {
+    options.push(checkpointed ? "lower `micro_batch_size`" : "set `gradient_checkpointing = true` on the model or lower `micro_batch_size`");
+  }
   options.push("add GPUs");
   return options.join(", or ");
 }

@@ -1,7 +1,7 @@
 /**
  * Which Python runs the worker: `--python`, else `$ALIGN_PYTHON`, else the first of
  * /usr/bin/python3 and python3 that can import torch. /usr/bin/python3 comes first because a
- * pyenv or venv `python3` earlier on PATH usually lacks Debian's python3-torch (DESIGN §5).
+ * pyenv or venv `python3` earlier on PATH usually lacks Debian's python3-torch (docs/run.md, "Python").
  */
 import { execa } from "execa";
 

@@ -24,6 +24,7 @@ import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
+import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
@@ -85,6 +86,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
   [loraNeedsHfModelRule, loraNeedsHfModelCode],
+  [customJudgeModuleRule, customJudgeModuleCode],
   [stageNameReservedRule, stageNameReservedCode],
 ];
 

@@ -63,7 +63,8 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
   });
   const typed = lowered.plan as unknown as Plan;
   const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache };
-  for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
+  const recovered = recoveredSpans(program.documents);
+  for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context).filter((d) => !within(d.span, recovered)));
   return {
     program,
     diagnostics: finish(diagnostics),
@@ -74,6 +75,18 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     },
     table,
   };
+}
+
+/**
+ * Declarations the parser recovered: their values stand in for text that did not parse (an
+ * unterminated string swallowed the fields after it), so a rule's finding there is noise.
+ */
+function recoveredSpans(documents: readonly Document[]): Span[] {
+  return documents.flatMap((doc) => doc.items.flatMap((item) => (item.kind === "Declaration" && item.recovered ? [item.span] : [])));
+}
+
+function within(span: Span | undefined, outer: readonly Span[]): boolean {
+  return span !== undefined && outer.some((o) => o.file === span.file && span.offset >= o.offset && span.offset < o.offset + Math.max(o.length, 1));
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {

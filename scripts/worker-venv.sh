@@ -17,7 +17,9 @@ fi
 pip_install() { "$VENV/bin/pip" install -q --no-index "${links[@]}" --disable-pip-version-check "$@"; }
 optional_sinks() {
   # TensorBoard for the worker's tracking sink and its test; wandb where the wheels carry all of
-  # its dependencies (the W&B test skips without it).
+  # its dependencies (the W&B test skips without it). wandb 0.30.0 needs
+  # opentelemetry-semantic-conventions 0.66b0 even offline (`import wandb` reaches
+  # opentelemetry.sdk.resources, which imports opentelemetry.semconv), so --no-deps is no way out.
   pip_install tensorboard >/dev/null 2>&1 ||
     echo "worker-venv: no tensorboard in the local wheels; the TensorBoard sink test checks the warning instead"
   pip_install wandb >/dev/null 2>&1 ||

@@ -179,6 +179,12 @@ describe("secrets and the run-directory lock", () => {
     expect(r.stderr.trim().split("\n").pop()).toBe(
       "align run: environment variable not set: ALIGN_TEST_SECRET (the recipe reads it with env(...)); set them and run again; nothing was started");
     expect(readdirSync(path.join(dir, "runs", "tiny")).sort()).toEqual(["bundle"]);
+    // The bundle's own launcher checks the same, after verifying its inputs.
+    const local = await execa("/bin/sh", [path.join(dir, "runs/tiny/bundle/launch/local.sh")], { reject: false });
+    expect(local.exitCode).toBe(1);
+    expect(local.stderr.trim().split("\n").pop()).toBe(
+      "align run: environment variable not set: ALIGN_TEST_SECRET (the recipe reads it with env(...)); set them and run again; nothing was started");
+    expect(readdirSync(path.join(dir, "runs", "tiny")).sort()).toEqual(["bundle"]);
   }, 60_000);
 
   it("a second run on a run directory in use is refused with one line; a stale lock is taken over", async () => {

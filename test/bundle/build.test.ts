@@ -12,6 +12,7 @@ import { makeBundle } from "../../cli/bundle/build.js";
 import { writeBundle } from "../../cli/bundle/write.js";
 import { compileForRuntime } from "../../cli/commands/compiled.js";
 import { LOCK_FILE } from "../../runtime/program/lock.js";
+import { chatReply, startFakeOpenAI } from "../judges/llm/fake-openai.js";
 import { ensureBuilt } from "../support/build.js";
 import { align, root, SMALL, tempDir, tinyCopy, torchPython, treeHash } from "./helpers.js";
 
@@ -19,8 +20,8 @@ beforeAll(async () => {
   await ensureBuilt(root);
 }, 180_000);
 
-/** The small tiny recipe plus an import (a judge declared with a template file and a secret). */
-function recipeWithImport(): { dir: string; recipe: string; bundle: string } {
+/** The small tiny recipe plus an import (an LLM judge at `url` with a template file and a secret). */
+function recipeWithImport(url = "http://127.0.0.1:9/v1"): { dir: string; recipe: string; bundle: string } {
   const { dir, recipe } = tinyCopy([...SMALL, ["recipe tiny {", "import \"lib/extra.align\"\n\nrecipe tiny {"]]);
   mkdirSync(path.join(dir, "lib"));
   mkdirSync(path.join(dir, "lib/prompts"));
@@ -28,7 +29,7 @@ function recipeWithImport(): { dir: string; recipe: string; bundle: string } {
   writeFileSync(path.join(dir, "lib/prompts/grade.txt"), "Is {response} the answer to {prompt}? Answer TRUE or FALSE.\n");
   writeFileSync(path.join(dir, "lib/extra.align"), [
     "model grader {",
-    "  from = endpoint(\"http://127.0.0.1:9/v1\", model = \"grader\", api_key = env(\"ALIGN_TEST_SECRET\"))",
+    `  from = endpoint("${url}", model = "grader", api_key = env("ALIGN_TEST_SECRET"))`,
     "}",
     "",
     "judge graded = llm_judge {",
@@ -178,6 +179,12 @@ describe("secrets and the run-directory lock", () => {
     expect(r.stderr.trim().split("\n").pop()).toBe(
       "align run: environment variable not set: ALIGN_TEST_SECRET (the recipe reads it with env(...)); set them and run again; nothing was started");
     expect(readdirSync(path.join(dir, "runs", "tiny")).sort()).toEqual(["bundle"]);
+    // The bundle's own launcher checks the same, after verifying its inputs.
+    const local = await execa("/bin/sh", [path.join(dir, "runs/tiny/bundle/launch/local.sh")], { reject: false });
+    expect(local.exitCode).toBe(1);
+    expect(local.stderr.trim().split("\n").pop()).toBe(
+      "align run: environment variable not set: ALIGN_TEST_SECRET (the recipe reads it with env(...)); set them and run again; nothing was started");
+    expect(readdirSync(path.join(dir, "runs", "tiny")).sort()).toEqual(["bundle"]);
   }, 60_000);
 
   it("a second run on a run directory in use is refused with one line; a stale lock is taken over", async () => {
@@ -202,16 +209,50 @@ describe("secrets and the run-directory lock", () => {
   }, 60_000);
 
   const python = torchPython();
-  it.runIf(python !== undefined)("a secret's value appears nowhere in the bundle, the run directory or the logs", async () => {
-    const { recipe, dir } = recipeWithImport();
+  it.runIf(python !== undefined)("a secret's value appears nowhere in the bundle, the run directory or the logs, even when an endpoint echoes it", async () => {
     const marker = "MARKER-7f3c9e1d-do-not-leak";
-    const r = await align(["run", recipe, "--stage", "warmup"], { env: { ALIGN_TEST_SECRET: marker, ALIGN_PYTHON: python ?? "" } });
-    expect(r.stderr).toContain("align run: warmup (sft): starting");
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout + r.stderr).not.toContain(marker);
-    const grep = await execa("grep", ["-r", "-l", "-F", marker, path.join(dir, "runs")], { reject: false });
-    expect(grep.stdout).toBe("");
-    expect(grep.exitCode).toBe(1);   // grep: no file holds it
-    expect(readFileSync(path.join(dir, "runs/tiny/bundle/align.lock.json"), "utf8")).toContain("\"ALIGN_TEST_SECRET\"");
-  }, 120_000);
+    // A hostile endpoint that quotes the key in its 401s; pre-flight's GET /models passes.
+    let goodAfter = Infinity;   // judgements from this index on are answered
+    let judgements = 0;
+    const fake = await startFakeOpenAI((request) => {
+      if (request.path.endsWith("/models")) return { body: { object: "list", data: [{ id: "grader", object: "model" }] } };
+      return judgements++ >= goodAfter ? { body: chatReply([["TRUE", 0.9], ["FALSE", 0.1]]) }
+        : { status: 401, body: { error: { message: `invalid key: ${String(request.headers.authorization)}` } } };
+    });
+    try {
+      const { recipe, dir } = recipeWithImport(fake.url);
+      // An eval of the SFT model that calls the LLM judge with the key on each held-out problem.
+      appendFileSync(recipe, "\nstage graded_eval = eval {\n  model = warmup.model\n  prompts = arith_test\n  judges = [graded]\n  max_tokens = 4\n}\n");
+      const env = { ALIGN_TEST_SECRET: marker, ALIGN_PYTHON: python ?? "" };
+      const logs: string[] = [];
+      const run = async (stage: string, exitCode: number) => {
+        const r = await align(["run", recipe, "--stage", stage], { env });
+        logs.push(r.stdout, r.stderr);
+        expect(r.stderr).toContain(`align run: ${stage} (`);
+        expect(r.exitCode, r.stderr).toBe(exitCode);
+        return r;
+      };
+      await run("warmup", 0);
+      // Every judgement fails: the stage fails on the judge error rate, the key quoted nowhere.
+      const failed = await run("graded_eval", 1);
+      expect(failed.stderr).toContain("align run: stage graded_eval failed (worker exit 2): stage 'graded_eval': judge graded errored on 45 of 45 samples");
+      // Two failures in 45 stay under max_judge_error_rate: the stage ends, its verdicts written.
+      judgements = 0;
+      goodAfter = 2;
+      await run("graded_eval", 0);
+      // The key was really used: on pre-flight's requests and on every judgement.
+      expect(fake.requests.filter((q) => q.path.endsWith("/chat/completions")).length).toBeGreaterThanOrEqual(90);
+      expect(fake.requests.every((q) => q.headers.authorization === `Bearer ${marker}`)).toBe(true);
+      const verdicts = readFileSync(path.join(dir, "runs/tiny/graded_eval/samples.jsonl"), "utf8").trim().split("\n")
+        .map((l) => (JSON.parse(l) as { verdicts: { graded: { status: string; reason: string } } }).verdicts.graded);
+      expect(verdicts.filter((v) => v.status === "error").map((v) => v.reason)).toEqual(["http_error", "http_error"]);
+      expect(logs.join("\n")).not.toContain(marker);
+      const grep = await execa("grep", ["-r", "-l", "-F", marker, path.join(dir, "runs")], { reject: false });
+      expect(grep.stdout).toBe("");
+      expect(grep.exitCode).toBe(1);   // grep: no file holds it
+      expect(readFileSync(path.join(dir, "runs/tiny/bundle/align.lock.json"), "utf8")).toContain("\"ALIGN_TEST_SECRET\"");
+    } finally {
+      await fake.close();
+    }
+  }, 240_000);
 });

@@ -79,7 +79,8 @@ export async function startFakeOpenAI(initial: Behaviour): Promise<FakeOpenAI> {
       const recorded: RecordedRequest = {
         path: request.url ?? "",
         headers: request.headers,
-        body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
+        // A GET (align run's pre-flight asks GET /models) has no body.
+        body: chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>,
       };
       requests.push(recorded);
       void Promise.resolve(behaviour(recorded, requests.length - 1)).then(async (reply) => {

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { TARGETS } from "../../compiler/emit/targets/index.js";
 import type { BundleFile } from "../../compiler/emit/targets/types.js";
-import { manifestErrors } from "./manifestSchemas.js";
+import { manifestErrors, skypilotTaskErrors } from "./manifestSchemas.js";
 import { planOf, REPO, targetContext } from "./targetContext.js";
 
 /**
@@ -94,6 +94,12 @@ describe("cluster targets of recipes/cgpo.align", () => {
       }
     }
     expect(kinds.sort()).toEqual(["Job", "JobSet", "RayJob", "Service"]);
+  });
+
+  it("the SkyPilot task passes the strict schema of SkyPilot's task YAML", () => {
+    const task = parse(text(files.find((f) => f.path === "launch/skypilot.yaml")!)) as Record<string, unknown>;
+    expect(skypilotTaskErrors(task)).toEqual([]);
+    expect(Object.keys(task)).toContain("resources");
   });
 
   it("YAML files use no anchors or aliases (kubectl accepts them, people reviewing them stumble)", () => {

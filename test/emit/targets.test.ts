@@ -83,6 +83,25 @@ describe("cluster targets of recipes/cgpo.align", () => {
     execFileSync("python3", ["-m", "py_compile", file]);
   });
 
+  it("the Ray driver shows each node's ranks all of that node's GPUs, LOCAL_RANK naming the rank's own (as Ray Train does)", () => {
+    const driver = files.find((f) => f.path === "launch/ray/driver.py")!;
+    writeFileSync(path.join(scratch, "driver.py"), text(driver));
+    const layout = (placements: unknown) => JSON.parse(execFileSync("python3", ["-c",
+      "import json, sys; sys.path.insert(0, sys.argv[1]); import driver; print(json.dumps(driver.local_layout(json.loads(sys.argv[2]))))",
+      scratch, JSON.stringify(placements)], { encoding: "utf8" })) as unknown;
+    // Ray placed ranks 0 and 1 on node a (GPUs 3 and 1), 2 and 3 on node b (GPUs 0 and 10).
+    expect(layout([["a", ["3"]], ["a", ["1"]], ["b", ["0"]], ["b", ["10"]]])).toEqual([
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "1,3", LOCAL_RANK: "1" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "1,3", LOCAL_RANK: "0" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "0,10", LOCAL_RANK: "0" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "0,10", LOCAL_RANK: "1" },
+    ]);
+    // On CPU: local ranks in order of placement, no GPU variable.
+    expect(layout([["a", []], ["b", []], ["a", []]])).toEqual([
+      { LOCAL_WORLD_SIZE: "2", LOCAL_RANK: "0" }, { LOCAL_WORLD_SIZE: "1", LOCAL_RANK: "0" }, { LOCAL_WORLD_SIZE: "2", LOCAL_RANK: "1" },
+    ]);
+  });
+
   it("every Kubernetes manifest passes the strict schemas of its kind", () => {
     const manifests = files.filter((f) => f.path.endsWith(".yaml") && f.path !== "launch/skypilot.yaml");
     const kinds: string[] = [];

@@ -57,23 +57,30 @@ describe("cluster targets of recipes/cgpo.align", () => {
     }
   });
 
+  /** shellcheck's findings for a script ("" when clean). */
+  function shellcheck(name: string, script: string, shell?: string): string {
+    const file = path.join(scratch, name);
+    writeFileSync(file, script);
+    try {
+      execFileSync("shellcheck", ["--severity=style", ...(shell ? ["--shell", shell] : []), file], { encoding: "utf8" });
+      return "";
+    } catch (error) {
+      return String((error as { stdout?: string }).stdout ?? error);
+    }
+  }
+
   it("shell scripts are shellcheck clean and executable", () => {
     const scripts = files.filter((f) => f.path.endsWith(".sh") || f.path.endsWith(".sbatch"));
     expect(scripts.length).toBe(2);
     for (const f of scripts) {
       expect(f.executable, f.path).toBe(true);
-      const file = path.join(scratch, path.basename(f.path));
-      writeFileSync(file, text(f));
-      const out = (() => {
-        try {
-          execFileSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
-          return "";
-        } catch (error) {
-          return String((error as { stdout?: string }).stdout ?? error);
-        }
-      })();
-      expect(out, f.path).toBe("");
+      expect(shellcheck(path.basename(f.path), text(f)), f.path).toBe("");
     }
+  });
+
+  it("SkyPilot's setup and run scripts (run by bash on every node) are shellcheck clean", () => {
+    const task = parse(text(files.find((f) => f.path === "launch/skypilot.yaml")!)) as Record<string, string>;
+    for (const key of ["setup", "run"]) expect(shellcheck(`skypilot-${key}.sh`, task[key]!, "bash"), key).toBe("");
   });
 
   it("the Ray driver is valid Python", () => {

@@ -31,6 +31,10 @@ def run_program(argv):
     env = dict(os.environ)
     env.update(ALIGN_RAY_DRIVER=os.path.abspath(__file__), ALIGN_RAY_ADDRESS=ADDRESS,
                ALIGN_NNODES=str(NODES), ALIGN_PYTHON=env.get("ALIGN_PYTHON", sys.executable))
+    if NODES > 1 and not env.get("ALIGN_HEAD_ADDR"):
+        # The judge server runs here; ranks on the other nodes reach it at this node's address.
+        from ray.util import get_node_ip_address
+        env["ALIGN_HEAD_ADDR"] = get_node_ip_address()
     runs = env.get("ALIGN_RUNS", os.path.join(BUNDLE, "runs"))
     run_dir = os.path.join(runs, env.get("ALIGN_RUN_ID", ${JSON.stringify(o.runId)}))
     node = env.get("NODE", ${JSON.stringify(program)})

@@ -80,8 +80,10 @@ export function slurmLauncher(ranksPerNode: number, env: Env = process.env): Ran
     ranks: ranksPerNode,
     judgeHost: nodes > 1 ? head : "127.0.0.1",
     start(stage, log) {
+      // --whole: since Slurm 20.11 a step gets only the CPUs it asks for (one per task), which
+      // would pin a node's torchrun and all of its ranks to one core.
       return startFanOut(stage, log, (argv, port) => [
-        "srun", "--kill-on-bad-exit=1", "--wait=60", `--nodes=${nodes}`, `--ntasks=${nodes}`, "--ntasks-per-node=1", ...srunExtra,
+        "srun", "--kill-on-bad-exit=1", "--wait=60", `--nodes=${nodes}`, `--ntasks=${nodes}`, "--ntasks-per-node=1", "--whole", ...srunExtra,
         ...prefix,
         ...underTorchrun(argv, torchrunArgs({ nnodes: nodes, nproc: ranksPerNode, endpoint: `${head}:${port}`, rdzvId: `${rdzvId}_${stage.stage}` })),
       ], freePort);

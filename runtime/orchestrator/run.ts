@@ -4,8 +4,9 @@
  * skipped, interrupted ones resumed from their checkpoints, and a failure stops the run with one
  * line that says which stage failed and why, leaving every finished stage's outputs in place.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { STOP_FILE } from "../../compiler/emit/stopFile.js";
 import { startJudgeServer } from "../server/index.js";
 import type { JudgeServer } from "../server/index.js";
 import { preflight, renderPreflight } from "../preflight/index.js";
@@ -205,8 +206,12 @@ async function runStage(s: Session, stage: string): Promise<string | undefined> 
     for (const line of reportLines(runDir, stage)) s.log(line);
     return undefined;
   }
-  const status = s.interrupted !== undefined ? "interrupted" : "failed";
+  // A launcher asked the ranks to checkpoint and stop (Slurm's USR1 trap): they exit 75, which
+  // torchrun passes on as 1; not a failure, and the next run resumes from that checkpoint.
+  const stopped = existsSync(path.join(runDir, STOP_FILE));
+  const status = s.interrupted !== undefined || stopped ? "interrupted" : "failed";
   s.reports.push({ stage, status, seconds, exitCode: exit.code });
+  if (stopped && s.interrupted === undefined) return `stage ${stage} stopped: its ranks checkpointed as ${STOP_FILE} asked; run again to resume`;
   const how = exit.signal !== null ? `killed by ${exit.signal}` : `worker exit ${exit.code}`;
   const why = exit.code === 0 ? "the worker exited 0 without writing result.json status done" : exit.failure ?? "no output";
   return `stage ${stage} ${status} (${how}): ${why}`;

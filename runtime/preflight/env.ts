@@ -4,20 +4,8 @@
  * missing ones, instead of a stage failing hours in. Values are never read into messages.
  */
 
-/** Every environment variable name the plan reads, sorted and without repeats. */
-export function envNames(plan: unknown): string[] {
-  const names = new Set<string>();
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) for (const v of value) walk(v);
-    else if (value !== null && typeof value === "object") {
-      const entries = Object.entries(value as Record<string, unknown>);
-      if (entries.length === 1 && entries[0]?.[0] === "env" && typeof entries[0][1] === "string") names.add(entries[0][1]);
-      else for (const [, v] of entries) walk(v);
-    }
-  };
-  walk(plan);
-  return [...names].sort();
-}
+// The compiler's checks need the same names (AL4100: a Kubernetes target reading secrets needs `secret`).
+export { envNames } from "../../compiler/plan/envNames.js";
 
 /** The names that are unset or empty in `env`. */
 export function missingEnv(names: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { manifestErrors } from "./manifestSchemas.js";
+import { manifestErrors, skypilotTaskErrors } from "./manifestSchemas.js";
 
-/** The strict schemas reject what a real API server would (unknown or misspelled fields). */
+/** The strict schemas reject what a real API server (or SkyPilot's task loader) would: unknown or misspelled fields. */
 
 function job(podSpec: Record<string, unknown>): Record<string, unknown> {
   return {
@@ -41,5 +41,31 @@ describe("strict manifest schemas", () => {
     const rayjob = { apiVersion: "ray.io/v1", kind: "RayJob", metadata: { name: "r" }, spec: { entrypoint: "x", shutdownAfterJobFinish: true, rayClusterSpec: { headGroupSpec: { template: { spec: { containers: [container] } } } } } };
     expect(manifestErrors(rayjob)).toEqual(["/spec: must NOT have additional properties `shutdownAfterJobFinish`"]);
     expect(manifestErrors({ apiVersion: "kubeflow.org/v1", kind: "PyTorchJob" })).toEqual(["no schema for kubeflow.org/v1 PyTorchJob"]);
+  });
+
+  it("accept a SkyPilot task and reject misspelled fields at every level of it", () => {
+    const task = {
+      name: "t", workdir: ".", num_nodes: 2, envs: { NCCL_DEBUG: "INFO" }, secrets: { HF_TOKEN: null },
+      resources: { accelerators: "H100:8", use_spot: true, job_recovery: { strategy: "FAILOVER", max_restarts_on_errors: 3 } },
+      file_mounts: { "/runs": { source: "s3://b/runs", mode: "MOUNT" } }, setup: "true", run: "sh launch/torchrun.sh",
+    };
+    expect(skypilotTaskErrors(task)).toEqual([]);
+    const bad = {
+      ...task, num_node: 2,
+      resources: { ...task.resources, use_spots: true, job_recovery: { strategy: "FAILOVER", max_restart_on_errors: 3 } },
+      file_mounts: { "/runs": { source: "s3://b/runs", mode: "MOUNTED" } },
+      envs: { "NCCL-DEBUG": "INFO" },
+    };
+    expect(skypilotTaskErrors(bad)).toEqual([
+      "/: must NOT have additional properties `num_node`",
+      "/envs: must NOT have additional properties `NCCL-DEBUG`",
+      "/file_mounts/~1runs: must be string",
+      "/file_mounts/~1runs/mode: must be equal to one of the allowed values",
+      "/file_mounts/~1runs: must match a schema in anyOf",
+      "/resources: must NOT have additional properties `use_spots`",
+      "/resources/job_recovery: must be string",
+      "/resources/job_recovery: must NOT have additional properties `max_restart_on_errors`",
+      "/resources/job_recovery: must match a schema in anyOf",
+    ]);
   });
 });

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { TARGETS } from "../../compiler/emit/targets/index.js";
 import type { BundleFile } from "../../compiler/emit/targets/types.js";
-import { manifestErrors } from "./manifestSchemas.js";
+import { manifestErrors, skypilotTaskErrors } from "./manifestSchemas.js";
 import { planOf, REPO, targetContext } from "./targetContext.js";
 
 /**
@@ -57,23 +57,30 @@ describe("cluster targets of recipes/cgpo.align", () => {
     }
   });
 
+  /** shellcheck's findings for a script ("" when clean). */
+  function shellcheck(name: string, script: string, shell?: string): string {
+    const file = path.join(scratch, name);
+    writeFileSync(file, script);
+    try {
+      execFileSync("shellcheck", ["--severity=style", ...(shell ? ["--shell", shell] : []), file], { encoding: "utf8" });
+      return "";
+    } catch (error) {
+      return String((error as { stdout?: string }).stdout ?? error);
+    }
+  }
+
   it("shell scripts are shellcheck clean and executable", () => {
     const scripts = files.filter((f) => f.path.endsWith(".sh") || f.path.endsWith(".sbatch"));
     expect(scripts.length).toBe(2);
     for (const f of scripts) {
       expect(f.executable, f.path).toBe(true);
-      const file = path.join(scratch, path.basename(f.path));
-      writeFileSync(file, text(f));
-      const out = (() => {
-        try {
-          execFileSync("shellcheck", ["--severity=style", file], { encoding: "utf8" });
-          return "";
-        } catch (error) {
-          return String((error as { stdout?: string }).stdout ?? error);
-        }
-      })();
-      expect(out, f.path).toBe("");
+      expect(shellcheck(path.basename(f.path), text(f)), f.path).toBe("");
     }
+  });
+
+  it("SkyPilot's setup and run scripts (run by bash on every node) are shellcheck clean", () => {
+    const task = parse(text(files.find((f) => f.path === "launch/skypilot.yaml")!)) as Record<string, string>;
+    for (const key of ["setup", "run"]) expect(shellcheck(`skypilot-${key}.sh`, task[key]!, "bash"), key).toBe("");
   });
 
   it("the Ray driver is valid Python", () => {
@@ -81,6 +88,25 @@ describe("cluster targets of recipes/cgpo.align", () => {
     const file = path.join(scratch, "driver.py");
     writeFileSync(file, text(driver));
     execFileSync("python3", ["-m", "py_compile", file]);
+  });
+
+  it("the Ray driver shows each node's ranks all of that node's GPUs, LOCAL_RANK naming the rank's own (as Ray Train does)", () => {
+    const driver = files.find((f) => f.path === "launch/ray/driver.py")!;
+    writeFileSync(path.join(scratch, "driver.py"), text(driver));
+    const layout = (placements: unknown) => JSON.parse(execFileSync("python3", ["-c",
+      "import json, sys; sys.path.insert(0, sys.argv[1]); import driver; print(json.dumps(driver.local_layout(json.loads(sys.argv[2]))))",
+      scratch, JSON.stringify(placements)], { encoding: "utf8" })) as unknown;
+    // Ray placed ranks 0 and 1 on node a (GPUs 3 and 1), 2 and 3 on node b (GPUs 0 and 10).
+    expect(layout([["a", ["3"]], ["a", ["1"]], ["b", ["0"]], ["b", ["10"]]])).toEqual([
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "1,3", LOCAL_RANK: "1" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "1,3", LOCAL_RANK: "0" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "0,10", LOCAL_RANK: "0" },
+      { LOCAL_WORLD_SIZE: "2", CUDA_VISIBLE_DEVICES: "0,10", LOCAL_RANK: "1" },
+    ]);
+    // On CPU: local ranks in order of placement, no GPU variable.
+    expect(layout([["a", []], ["b", []], ["a", []]])).toEqual([
+      { LOCAL_WORLD_SIZE: "2", LOCAL_RANK: "0" }, { LOCAL_WORLD_SIZE: "1", LOCAL_RANK: "0" }, { LOCAL_WORLD_SIZE: "2", LOCAL_RANK: "1" },
+    ]);
   });
 
   it("every Kubernetes manifest passes the strict schemas of its kind", () => {
@@ -94,6 +120,12 @@ describe("cluster targets of recipes/cgpo.align", () => {
       }
     }
     expect(kinds.sort()).toEqual(["Job", "JobSet", "RayJob", "Service"]);
+  });
+
+  it("the SkyPilot task passes the strict schema of SkyPilot's task YAML", () => {
+    const task = parse(text(files.find((f) => f.path === "launch/skypilot.yaml")!)) as Record<string, unknown>;
+    expect(skypilotTaskErrors(task)).toEqual([]);
+    expect(Object.keys(task)).toContain("resources");
   });
 
   it("YAML files use no anchors or aliases (kubectl accepts them, people reviewing them stumble)", () => {

@@ -1,6 +1,6 @@
 /** The launch tests' bundles: the fixture built by align build, runs compared by their parameters. */
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { makeBundle } from "../../cli/bundle/build.js";
@@ -84,5 +84,17 @@ export function run(file: string, args: readonly string[], cwd: string, env: Rea
     child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
     child.on("error", (e) => resolve({ status: 127, stdout, stderr: `${stderr}${e.message}` }));
     child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** Pids of this machine's processes (not this one) whose arguments pass `match`. */
+export function pidsWhere(match: (args: readonly string[]) => boolean): number[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    if (pid === process.pid) return false;
+    try {
+      return match(readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0"));
+    } catch {
+      return false; // gone meanwhile
+    }
   });
 }

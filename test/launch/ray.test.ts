@@ -1,10 +1,10 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
+import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, PARAM_ATOL, pidsWhere, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
 
 /**
@@ -30,17 +30,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Pids whose command line names `marker` (the head's own temp dir). */
-function pidsOf(marker: string): number[] {
-  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).filter((d) => {
-    try {
-      return readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker);
-    } catch {
-      return false;
-    }
-  }).map(Number).filter((pid) => pid !== process.pid);
-}
-
 describe.skipIf(!haveRay && !inCi)("launch/ray/driver.py on a real Ray head", () => {
   const temp = mkdtempSync(path.join(tmpdir(), "alr-"));
   const bundles: TestBundle[] = [];
@@ -56,7 +45,7 @@ describe.skipIf(!haveRay && !inCi)("launch/ray/driver.py on a real Ray head", ()
 
   afterAll(async () => {
     for (const sig of ["SIGTERM", "SIGKILL"] as const) {
-      for (const pid of pidsOf(temp)) {
+      for (const pid of pidsWhere((args) => args.some((a) => a.includes(temp)))) {
         try {
           process.kill(pid, sig);
         } catch { /* already gone */ }
@@ -80,6 +69,9 @@ describe.skipIf(!haveRay && !inCi)("launch/ray/driver.py on a real Ray head", ()
       { ALIGN_RAY_ADDRESS: address, RAY_DISABLE_USAGE_STATS: "1" });
     expect(r.status, r.stderr.slice(-3000)).toBe(0);
     expect(r.stderr).toMatch(/rl \(cgpo\): starting/);
+    // Two nodes: the judge server listens on this node's address, which ranks on the other reach.
+    expect(r.stderr).toMatch(/judge server at http:\/\/\d+\.\d+\.\d+\.\d+:\d+/);
+    expect(r.stderr).not.toMatch(/judge server at http:\/\/127\.0\.0\.1:/);
     for (const stage of ["warmup", "rl"]) {
       expect(maxParamDiff(modelFile(runDir(local), stage), modelFile(runDir(ray), stage)), stage).toBeLessThan(PARAM_ATOL);
     }

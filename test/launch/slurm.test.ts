@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, ONE_THREAD, PARAM_ATOL, run, WORKER_PYTHON } from "./helpers.js";
+import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, ONE_THREAD, PARAM_ATOL, pidsWhere, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
 import { REPO } from "../emit/targetContext.js";
 
@@ -30,6 +30,24 @@ afterAll(() => {
 function jobState(job: string): string {
   const out = execFileSync("scontrol", ["show", "job", "-o", job], { encoding: "utf8" });
   return /JobState=(\S+)/.exec(out)?.[1] ?? "UNKNOWN";
+}
+
+/** The rl stage's rank processes of bundle `b` (torchrun's workers, not its agents). */
+function rlRanks(b: TestBundle): number[] {
+  return pidsWhere((a) => a.includes("align_worker") && !a.includes("torch.distributed.run") &&
+    a.some((x) => x.startsWith(b.dir)) && a.join("\0").includes("\0--stage\0rl\0"));
+}
+
+/**
+ * `scontrol update StartTime=now` on a requeued job, once its last attempt is cleaned up: slurmd
+ * revokes the old attempt's credential with one-second resolution, and an attempt started in that
+ * same second is killed ("Job credential revoked"), which Slurm's own requeue delay never meets.
+ */
+async function startNow(job: string): Promise<void> {
+  await until("the requeued job's nodes to be cleaned up", 120, () => clusterUp() && !/CG|COMPLETING/.test(
+    execFileSync("squeue", ["--noheader", "--jobs", job, "--format=%t"], { encoding: "utf8" })));
+  await new Promise((r) => setTimeout(r, 2000));
+  execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
 }
 
 async function until(what: string, seconds: number, ok: () => boolean): Promise<void> {
@@ -89,9 +107,13 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
     const checkpoints = path.join(runDir(b), "rl", "checkpoints");
     await until("the first rl checkpoint", 600, () => existsSync(checkpoints) && readdirSync(checkpoints).some((d) => d.startsWith("step-")));
+    // Held while the requeue is issued, so it lands during training however loaded the machine.
+    const held = rlRanks(b);
+    for (const pid of held) process.kill(pid, "SIGSTOP");
     execFileSync("scontrol", ["requeue", job]);
+    for (const pid of held) process.kill(pid, "SIGCONT");
     await until("the requeued job to be pending", 120, () => jobState(job) === "PENDING");
-    execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
+    await startNow(job);
     await until("the second attempt to finish", 600, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
     const second = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_1.log`), "utf8");
     expect(jobState(job), second).toBe("COMPLETED");
@@ -100,9 +122,9 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     expect(second).toMatch(/warmup: skipped|warmup.*skip/i);
     expect(second).toMatch(/rl \(cgpo\): resuming/);
     // It went on from a checkpoint (steps 1-2 were not run again), not from step 0.
-    const steps = [...second.matchAll(/\[rl\] step (\d+)\/8/g)].map((m) => Number(m[1]));
+    const steps = [...second.matchAll(/\[rl\] step (\d+)\/32/g)].map((m) => Number(m[1]));
     expect(Math.min(...steps)).toBeGreaterThan(2);
-    expect(Math.max(...steps)).toBe(8);
+    expect(Math.max(...steps)).toBe(32);
     expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
   }, 1_200_000);
 
@@ -111,20 +133,27 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     const b = await buildFixture([["checkpoint_every = 2", "checkpoint_every = 100"]]);
     bundles.push(b);
     const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
-    const metrics = path.join(runDir(b), "rl", "metrics.jsonl");
-    const rlSteps = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter((l) => l.includes('"task":null') || l.includes('"task": null')).length : 0);
-    await until("two rl steps", 600, () => rlSteps() >= 2);
+    // The rl ranks are held from when they start until the trap has written the stop file: tiny
+    // steps take milliseconds, and the signal must land during training, not after it.
+    let held: number[] = [];
+    await until("the two rl ranks", 600, () => (held = rlRanks(b)).length === 2);
+    for (const pid of held) process.kill(pid, "SIGSTOP");
     // What --signal=B:USR1@N does before the time limit.
     execFileSync("scancel", ["--signal=USR1", "--batch", job]);
+    await until("the trap's stop file", 60, () => existsSync(path.join(runDir(b), ".align-checkpoint-and-stop")));
+    for (const pid of held) process.kill(pid, "SIGCONT");
     await until("the job to requeue itself", 180, () => jobState(job) === "PENDING");
     const first = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_0.log`), "utf8");
-    const stopped = /checkpointed at step (\d+) of 8/.exec(first);
+    const stopped = /checkpointed at step (\d+) of 32/.exec(first);
     expect(stopped, first.slice(-2000)).not.toBeNull();
-    execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
+    // Reported as the stop it was, not as a failure (torchrun passes the ranks' exit 75 on as 1).
+    expect(first).toContain("stage rl stopped: its ranks checkpointed as .align-checkpoint-and-stop asked; run again to resume");
+    expect(first).not.toContain("stage rl failed");
+    await startNow(job);
     await until("the second attempt to finish", 600, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
     const second = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_1.log`), "utf8");
     expect(jobState(job), second.slice(-2000)).toBe("COMPLETED");
-    const steps = [...second.matchAll(/\[rl\] step (\d+)\/8/g)].map((m) => Number(m[1]));
+    const steps = [...second.matchAll(/\[rl\] step (\d+)\/32/g)].map((m) => Number(m[1]));
     expect(Math.min(...steps)).toBe(Number(stopped![1]) + 1);
     expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
   }, 1_200_000);

@@ -62,4 +62,19 @@ describe("launch rule fix-its", () => {
     const { fixed } = fixOnce(bad, "AL4103");
     expect(codes(fixed)).toEqual([]);
   });
+
+  it("AL4100 asks Kubernetes and a RayJob for the Secret of the variables the recipe reads, and adds it", () => {
+    const model = 'model judge {\n  from = endpoint("http://j:8000/v1", model = "m", api_key = env("JUDGE_API_KEY"))\n}\n';
+    const kube = `${model}launch kubernetes {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n`;
+    const diagnostic = compileText(kube).diagnostics.find((d) => d.code === "AL4100");
+    expect(diagnostic?.message).toBe("`launch kubernetes` has no `secret`: the recipe reads JUDGE_API_KEY from the environment, which its pods get only from a Secret");
+    const { fixed } = fixOnce(kube, "AL4100");
+    expect(fixed).toContain('  secret = "align-secrets"\n');
+    expect(codes(fixed)).toEqual([]);
+    // A Ray driver on an existing cluster inherits the shell's environment: only the RayJob needs it.
+    expect(codes(`${model}launch ray {}\n`)).toEqual([]);
+    expect(codes(`${model}launch ray {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n`)).toEqual(["AL4100"]);
+    // No env("NAME") read, no Secret needed.
+    expect(codes('launch kubernetes {\n  image = "r/w:1"\n  volume_claim = "runs"\n}\n')).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ export interface RayConfig {
   readonly image: string | null;
   readonly namespace: string;
   readonly volume_claim: string | null;
+  readonly secret: string | null;
   readonly env: Readonly<Record<string, string>>;
 }
 
@@ -29,11 +30,13 @@ function driver(ctx: TargetContext, c: RayConfig): string {
   ].join("\n");
 }
 
-function pod(ctx: TargetContext, c: RayConfig, container: string, gpus: number): Record<string, unknown> {
+function pod(ctx: TargetContext, c: RayConfig, container: string, gpus: number, secrets: boolean): Record<string, unknown> {
   const env = [
     { name: "ALIGN_RUNS", value: `${MOUNT}/runs` },
     { name: "ALIGN_RUN_ID", value: defaultRunId(ctx) },
     ...envEntries(c as unknown as Record<string, unknown>).map(([name, value]) => ({ name, value })),
+    // The driver passes its environment on to the rank actors, so only the head reads the Secret.
+    ...(secrets && c.secret ? ctx.envNames.map((name) => ({ name, valueFrom: { secretKeyRef: { name: c.secret!, key: name } } })) : []),
   ];
   const resources = gpus > 0 ? { limits: { "nvidia.com/gpu": gpus }, requests: { "nvidia.com/gpu": gpus } } : {};
   return {
@@ -65,11 +68,11 @@ function rayJob(ctx: TargetContext, c: RayConfig): string {
       shutdownAfterJobFinishes: true,
       rayClusterSpec: {
         // The head runs the program and the judge server, no ranks.
-        headGroupSpec: { rayStartParams: { "num-gpus": "0" }, template: pod(ctx, c, "ray-head", 0) },
+        headGroupSpec: { rayStartParams: { "num-gpus": "0" }, template: pod(ctx, c, "ray-head", 0, true) },
         workerGroupSpecs: [{
           groupName: "ranks", replicas: ctx.nodes, minReplicas: ctx.nodes, maxReplicas: ctx.nodes,
           rayStartParams: ctx.cpu ? { "num-cpus": String(ctx.ranksPerNode) } : {},
-          template: pod(ctx, c, "ray-worker", gpus),
+          template: pod(ctx, c, "ray-worker", gpus, false),
         }],
       },
     },

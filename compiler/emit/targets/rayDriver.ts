@@ -31,6 +31,10 @@ def run_program(argv):
     env = dict(os.environ)
     env.update(ALIGN_RAY_DRIVER=os.path.abspath(__file__), ALIGN_RAY_ADDRESS=ADDRESS,
                ALIGN_NNODES=str(NODES), ALIGN_PYTHON=env.get("ALIGN_PYTHON", sys.executable))
+    if NODES > 1 and not env.get("ALIGN_HEAD_ADDR"):
+        # The judge server runs here; ranks on the other nodes reach it at this node's address.
+        from ray.util import get_node_ip_address
+        env["ALIGN_HEAD_ADDR"] = get_node_ip_address()
     runs = env.get("ALIGN_RUNS", os.path.join(BUNDLE, "runs"))
     run_dir = os.path.join(runs, env.get("ALIGN_RUN_ID", ${JSON.stringify(o.runId)}))
     node = env.get("NODE", ${JSON.stringify(program)})
@@ -47,6 +51,34 @@ def free_port():
         return s.getsockname()[1]
 
 
+def _gpu_order(gpu_id):
+    return (0, int(gpu_id), "") if str(gpu_id).isdigit() else (1, 0, str(gpu_id))
+
+
+def local_layout(placements):
+    """Per rank, from where Ray placed it ((node id, its GPU ids) per rank): LOCAL_RANK,
+    LOCAL_WORLD_SIZE and, with GPUs, CUDA_VISIBLE_DEVICES naming all GPUs of the node's ranks.
+    Like Ray Train, ranks on a node see each other's GPUs: NCCL's intra-node transports
+    (NVLink, NVSwitch) misbehave when every process sees only its own device."""
+    by_node = {}
+    for node, gpus in placements:
+        by_node.setdefault(node, []).append(gpus)
+    layout = []
+    seen = {}
+    for node, gpus in placements:
+        ranks = by_node[node]
+        visible = sorted({str(g) for ids in ranks for g in ids}, key=_gpu_order)
+        env = {"LOCAL_WORLD_SIZE": str(len(ranks))}
+        if visible:
+            env["CUDA_VISIBLE_DEVICES"] = ",".join(visible)
+            env["LOCAL_RANK"] = str(visible.index(str(gpus[0])))
+        else:
+            env["LOCAL_RANK"] = str(seen.get(node, 0))
+        seen[node] = seen.get(node, 0) + 1
+        layout.append(env)
+    return layout
+
+
 def make_rank_actor(ray):
     @ray.remote(max_concurrency=2)
     class Rank:
@@ -58,11 +90,12 @@ def make_rank_actor(ray):
         def address(self):
             return ray.util.get_node_ip_address(), free_port()
 
+        def placement(self):
+            return ray.get_runtime_context().get_node_id(), [str(g) for g in ray.get_gpu_ids()]
+
         def run(self, argv, env):
             full = dict(os.environ)
             full.update(env)
-            if "CUDA_VISIBLE_DEVICES" in os.environ:
-                full["CUDA_VISIBLE_DEVICES"] = os.environ["CUDA_VISIBLE_DEVICES"]
             self.child = subprocess.Popen(argv, env=full, stdout=sys.stdout, stderr=subprocess.PIPE, text=True,
                                           start_new_session=True)
             tail = deque(maxlen=20)
@@ -105,10 +138,10 @@ def run_stage(world, gpu, argv):
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
     # The driver's environment (PYTHONPATH, the run's secrets, NCCL_*) goes to every rank, as srun
-    # does; Ray's own variables and the GPU assignment stay the rank's.
+    # does; Ray's own variables stay the rank's, and its GPUs come from where Ray placed it.
     shared = {k: v for k, v in os.environ.items() if not k.startswith("RAY_") and k != "CUDA_VISIBLE_DEVICES"}
-    # Ray gives each rank exactly its own GPU (CUDA_VISIBLE_DEVICES), so LOCAL_RANK is 0.
-    runs = [r.run.remote(argv, {**shared, "RANK": str(i), "WORLD_SIZE": str(world), "LOCAL_RANK": "0", "LOCAL_WORLD_SIZE": "1",
+    layout = local_layout(ray.get([r.placement.remote() for r in ranks]))
+    runs = [r.run.remote(argv, {**shared, **layout[i], "RANK": str(i), "WORLD_SIZE": str(world),
                                 "MASTER_ADDR": master_addr, "MASTER_PORT": str(master_port), "PYTHONUNBUFFERED": "1"})
             for i, r in enumerate(ranks)]
     pending = list(runs)

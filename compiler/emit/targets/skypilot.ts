@@ -29,7 +29,8 @@ const RUN = [
   "set -eu",
   'export NODE_RANK="$SKYPILOT_NODE_RANK"',
   'export NNODES="$SKYPILOT_NUM_NODES"',
-  'export MASTER_ADDR=$(echo "$SKYPILOT_NODE_IPS" | head -n 1)',
+  'MASTER_ADDR=$(echo "$SKYPILOT_NODE_IPS" | head -n 1)',
+  "export MASTER_ADDR",
   `export MASTER_PORT=${DEFAULT_MASTER_PORT}`,
   "# Stable across a managed job's recoveries: the run directory and its checkpoints are found again.",
   'export ALIGN_RUN_ID="$SKYPILOT_TASK_ID"',
@@ -60,7 +61,8 @@ function task(ctx: TargetContext, c: SkypilotConfig): Record<string, unknown> {
     ...(ctx.envNames.length > 0 ? { secrets: Object.fromEntries(ctx.envNames.map((n) => [n, null])) } : {}),
     ...(c.run_storage !== null ? { file_mounts: { [RUNS]: { source: c.run_storage, mode: "MOUNT" } } } : {}),
     // Air-gapped clusters install nothing at job start: the image carries node and the worker's deps.
-    setup: 'command -v node >/dev/null && echo "align: node $(node --version)"\n',
+    // A missing node fails the job here, in one line, instead of on every node at run time.
+    setup: 'command -v node >/dev/null || { echo "align: the image has no node (Node.js 20): use an image with node and the worker\'s Python dependencies" >&2; exit 1; }\necho "align: node $(node --version)"\n',
     run: RUN,
   };
 }

@@ -7,14 +7,8 @@
  * run id so that each attempt resumes where the last stopped.
  */
 import { defaultRunId, envEntries, hashHeader, programWords, shQuote, slurmTime } from "./common.js";
+import { STOP_FILE } from "../stopFile.js";
 import type { BundleFile, TargetContext, TargetEmitter } from "./types.js";
-
-/**
- * The file that asks every training stage to checkpoint after its current step and stop
- * (runtime/worker/align_worker/trainer.py STOP_FILE): on the shared run directory, it reaches the
- * ranks on every node without passing a signal through srun and torchrun.
- */
-export const STOP_FILE = ".align-checkpoint-and-stop";
 
 export interface SlurmConfig {
   readonly partition: string | null;

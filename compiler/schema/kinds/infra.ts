@@ -122,6 +122,7 @@ export const launchVariantFields = {
     image: nullable(str("The image of the KubeRay RayJob manifest; without it only the driver is generated.")),
     namespace: str("The namespace of the KubeRay RayJob.", { default: "default" }),
     volume_claim: nullable(str("The PersistentVolumeClaim (ReadWriteMany) the RayJob's pods share for the bundle and the run directory.")),
+    secret: nullable(str("The Secret whose keys are the recipe's `env(\"NAME\")` variables; each becomes a `secretKeyRef` of the RayJob's head, which runs the program.")),
     env: envMap("every rank"),
   },
   skypilot: {

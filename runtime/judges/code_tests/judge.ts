@@ -8,7 +8,7 @@ import { SandboxPool, type SandboxHostOptions, type SandboxRequest } from "../..
 import { judgeError, violated, type Judge, type JudgeContext, type Judgement, type Sample } from "../types.js";
 import { parseCodeTestsConfig, type CodeTestsConfig } from "./config.js";
 import { calledNames, extractCode } from "./extract.js";
-import { HARNESS_FILE, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { HARNESS_FILE, HARNESS_PROCESSES, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
 import { neededNames, normalizeTests, type TestSpec } from "./tests_spec.js";
 import { judgementFor } from "./verdict.js";
 
@@ -57,7 +57,8 @@ function buildRequest(config: CodeTestsConfig, python: string, code: string, spe
       wallMs: Math.ceil(config.timeout * 1000),
       cpuSeconds: Math.ceil(config.timeout),
       memoryBytes: config.memory,
-      processes: config.processes,
+      // The harness's judge process is one of the sandbox's processes; the solution keeps its own budget.
+      processes: config.processes + HARNESS_PROCESSES,
     },
     ...(signal !== undefined ? { signal } : {}),
   };

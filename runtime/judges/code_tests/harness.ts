@@ -58,11 +58,13 @@ def _harden_unittest():
         setattr(case, name, method)
 
 
-def _compile(source, filename, outcome, harden=False):
+def _compile(source, filename, outcome):
+    # The tests' code (comparisons hardened) and their tree as written.
     _SOURCES[filename] = source
     try:
         tree = compile(source, filename, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
-        return compile(_harden(tree) if harden else tree, filename, "exec", dont_inherit=True)
+        written = compile(source, filename, "exec", _ast.PyCF_ONLY_AST, dont_inherit=True)
+        return compile(_harden(tree), filename, "exec", dont_inherit=True), written
     except (SyntaxError, ValueError) as error:
         lineno = getattr(error, "lineno", None)
         _finish(outcome, 1, message=_text(getattr(error, "msg", error)), where=_line((filename, lineno)) if lineno else "")
@@ -87,15 +89,75 @@ def _import(name):
         return None
 
 
-def _namespace(tests, extra):
+def _literal(node):
+    if isinstance(node, _ast.Constant):
+        return True
+    if isinstance(node, _ast.UnaryOp) and isinstance(node.op, (_ast.USub, _ast.UAdd)):
+        return isinstance(node.operand, _ast.Constant)
+    if isinstance(node, (_ast.List, _ast.Tuple, _ast.Set)):
+        return all(_literal(item) for item in node.elts)
+    if isinstance(node, _ast.Dict):
+        return all(key is not None and _literal(key) for key in node.keys) and all(_literal(value) for value in node.values)
+    return False
+
+
+def _value(node):
+    return eval(compile(_ast.Expression(body=node), "tests.py", "eval"), {"__builtins__": {}})
+
+
+def _first_call(test, alias, wanted):
+    # The call an assert evaluates first, whatever it answers: f(...) in assert f(...),
+    # assert not f(...) and assert f(...) <op> <literal>, with literal arguments.
+    if isinstance(test, _ast.UnaryOp) and isinstance(test.op, _ast.Not):
+        test = test.operand
+    if isinstance(test, _ast.Compare) and len(test.ops) == 1 and _literal(test.comparators[0]):
+        test = test.left
+    if not (isinstance(test, _ast.Call) and isinstance(test.func, _ast.Name)):
+        return None
+    name = alias.get(test.func.id, test.func.id)
+    if name not in wanted or not all(_literal(arg) for arg in test.args):
+        return None
+    if not all(k.arg is not None and _literal(k.value) for k in test.keywords):
+        return None
+    args = [_value(arg) for arg in test.args]
+    kwargs = {k.arg: _value(k.value) for k in test.keywords}
+    return name, [_unwire_args(args), _to_wire(kwargs)]
+
+
+def _calls_ahead(tree, spec, wanted):
+    # The calls in the straight-line prefix of the tests (of check's body for HumanEval):
+    # each runs exactly when the tests reach it unless an earlier assert failed, which ends
+    # the run. The runner makes them without waiting for each request.
+    body, alias = tree.body, {}
+    if spec["kind"] == "check":
+        check = [node for node in tree.body if isinstance(node, _ast.FunctionDef) and node.name == "check"]
+        if not check or not check[-1].args.args:
+            return []
+        body, alias = check[-1].body, {check[-1].args.args[0].arg: spec["entry_point"]}
+    calls = []
+    for node in body:
+        if isinstance(node, (_ast.Import, _ast.ImportFrom)) or (isinstance(node, _ast.Expr) and isinstance(node.value, _ast.Constant)):
+            continue
+        call = _first_call(node.test, alias, wanted) if isinstance(node, _ast.Assert) else None
+        if call is None or len(calls) == 256:
+            break
+        calls.append(call)
+    return calls
+
+
+def _wanted(tests, spec):
+    # The names the tests use that the solution may define; a builtin keeps Python's builtin.
+    names = _names(tests) | ({spec["entry_point"]} if spec["kind"] == "check" else set())
+    return sorted(name for name in names if not hasattr(builtins, name))
+
+
+def _namespace(found, wanted):
     # The tests' globals: the solution's values for the names the tests use, as builtin
-    # values and handles. A name that is a builtin keeps Python's builtin.
-    wanted = sorted(name for name in _names(tests) | extra if not hasattr(builtins, name))
-    reply = _request("names", wanted)
-    if type(reply[1]) is not list or reply[1][:1] != ["d"]:
+    # values and handles; a module it imported, imported here afresh.
+    if type(found) is not list or found[:1] != ["d"]:
         raise _Broken("malformed names")
     ns = {"__name__": "solution", "__builtins__": builtins}
-    pairs = reply[1][1:]
+    pairs = found[1:]
     for name, value in zip(pairs[0::2], pairs[1::2]):
         if type(name) is not str or name not in wanted:
             raise _Broken("unrequested name")
@@ -105,15 +167,14 @@ def _namespace(tests, extra):
                 ns[name] = module
         else:
             ns[name] = _unwire(value)
+            if type(ns[name]) is _Remote:
+                _NAME_OF[ns[name]._handle] = name
     return ns
 
 
-def _run_asserts(spec, tests):
-    entry = {spec["entry_point"]} if spec["kind"] == "check" else set()
-    if "unittest" in spec["source"]:
-        _harden_unittest()
+def _run_asserts(spec, tests, found, wanted):
     box = {}
-    _guard("solution", lambda: box.__setitem__("ns", _namespace(tests, entry)))
+    _guard("solution", lambda: box.__setitem__("ns", _namespace(found, wanted)))
     ns = box["ns"]
     candidate = ns.get(spec["entry_point"]) if spec["kind"] == "check" else None
     if spec["kind"] == "check" and not (type(candidate) is _Remote and candidate._callable):
@@ -128,7 +189,7 @@ def _run_asserts(spec, tests):
 def _run_stdio(spec):
     for index, case in enumerate(spec["cases"]):
         box = {}
-        _guard("case %d" % index, lambda: box.__setitem__("got", _request("stdio", case["input"], index)[1]))
+        _guard("case %d" % index, lambda: box.__setitem__("got", (_answered_ahead(("stdio", index)) or _request("stdio", case["input"], index))[1]))
         got = box["got"]
         if type(got) is not str:
             _runner_gone("case %d" % index, "the output is not text")
@@ -136,14 +197,19 @@ def _run_stdio(spec):
             _finish("wrong_output", 1, case=index, expected=_text(case["output"]), got=_text(got))
 
 
-def _run_call(spec):
+def _call_args(case):
+    return case["args"] if isinstance(case["args"], list) else [case["args"]]
+
+
+def _run_call(spec, found):
     name, box = spec["fn_name"], {}
-    _guard("solution", lambda: box.__setitem__("fn", _unwire(_request("entry", name)[1])))
+    _guard("solution", lambda: box.__setitem__("fn", _unwire(found)))
     fn = box["fn"]
     if type(fn) is not _Remote:
         _finish("missing_entry_point", 1, message="the solution does not define %s" % name)
+    _NAME_OF[fn._handle] = None
     for index, case in enumerate(spec["cases"]):
-        args = case["args"] if isinstance(case["args"], list) else [case["args"]]
+        args = _call_args(case)
         _guard("case %d" % index, lambda: box.__setitem__("got", fn(*args)))
         if not _same_value(box["got"], case["output"]):
             _finish("wrong_output", 1, case=index, expected=_text(repr(case["output"])), got=_text(repr(box["got"])))
@@ -192,17 +258,35 @@ def _main():
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]
     spec = _load_spec()
     # Everything that can fail for the dataset's sake is checked before untrusted code runs.
-    tests = _compile(spec["source"], "tests.py", "invalid_tests", harden=True) if spec["kind"] in ("asserts", "check") else None
-    box = {}
-    _guard("solution", lambda: box.__setitem__("start", _request("start", spec["kind"])))
-    if box["start"][0] == "syntax":
-        _finish("syntax_error", 1, message=_text(box["start"][1]), where=_text(box["start"][2]))
+    compiled = _compile(spec["source"], "tests.py", "invalid_tests") if spec["kind"] in ("asserts", "check") else None
+    tests = compiled[0] if compiled is not None else None
     if tests is not None:
-        _run_asserts(spec, tests)
+        wanted = _wanted(tests, spec)
+        ahead = _calls_ahead(compiled[1], spec, wanted)
+        _AHEAD[:] = [(name, _json_text(wired)) for name, wired in ahead]
+        items = [["call", name] + wired for name, wired in ahead]
+        if "unittest" in spec["source"]:
+            _harden_unittest()
+    elif spec["kind"] == "stdio":
+        wanted = None
+        _AHEAD[:] = [("stdio", index) for index in range(len(spec["cases"]))]
+        items = [["stdio", case["input"], index] for index, case in enumerate(spec["cases"])]
+    else:
+        wanted = spec["fn_name"]
+        wired = [[_unwire_args(_call_args(case)), ["d"]] for case in spec["cases"]]
+        _AHEAD[:] = [(None, _json_text(each)) for each in wired]
+        items = [["call", None] + each for each in wired]
+    box = {}
+    _guard("solution", lambda: box.__setitem__("start", _request("start", spec["kind"], wanted, items)))
+    start = box["start"]
+    if start[0] == "syntax":
+        _finish("syntax_error", 1, message=_text(start[1]), where=_text(start[2]))
+    if tests is not None:
+        _run_asserts(spec, tests, start[1], wanted)
     elif spec["kind"] == "stdio":
         _run_stdio(spec)
     else:
-        _run_call(spec)
+        _run_call(spec, start[1])
     _finish("passed", 0)
 
 

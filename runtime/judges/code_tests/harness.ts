@@ -249,10 +249,13 @@ def _load_spec():
 
 
 def _main():
+    # argv[1]: the backstop in seconds; the solution sees only argv[0], as before.
+    backstop = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    del sys.argv[1:]
     pid, channel = _fork_runner(_NONCE_FD[0])
     _RUNNER.append(pid)
     _CHANNEL.append(channel)
-    _seal()
+    _seal(backstop)
     # The work dir, where the solution writes, is never on the judge's import path.
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]

@@ -36,7 +36,7 @@ def _fork_runner(nonce_fd):
     return pid, _Channel(up_read, down_write)
 
 
-def _seal():
+def _seal(backstop):
     # Not dumpable: no other process of the sandbox (same uid, no capabilities) can open this
     # one's /proc/<pid>/mem or /proc/<pid>/fd, or ptrace it. Through _ctypes, not ctypes, to
     # save its import; a harness that cannot seal itself must not judge.
@@ -62,6 +62,11 @@ def _seal():
     # break into the tests' code at a moment of its choosing.
     import _signal
     _signal.signal(_signal.SIGINT, _signal.SIG_IGN)
+    # This process is the sandbox's pid 1 (no init runs): the wall-clock backstop for a host
+    # that froze is its own. The runner, forked earlier, has no alarm.
+    if backstop > 0:
+        _signal.signal(_signal.SIGALRM, lambda *_: _exit(128 + 9))
+        _signal.alarm(backstop)
 
 
 _RUNNER = []
@@ -88,7 +93,7 @@ def _finish(outcome, code, **info):
 
 def _runner_gone(phase, error):
     # The runner ended or spoke garbage: how it ended decides the outcome. A signal (SIGXCPU,
-    # an OOM kill) is passed on to this process, so the host classifies it as before.
+    # an OOM kill) is passed on as this process's end, so the host classifies it as before.
     # At the end of the stream the runner is exiting (or closed its pipe and runs on, until
     # the wall clock): wait for it. Garbage: kill it first.
     pid = _RUNNER[0]
@@ -101,9 +106,10 @@ def _runner_gone(phase, error):
     if status is None or str(error) != _EOF:
         _finish("exception", 1, type="ProtocolError", message=_text(error), phase=phase)
     if os.WIFSIGNALED(status):
-        import signal
+        # As pid 1 the signal to itself is ignored; 128 + N is how bwrap reports a signal.
+        import _signal
         sig = os.WTERMSIG(status)
-        signal.signal(sig, signal.SIG_DFL)
+        _signal.signal(sig, _signal.SIG_DFL)
         os.kill(os.getpid(), sig)
         _exit(128 + sig)
     _finish("exited_early", 1, message="the solution's process exited (status %d) during the %s" % (os.waitstatus_to_exitcode(status), phase))

@@ -48,6 +48,8 @@ export interface BwrapInvocation {
   /** Host path of the execute-only init (init.ts), bound at SANDBOX_INIT. */
   readonly initPath: string;
   readonly readOnlyPaths: readonly string[];
+  /** The program is pid 1 (SandboxRequest.programIsInit): no init, no process for it. */
+  readonly programIsInit?: boolean;
 }
 
 /** bwrap's own environment; the host's (which may hold API keys) is never passed on. */
@@ -109,14 +111,18 @@ export const SANDBOX_INIT = "/sandbox-init";
 /** How long after the host's own wall-clock kill the in-sandbox backstop fires. */
 const BACKSTOP_GRACE_S = 2;
 
+/** When the in-sandbox backstop ends a run whose host-side wall clock is `wallMs`. */
+export function backstopSeconds(wallMs: number): number {
+  return Math.ceil(wallMs / 1000) + BACKSTOP_GRACE_S;
+}
+
 /**
  * The init's command line: a wall-clock limit enforced inside the sandbox, as a backstop to
  * the host's kill, for a judge process that froze or died before bwrap armed its
  * parent-death signal (the first milliseconds of a run).
  */
 export function wallClockArgs(limits: SandboxLimits): string[] {
-  const seconds = Math.ceil(limits.wallMs / 1000) + BACKSTOP_GRACE_S;
-  return [SANDBOX_INIT, "--signal=KILL", `${seconds}s`];
+  return [SANDBOX_INIT, "--signal=KILL", `${backstopSeconds(limits.wallMs)}s`];
 }
 
 function namespaceArgs(layout: HostLayout): string[] {
@@ -155,6 +161,7 @@ export function bwrapArgs(inv: BwrapInvocation): string[] {
   args.push("--remount-ro", "/", "--chdir", WORK_DIR, "--clearenv");
   for (const [name, value] of Object.entries(inv.env)) args.push("--setenv", name, value);
   // prlimit first, so that the init, too, runs under every limit; the init counts as a process.
-  args.push("--", ...prlimitArgs(inv.prlimitPath, inv.limits, 1), ...wallClockArgs(inv.limits), ...inv.argv);
+  const init = inv.programIsInit === true ? [] : wallClockArgs(inv.limits);
+  args.push("--", ...prlimitArgs(inv.prlimitPath, inv.limits, init.length > 0 ? 1 : 0), ...init, ...inv.argv);
   return args;
 }

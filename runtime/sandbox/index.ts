@@ -2,7 +2,7 @@
 export { runSandboxed, resolveLimits } from "./sandbox.js";
 export { SandboxPool, type SandboxPoolOptions, type SandboxPoolStats } from "./pool.js";
 export { probeSandbox, clearProbeCache, type ProbeResult, type SandboxHost } from "./probe.js";
-export { WORK_DIR } from "./bwrap_args.js";
+export { backstopSeconds, WORK_DIR } from "./bwrap_args.js";
 export {
   DEFAULT_LIMITS,
   type SandboxHostOptions,

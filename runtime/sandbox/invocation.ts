@@ -30,12 +30,18 @@ export interface SandboxHost {
 /** Processes of a run in its cgroup besides the program's own: bwrap and the init. */
 export const RUNNER_TASKS = 2;
 
+/** RUNNER_TASKS for a run, without the init when the program is pid 1. */
+export function runnerTasks(programIsInit: boolean | undefined): number {
+  return programIsInit === true ? RUNNER_TASKS - 1 : RUNNER_TASKS;
+}
+
 export interface BwrapRun {
   readonly argv: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
   readonly files: ReadonlyArray<readonly [string, Buffer]>;
   readonly stdin: Buffer;
   readonly limits: SandboxLimits;
+  readonly programIsInit?: boolean;
 }
 
 function identityOf(host: SandboxHost): { uid?: number; gid?: number } {
@@ -70,6 +76,7 @@ export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun, cgroup: RunCgro
     initPath: host.initPath,
     readOnlyPaths: host.readOnlyPaths,
     ...(gateFd === undefined ? {} : { blockFd: gateFd }),
+    ...(run.programIsInit === true ? { programIsInit: true } : {}),
   });
   const gate = gateFd === undefined || cgroup === null ? {} : { gate: { fd: gateFd, open: (bwrapPid: number, status: string) => joinCgroup(cgroup, bwrapPid, status) } };
   return {

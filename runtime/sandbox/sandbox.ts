@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { checkFileName, prlimitArgs, sandboxEnv } from "./bwrap_args.js";
 import { classify } from "./classify.js";
 import { RunCgroup } from "./cgroup.js";
-import { bwrapSpawnSpec, RUNNER_TASKS } from "./invocation.js";
+import { bwrapSpawnSpec, runnerTasks } from "./invocation.js";
 import { probeSandbox } from "./probe.js";
 import { supervise, type Supervised } from "./supervise.js";
 import { killSandbox, parseSandboxInit } from "./teardown.js";
@@ -95,7 +95,7 @@ async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files:
   if (missing !== null) return emptyResult("sandbox_error", missing);
   let cgroup: RunCgroup | null;
   try {
-    cgroup = host.cgroup === null ? null : RunCgroup.acquire(host.cgroup, limits, RUNNER_TASKS);
+    cgroup = host.cgroup === null ? null : RunCgroup.acquire(host.cgroup, limits, runnerTasks(request.programIsInit));
   } catch (err) {
     return emptyResult("sandbox_error", String(err));
   }
@@ -105,6 +105,7 @@ async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files:
     files,
     stdin: Buffer.from(request.stdin ?? ""),
     limits,
+    ...(request.programIsInit === true ? { programIsInit: true } : {}),
   }, cgroup);
   const run = await supervise(spec, limits, request.signal);
   const leftover = await endSandbox(run, cgroup);

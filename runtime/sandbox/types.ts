@@ -82,6 +82,14 @@ export interface SandboxRequest {
   readonly mode?: SandboxMode;
   /** Cancels the run (queued or running); the result has status `killed`. */
   readonly signal?: AbortSignal;
+  /**
+   * Run the program as the sandbox's pid 1 instead of under the init (one `exec` and one fork
+   * fewer per run). Only for a program that keeps the init's duties itself: it ends itself at
+   * `backstopSeconds(wallMs)` whatever the host does, and it is not dumpable before any
+   * untrusted code runs in the sandbox (the code_tests harness). Its exit ends every other
+   * process of the sandbox, as the init's does.
+   */
+  readonly programIsInit?: boolean;
 }
 
 export interface SandboxResult {

@@ -252,8 +252,10 @@ os.execv(sys.executable, [sys.executable, "-c", BOMB, "${token}"])`;
       const code = `import sys\nchunk = "x" * (1 << 20)\nwhile True:\n    ${stream}.write(chunk)`;
       expect(await attack(code, "assert True")).toMatchObject({ status: "violated", reason: "output_limit" });
     }
-    const report = await attack("import os\nwhile True:\n    os.write(3, b'y' * (1 << 20))", "assert True");
-    expect(report).toMatchObject({ status: "violated", reason: "output_limit" });
+    // fd 3 of the solution's process is /dev/null (only the harness's judge process holds the
+    // report channel): 64 MiB written there are neither captured nor counted.
+    const report = await attack("import os\nfor _ in range(64):\n    os.write(3, b'y' * (1 << 20))\ndef attack():\n    return 0", "assert attack() == 1");
+    expect(report).toMatchObject({ status: "violated", reason: "tests_failed" });
     // Without the kill threshold the runner drains everything yet keeps only the capture.
     const drained = await runSandboxed({
       argv: [PYTHON, "-c", "import os\nb = b'z' * (1 << 20)\nfor _ in range(512): os.write(1, b)"],
@@ -321,15 +323,26 @@ await runSandboxed({ argv: ["${PYTHON}", "-c", "import time\\nwhile True: time.s
 });
 
 describe.skipIf(SKIP_SANDBOX)("sandbox attack suite: the judge process freezes", () => {
-  it("the run still ends at its wall-clock limit (the in-sandbox backstop)", async () => {
+  // A sleeping program burns no CPU, so only a wall-clock limit can end it.
+  const sleeper = (token: string): string => `"import time\\nwhile True: time.sleep(0.05)", "${token}"`;
+  const sandboxRun = (token: string): string => `import { runSandboxed } from ${JSON.stringify(pathToFileURL(join(REPO, "runtime/sandbox/index.ts")).href)};
+await runSandboxed({ argv: ["${PYTHON}", "-c", ${sleeper(token)}], limits: { wallMs: 3000 } });
+`;
+  // code_tests runs its harness as the sandbox's pid 1, without the init: the harness's judge
+  // process keeps the backstop. The solution replaces its own process with the sleeper.
+  const codeTestsRun = (token: string): string => `import { createCodeTestsJudge } from ${JSON.stringify(pathToFileURL(join(REPO, "runtime/judges/code_tests/index.ts")).href)};
+const solution = "import os, sys\\nos.execv(sys.executable, [sys.executable, '-c', 'import time; [time.sleep(0.05) for _ in iter(int, 1)]', '${token}'])";
+await createCodeTestsJudge("frozen", { timeout: 3 }).evaluate({ prompt: "", response: "\`\`\`python\\n" + solution + "\\n\`\`\`", fields: { tests: "assert True" } }, {});
+`;
+
+  it.each([
+    ["a sandboxed program, under the init", sandboxRun],
+    ["a code_tests run, whose harness is pid 1", codeTestsRun],
+  ])("%s still ends at its wall-clock limit (the in-sandbox backstop)", async (_label, judgeScript) => {
     const token = uniqueToken("frozen");
     const dir = mkdtempSync(join(process.env.TMPDIR ?? "/tmp", "align-frozen-"));
     const script = join(dir, "judge.mts");
-    const runtime = pathToFileURL(join(REPO, "runtime/sandbox/index.ts")).href;
-    // A sleeping program burns no CPU, so only a wall-clock limit can end it.
-    writeFileSync(script, `import { runSandboxed } from ${JSON.stringify(runtime)};
-await runSandboxed({ argv: ["${PYTHON}", "-c", "import time\\nwhile True: time.sleep(0.05)", "${token}"], limits: { wallMs: 3000 } });
-`);
+    writeFileSync(script, judgeScript(token));
     const judge = spawn(process.execPath, ["--import", "tsx", script], { cwd: REPO, stdio: "ignore" });
     try {
       expect(await waitFor(() => programsWith(token, "python").length > 0, 30_000)).toBe(true);

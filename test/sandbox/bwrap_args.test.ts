@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bwrapArgs, checkFileName, prlimitArgs, sandboxEnv, WORK_DIR, type HostLayout } from "../../runtime/sandbox/bwrap_args.js";
+import { backstopSeconds, bwrapArgs, checkFileName, prlimitArgs, sandboxEnv, WORK_DIR, type HostLayout } from "../../runtime/sandbox/bwrap_args.js";
 import { DEFAULT_LIMITS } from "../../runtime/sandbox/types.js";
 
 const layout: HostLayout = {
@@ -83,6 +83,16 @@ describe("bwrapArgs", () => {
     const init = a.indexOf("/sandbox-init", sep);
     expect(a.slice(init, init + 3)).toEqual(["/sandbox-init", "--signal=KILL", "12s"]);
     expect(a.slice(-2)).toEqual(["/usr/bin/python3", "main.py"]);
+  });
+
+  it("runs a program that is its own init as pid 1 right after prlimit, with no process for the init", () => {
+    const a = args({ programIsInit: true });
+    const sep = a.indexOf("--");
+    expect(a.slice(sep + 1, sep + 2)).toEqual(["/usr/bin/prlimit"]);
+    expect(a).toContain(`--nproc=${DEFAULT_LIMITS.processes}`);
+    expect(a.indexOf("/sandbox-init", sep)).toBe(-1);
+    expect(a.slice(a.indexOf("--", sep + 1) + 1)).toEqual(["/usr/bin/python3", "main.py"]);
+    expect(backstopSeconds(10_000)).toBe(12);
   });
 
   it("makes the sandbox wait on the gate fd when there is one (cgroup join), and not otherwise", () => {

@@ -4,11 +4,11 @@
  * Reasons, shapes and guarantees: docs/judges/code_tests.md.
  */
 import { randomBytes } from "node:crypto";
-import { SandboxPool, type SandboxHostOptions, type SandboxRequest } from "../../sandbox/index.js";
+import { backstopSeconds, SandboxPool, type SandboxHostOptions, type SandboxRequest } from "../../sandbox/index.js";
 import { judgeError, violated, type Judge, type JudgeContext, type Judgement, type Sample } from "../types.js";
 import { parseCodeTestsConfig, type CodeTestsConfig } from "./config.js";
 import { calledNames, extractCode } from "./extract.js";
-import { HARNESS_FILE, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { HARNESS_FILE, HARNESS_PROCESSES, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
 import { neededNames, normalizeTests, type TestSpec } from "./tests_spec.js";
 import { judgementFor } from "./verdict.js";
 
@@ -44,9 +44,13 @@ function specJson(spec: TestSpec): string {
 }
 
 function buildRequest(config: CodeTestsConfig, python: string, code: string, spec: TestSpec, nonce: string, signal?: AbortSignal): SandboxRequest {
+  const wallMs = Math.ceil(config.timeout * 1000);
   return {
     mode: config.sandbox,
-    argv: [python, "-B", "-s", HARNESS_FILE],
+    // The harness's judge process is the sandbox's pid 1 and ends itself at the backstop
+    // (harness_judge.ts, _seal); with sandbox = none it only sets the alarm.
+    argv: [python, "-B", "-s", HARNESS_FILE, String(backstopSeconds(wallMs))],
+    programIsInit: true,
     files: { [HARNESS_FILE]: HARNESS_SOURCE, [SOLUTION_FILE]: code, [SPEC_FILE]: specJson(spec) },
     stdin: `${nonce}\n`,
     // Same hash seed every run: set and dict-of-str iteration order must not vary between
@@ -54,10 +58,11 @@ function buildRequest(config: CodeTestsConfig, python: string, code: string, spe
     // thread: numpy would otherwise start one per host CPU and hit the process limit.
     env: { PYTHONHASHSEED: "0", PYTHONIOENCODING: "utf-8", PYTHONDONTWRITEBYTECODE: "1", OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
     limits: {
-      wallMs: Math.ceil(config.timeout * 1000),
+      wallMs,
       cpuSeconds: Math.ceil(config.timeout),
       memoryBytes: config.memory,
-      processes: config.processes,
+      // The harness's judge process is one of the sandbox's processes; the solution keeps its own budget.
+      processes: config.processes + HARNESS_PROCESSES,
     },
     ...(signal !== undefined ? { signal } : {}),
   };

@@ -71,6 +71,9 @@ function fromReport(report: HarnessReport, result: SandboxResult, ctx: VerdictCo
       return violated("tests_failed", joinDetail(where, message !== "" ? `AssertionError: ${message}` : "AssertionError", str(report.values)));
     case "wrong_output":
       return violated("tests_failed", joinDetail(`case ${str(report.case)}: expected ${JSON.stringify(str(report.expected))}, got ${JSON.stringify(str(report.got))}`));
+    case "harness_error":
+      // Only the judge process holds the nonce, so this cannot be forged by the solution.
+      return judgeError("sandbox_error", clip(message));
     case "missing_entry_point":
       return violated("missing_entry_point", clip(message));
     case "exited_early":

@@ -37,6 +37,7 @@ describe("judgementFor", () => {
       [{ outcome: "missing_entry_point", message: "the solution does not define f" }, "violated", "missing_entry_point"],
       [{ outcome: "exited_early", message: "SystemExit(0)" }, "violated", "exited_early"],
       [{ outcome: "invalid_tests", message: "bad" }, "error", "invalid_tests"],
+      [{ outcome: "harness_error", message: "cannot make the judge process non-dumpable" }, "error", "sandbox_error"],
     ];
     for (const [report, status, reason] of cases) {
       expect(judgementFor(result({ report: line(report), exitCode: 1 }), ctx), JSON.stringify(report)).toMatchObject({ status, reason });

@@ -15,7 +15,7 @@ import { parse as parseYaml } from "yaml";
 import { compile, memoryHost } from "../compiler/index.js";
 import { parse } from "../grammar/index.js";
 import { generateRecipe } from "./lib/generateRecipe.js";
-import { formatRow, medianOf, timeMedian } from "./lib/measure.js";
+import { formatRow, loadLine, medianOf, timeMedian } from "./lib/measure.js";
 
 /** The repository root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
 function findRepo(start: string): string {
@@ -84,5 +84,7 @@ function startup(): void {
   console.log(`\nwhole process, median of ${runs}: node -e 0 ${bare.toFixed(0)} ms; align check recipes/cgpo.align ${check.toFixed(0)} ms (${(check / bare).toFixed(2)}x bare node)`);
 }
 
+console.log(loadLine("before"));
 throughput();
 startup();
+console.log(loadLine("after"));

@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { generateRecipe } from "./lib/generateRecipe.js";
 import { LspClient, repoRoot, uriOf } from "./lib/lspClient.js";
-import { medianOf } from "./lib/measure.js";
+import { loadLine, medianOf } from "./lib/measure.js";
 
 const DEBOUNCE_MS = 50;
 
@@ -55,6 +55,7 @@ function positions(text: string, count: number): { hover: { line: number; charac
 }
 
 async function main(): Promise<void> {
+  const loadBefore = loadLine("before");
   const lineCount = argValue("lines", 5000);
   const requests = argValue("requests", 200);
   const edits = argValue("edits", 20);
@@ -129,6 +130,7 @@ async function main(): Promise<void> {
   console.log(`hover p50 / p95:                             ${ms(percentile(hover, 50))} / ${ms(percentile(hover, 95))}   goal <= 16 / 50 ms`);
   console.log(`diagnostics after the last change p50 / p95: ${ms(percentile(publish, 50))} / ${ms(percentile(publish, 95))}   goal <= 50 ms`);
   console.log(`completion right after an edit p50 / p95:    ${ms(percentile(completionAfterEdit, 50))} / ${ms(percentile(completionAfterEdit, 95))}`);
+  console.log(`${loadBefore}; ${loadLine("after")}`);
 }
 
 await main();

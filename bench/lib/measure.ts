@@ -1,4 +1,11 @@
+import { cpus, loadavg } from "node:os";
+
 /** Small timing helpers shared by the benchmarks: medians over repeated runs, in one process. */
+
+/** The machine's load when a figure was taken: on a shared machine wall times scale with it. */
+export function loadLine(when: string): string {
+  return `load average ${when}: ${loadavg().map((l) => l.toFixed(2)).join(", ")} on ${cpus().length} CPUs`;
+}
 
 export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

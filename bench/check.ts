@@ -15,7 +15,7 @@ import { parse as parseYaml } from "yaml";
 import { compile, memoryHost } from "../compiler/index.js";
 import { parse } from "../grammar/index.js";
 import { generateRecipe } from "./lib/generateRecipe.js";
-import { formatRow, loadLine, medianOf, timeMedian } from "./lib/measure.js";
+import { formatRow, loadLine, medianOf, timeAndCpuMedian } from "./lib/measure.js";
 
 /** The repository root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
 function findRepo(start: string): string {
@@ -47,20 +47,20 @@ function throughput(): void {
     throw new Error(`generated recipe does not check clean: ${JSON.stringify((errors[0] ?? parsed.diagnostics[0])?.message)}`);
   }
 
-  const rows: Array<[string, number, number]> = [];
-  const add = (name: string, bytes: number, ms: number) => rows.push([name, bytes, ms]);
-  add("JSON.parse (same content)", recipe.json.length, timeMedian(() => JSON.parse(recipe.json), runs));
-  add("yaml.parse (same content)", recipe.yaml.length, timeMedian(() => parseYaml(recipe.yaml), runs));
-  add("align parse", recipe.align.length, timeMedian(() => parse(recipe.align, file), runs));
-  add("align parse + check", recipe.align.length, timeMedian(() => compile(file, { host }), runs));
+  const rows: Array<[string, number, { wallMs: number; cpuMs: number }]> = [];
+  const add = (name: string, bytes: number, fn: () => unknown) => rows.push([name, bytes, timeAndCpuMedian(fn, runs)]);
+  add("JSON.parse (same content)", recipe.json.length, () => JSON.parse(recipe.json));
+  add("yaml.parse (same content)", recipe.yaml.length, () => parseYaml(recipe.yaml));
+  add("align parse", recipe.align.length, () => parse(recipe.align, file));
+  add("align parse + check", recipe.align.length, () => compile(file, { host }));
 
-  const yamlMs = rows[1]![2];
+  const yamlMs = rows[1]![2].wallMs;
   console.log(`generated recipe: ${(recipe.align.length / 1e6).toFixed(2)} MB of .align, ${recipe.declarations} declarations; median of ${runs} runs`);
-  const widths = [28, 10, 10, 10, 16];
-  console.log(formatRow(["", "MB", "ms", "MB/s", "time vs yaml"], widths));
-  for (const [name, bytes, ms] of rows) {
-    const mbps = bytes / 1e6 / (ms / 1000);
-    console.log(formatRow([name, (bytes / 1e6).toFixed(2), ms.toFixed(1), mbps.toFixed(1), `${(ms / yamlMs).toFixed(2)}x`], widths));
+  const widths = [28, 8, 10, 8, 12, 10, 14];
+  console.log(formatRow(["", "MB", "wall ms", "MB/s", "time vs yaml", "CPU ms", "MB/CPU-s"], widths));
+  for (const [name, bytes, { wallMs, cpuMs }] of rows) {
+    const mb = bytes / 1e6;
+    console.log(formatRow([name, mb.toFixed(2), wallMs.toFixed(1), (mb / (wallMs / 1000)).toFixed(1), `${(wallMs / yamlMs).toFixed(2)}x`, cpuMs.toFixed(1), (mb / (cpuMs / 1000)).toFixed(1)], widths));
   }
 }
 

@@ -15,15 +15,28 @@ export function medianOf(values: readonly number[]): number {
 
 /** Runs `fn` once to warm up, then `runs` times; returns the median wall time in ms. */
 export function timeMedian(fn: () => unknown, runs: number): number {
+  return timeAndCpuMedian(fn, runs).wallMs;
+}
+
+/**
+ * Median wall time and median CPU time (user + system, all of the process's threads, so the
+ * garbage collector's helpers count) in ms. On a shared machine the wall time also counts the
+ * time spent waiting for a core; the CPU time is the work itself.
+ */
+export function timeAndCpuMedian(fn: () => unknown, runs: number): { wallMs: number; cpuMs: number } {
   fn();
-  const times: number[] = [];
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     (globalThis as { gc?: () => void }).gc?.();
+    const cpuStart = process.cpuUsage();
     const start = process.hrtime.bigint();
     fn();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    wall.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1e3);
   }
-  return medianOf(times);
+  return { wallMs: medianOf(wall), cpuMs: medianOf(cpu) };
 }
 
 export function formatRow(cells: readonly (string | number)[], widths: readonly number[]): string {

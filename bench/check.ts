@@ -1,6 +1,7 @@
 /**
  * Parse + check throughput of the compiler on a generated ~5 MB recipe, against the same
- * content parsed as YAML (the `yaml` package) and as JSON (`JSON.parse`), in one run; then the
+ * content parsed as YAML (the `yaml` package) and as JSON (`JSON.parse`), in one run (and the
+ * full parser, which files with syntax errors take, beside the well-formed fast path); then the
  * whole-process time of `align check recipes/cgpo.align` against bare `node -e 0`.
  *
  *   npm run build && node --expose-gc dist/bench/check.js [--mb 5] [--runs 5]
@@ -13,7 +14,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
 import { compile, memoryHost } from "../compiler/index.js";
-import { parse } from "../grammar/index.js";
+import { parse, parseWithRecovery } from "../grammar/index.js";
 import { generateRecipe } from "./lib/generateRecipe.js";
 import { formatRow, loadLine, medianOf, timeAndCpuMedian } from "./lib/measure.js";
 
@@ -52,6 +53,8 @@ function throughput(): void {
   add("JSON.parse (same content)", recipe.json.length, () => JSON.parse(recipe.json));
   add("yaml.parse (same content)", recipe.yaml.length, () => parseYaml(recipe.yaml));
   add("align parse", recipe.align.length, () => parse(recipe.align, file));
+  // The full parser (tokens, CST, lowering, recovery): what a file with a syntax error gets.
+  add("align parse, full parser", recipe.align.length, () => parseWithRecovery(recipe.align, file));
   add("align parse + check", recipe.align.length, () => compile(file, { host }));
 
   const yamlMs = rows[1]![2].wallMs;

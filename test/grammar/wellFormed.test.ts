@@ -52,6 +52,30 @@ describe("the well-formed fast path builds the full parser's Document", () => {
     expect(compare(generateRecipe(200_000).align, "generated.align")).toBe("same");
   });
 
+  // Corners where the grammar is loose: a name on the next line, a call's arguments or block on
+  // the next line, a declaration that ends where a name follows on its line, separators, a BOM.
+  it.each([
+    "model\nx = y",
+    "a b\nc d",
+    "a b c\n",
+    "a = b c",
+    "a { b = c\n(d) }",
+    "a { b = c\n{ d = 1 } }",
+    "a { b = [c\n, d] }",
+    "a x = y(1,)\n",
+    "a { b = c.d.e(f = 1, g) { h = [] } ; i { } , }",
+    'import "x" as y\nimport """z"""',
+    'a { b = """\nx\n""" c = 2 }',
+    "a { b = 1e5 c = 2 }",
+    "\uFEFFa {\f b = 1 }",
+  ])("takes %j as the full parser does", (text) => {
+    expect(compare(text, "corner.align")).toBe("same");
+  });
+
+  it.each(["a { b = -1 s }", "a {\nb = c\nd e\n}", "a { b = 'x' }", "a { b: 1 }", "a { b = 1 }\r\n", "judge x math_answer {}"])("declines %j", (text) => {
+    expect(compare(text, "corner.align")).toBe("declined");
+  });
+
   it("agrees on 3,000 seeded mutations of the recipes, and declines every broken one", () => {
     const sources = alignFiles("recipes").map((f) => readFileSync(path.join(root, f), "utf8"));
     const counts = { same: 0, declined: 0 };

@@ -14,7 +14,7 @@ import type {
 } from "./ast.js";
 import { MAX_NESTING } from "./lexer.js";
 import { decodeNumber, decodeString } from "./literals.js";
-import type { Span } from "./span.js";
+import { spanBetween as between, type Span } from "./span.js";
 
 /**
  * The fast path of `parse`: one pass from text straight to the Document, for files with no
@@ -379,10 +379,4 @@ class WellFormedParser {
     }
     this.tokens.push({ type: T.End, offset: text.length, image: "", line, column: text.length - lineStart + 1 });
   }
-}
-
-/** From the start of `a` to the end of `b` (the lowering's shape: file, offset, length, line, column). */
-function between(a: Span, b: Span): Span {
-  const end = Math.max(a.offset + a.length, b.offset + b.length);
-  return { file: a.file, offset: a.offset, length: end - a.offset, line: a.line, column: a.column };
 }

@@ -7,6 +7,7 @@ import { lowerDocument } from "./lower.js";
 import { parseTokens, type ParseError } from "./parser.js";
 import type { Span } from "./span.js";
 import { UnterminatedTripleString } from "./tokens.js";
+import { parseWellFormed } from "./wellFormed.js";
 
 export type * from "./ast.js";
 export type { Diagnostic, Severity, Fix, TextEdit, RelatedLocation } from "./diagnostic.js";
@@ -32,6 +33,12 @@ export interface ParseResult {
  * declarations that contained an error.
  */
 export function parse(text: string, file: string): ParseResult {
+  const document = parseWellFormed(text, file);
+  return document ? { document, diagnostics: [] } : parseWithRecovery(text, file);
+}
+
+/** The full parser: tokens, a CST and its lowering, with error recovery and precise messages. */
+export function parseWithRecovery(text: string, file: string): ParseResult {
   const lines = new LineIndex(text);
   const lexed = tokenize(text, file, lines);
   const parsed = parseTokens(lexed.tokens, text);

@@ -30,7 +30,7 @@ import type {
 import type { Diagnostic } from "./diagnostic.js";
 import type { LineIndex } from "./lineIndex.js";
 import { decodeNumber, decodeString, type LiteralProblem } from "./literals.js";
-import type { Span } from "./span.js";
+import { spanBetween as between, type Span } from "./span.js";
 import { SyntaxCode } from "./syntaxCodes.js";
 import { SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 
@@ -374,13 +374,4 @@ function strayToken(node: StrayCstNode): IToken | undefined {
 function clipImage(image: string): string {
   const line = image.split(/\r\n|\r|\n/, 1)[0] ?? "";
   return line.length > 30 ? `${line.slice(0, 29)}…` : line;
-}
-
-/**
- * The span from the start of `a` to the end of `b` (`a` comes first). Written out instead of
- * `spanCover` because it runs for nearly every node and a fixed object shape keeps it cheap.
- */
-function between(a: Span, b: Span): Span {
-  const end = Math.max(a.offset + a.length, b.offset + b.length);
-  return { file: a.file, offset: a.offset, length: end - a.offset, line: a.line, column: a.column };
 }

@@ -1,4 +1,4 @@
-import { createConnection, ProposedFeatures } from "vscode-languageserver/node";
+import { createConnection, ProposedFeatures } from "./protocol.js";
 import { startServer } from "./server.js";
 
 /** `align lsp`: the language server on stdin/stdout. Logs go to the client (window/logMessage), never stdout. */

@@ -1,13 +1,6 @@
 import * as path from "node:path";
-import {
-  CodeActionKind,
-  DidChangeWatchedFilesNotification,
-  TextDocuments,
-  TextDocumentSyncKind,
-  type Connection,
-  type InitializeParams,
-  type ServerCapabilities,
-} from "vscode-languageserver";
+import { CodeActionKind, DidChangeWatchedFilesNotification, TextDocuments, TextDocumentSyncKind } from "./protocol.js";
+import type { Connection, InitializeParams, ServerCapabilities } from "vscode-languageserver";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { codeActions } from "./features/codeActions.js";
 import { complete } from "./features/completion.js";

@@ -25,6 +25,16 @@ const chevrotainBundled = {
   },
 };
 
+/** The server loads vscode-languageserver with require() (lsp/protocol.ts); the bundle imports it statically. */
+const protocolBundled = {
+  name: "protocol-bundled",
+  setup(b) {
+    b.onResolve({ filter: /\/protocol\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}lsp${path.sep}`) ? { path: path.join(here, "src", "protocol.ts") } : undefined,
+    );
+  },
+};
+
 async function bundle() {
   rmSync(out, { recursive: true, force: true });
   const common = { bundle: true, platform: "node", target: "node18", logLevel: "warning", legalComments: "none", minify: true };
@@ -34,7 +44,7 @@ async function bundle() {
     entryPoints: [path.join(here, "src/server.ts")],
     outfile: path.join(stage, "server/align-lsp.mjs"),
     format: "esm",
-    plugins: [chevrotainBundled],
+    plugins: [chevrotainBundled, protocolBundled],
     // CommonJS dependencies (vscode-languageserver) call require() for Node's built-ins.
     banner: { js: "import { createRequire as __alignRequire } from 'node:module'; const require = __alignRequire(import.meta.url);" },
   });

@@ -1,4 +1,5 @@
-import { CodeActionKind, type CodeAction, type Diagnostic as LspDiagnostic, type TextEdit } from "vscode-languageserver";
+import { CodeActionKind } from "../protocol.js";
+import type { CodeAction, Diagnostic as LspDiagnostic, TextEdit } from "vscode-languageserver";
 import type { Declaration } from "../../grammar/ast.js";
 import { TypeCode } from "../../compiler/diagnostics/compilerCodes.js";
 import type { FieldType } from "../../compiler/schema/types.js";

@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
-import { CompletionItemKind, type CompletionItem, type CompletionList, type MarkupContent } from "vscode-languageserver";
+import { CompletionItemKind } from "../protocol.js";
+import type { CompletionItem, CompletionList, MarkupContent } from "vscode-languageserver";
 import type { Declaration } from "../../grammar/ast.js";
 import { logicalFields } from "../../compiler/schema/kinds/dataset.js";
 import { defaultText, typeText } from "../../compiler/schema/describe.js";

@@ -1,4 +1,5 @@
-import { DiagnosticSeverity, DiagnosticTag, type Diagnostic as LspDiagnostic, type TextEdit as LspTextEdit } from "vscode-languageserver";
+import { DiagnosticSeverity, DiagnosticTag } from "../protocol.js";
+import type { Diagnostic as LspDiagnostic, TextEdit as LspTextEdit } from "vscode-languageserver";
 import type { Diagnostic, Fix } from "../../grammar/diagnostic.js";
 import { spanRange } from "../ranges.js";
 import { pathToUri, type Analysis, type Workspace } from "../workspace.js";

@@ -1,4 +1,5 @@
-import { FoldingRangeKind, type FoldingRange } from "vscode-languageserver";
+import { FoldingRangeKind } from "../protocol.js";
+import type { FoldingRange } from "vscode-languageserver";
 import type { Value } from "../../grammar/ast.js";
 import { walkDeclaration } from "../../compiler/check/rules/support/ast.js";
 import { rootDocument, type Analysis } from "../workspace.js";

@@ -1,4 +1,5 @@
-import { InlayHintKind, type InlayHint, type Range } from "vscode-languageserver";
+import { InlayHintKind } from "../protocol.js";
+import type { InlayHint, Range } from "vscode-languageserver";
 import type { Declaration } from "../../grammar/ast.js";
 import { defaultText } from "../../compiler/schema/describe.js";
 import { owners, type Owner } from "../locate.js";

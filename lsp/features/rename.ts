@@ -1,4 +1,5 @@
-import { ResponseError, ErrorCodes, type Range, type TextEdit, type WorkspaceEdit } from "vscode-languageserver";
+import { ResponseError, ErrorCodes } from "../protocol.js";
+import type { Range, TextEdit, WorkspaceEdit } from "vscode-languageserver";
 import { locate } from "../locate.js";
 import { spanRange } from "../ranges.js";
 import { symbolAt } from "../symbols.js";

@@ -1,4 +1,5 @@
-import { SymbolKind, type DocumentSymbol } from "vscode-languageserver";
+import { SymbolKind } from "../protocol.js";
+import type { DocumentSymbol } from "vscode-languageserver";
 import type { Declaration, Field, Value } from "../../grammar/ast.js";
 import { spanRange } from "../ranges.js";
 import { rootDocument, type Analysis } from "../workspace.js";

@@ -54,26 +54,31 @@ interface Expectation {
 function expectations(text: string, file: string): Expectation[] {
   const { document } = parse(text, file);
   const out: Expectation[] = [];
-  const add = (span: { line: number; column: number; length: number }, scope: string, what: string) => {
-    if (!text.slice(0).split("\n")[span.line - 1]!.slice(span.column - 1, span.column - 1 + span.length).includes("\n")) {
-      out.push({ line: span.line - 1, column: span.column - 1, length: span.length, scope, what });
-    }
+  const add = (span: { offset: number; line: number; column: number; length: number }, scope: string, what: string) => {
+    // TextMate scopes line by line: a span running over a line end is checked by its own rule (triple strings).
+    if (text.slice(span.offset, span.offset + span.length).includes("\n")) return;
+    out.push({ line: span.line - 1, column: span.column - 1, length: span.length, scope, what });
   };
   for (const c of document.comments) add(c.span, "comment.line.number-sign.align", "comment");
   for (const item of document.items) {
     if (item.kind === "Import") {
+      add({ ...item.span, length: "import".length }, "keyword.control.import.align", "import keyword");
       add(item.path.span, "string.quoted.double.align", "import path");
+      if (item.alias) add(item.alias.span, "entity.name.namespace.align", "import alias");
       continue;
     }
     const decl: Declaration = item;
     add(decl.declKind.span, "storage.type.declaration.align", "declaration kind");
     if (decl.name) add(decl.name.span, "entity.name.type.align", "declaration name");
+    if (decl.variant) add(decl.variant.span, "support.type.variant.align", "variant");
     for (const f of decl.body?.fields ?? []) add(f.name.span, "variable.other.property.align", "field name");
     walkDeclaration(decl, (value: Value) => {
       if (value.kind === "String" && !value.multiline) add(value.span, "string.quoted.double.align", "string");
       if (value.kind === "String" && value.multiline) add({ ...value.span, length: 3 }, "string.quoted.triple.align", "triple-quoted string");
       if (value.kind === "Number" || value.kind === "Duration" || value.kind === "Size") add(value.span, "constant.numeric.align", "number");
       if (value.kind === "Boolean") add(value.span, "constant.language.boolean.align", "boolean");
+      if (value.kind === "Reference") for (const part of value.path) add(part.span, "variable.other.align", "reference");
+      if (value.kind === "Call" && value.hasParens) add(value.callee.span, "support.function.align", "call");
       if (value.kind === "Block") for (const f of value.fields) add(f.name.span, "variable.other.property.align", "field name");
       if (value.kind === "Call") for (const f of value.block?.fields ?? []) add(f.name.span, "variable.other.property.align", "field name");
     });

@@ -1,7 +1,8 @@
 /**
  * The language server over stdio with a real JSON-RPC client, driven by fixtures: each
- * `test/fixtures/lsp/FEATURE-*.align` has a cursor marker `$0` (removed before the text is sent)
- * and the expected result beside it in `*.expected`. The feature comes from the file name.
+ * `test/fixtures/lsp/FEATURE-*.align` has a cursor marker `$0` (and, for a range, `$1` where it
+ * ends; both removed before the text is sent) and the expected result beside it in `*.expected`.
+ * The feature comes from the file name.
  *
  *   ALIGN_ACCEPT=1 npx vitest run test/lsp/protocol.test.ts   rewrites the expected files.
  */
@@ -15,21 +16,31 @@ import { applyEdits, diagnosticLines, pos, range, relativeUri, type Edit } from 
 const dir = path.join(repoRoot, "test/fixtures/lsp");
 const accept = process.env.ALIGN_ACCEPT === "1";
 const MARKER = "$0";
+const END_MARKER = "$1";
+
+type Position = { line: number; character: number };
 
 interface Fixture {
   readonly file: string;
   readonly text: string;
-  readonly cursor: { line: number; character: number } | undefined;
+  readonly cursor: Position | undefined;
+  /** Where the selection ends (`$1`); the cursor itself when there is no end marker. */
+  readonly end: Position | undefined;
 }
 
 function load(name: string): Fixture {
   const file = path.join(dir, name);
-  const raw = readFileSync(file, "utf8");
-  const at = raw.indexOf(MARKER);
-  const text = at < 0 ? raw : raw.slice(0, at) + raw.slice(at + MARKER.length);
-  if (at < 0) return { file, text, cursor: undefined };
-  const before = raw.slice(0, at).split("\n");
-  return { file, text, cursor: { line: before.length - 1, character: before[before.length - 1]!.length } };
+  let text = readFileSync(file, "utf8");
+  const take = (marker: string): Position | undefined => {
+    const at = text.indexOf(marker);
+    if (at < 0) return undefined;
+    text = text.slice(0, at) + text.slice(at + marker.length);
+    const before = text.slice(0, at).split("\n");
+    return { line: before.length - 1, character: before[before.length - 1]!.length };
+  };
+  const cursor = take(MARKER);
+  const end = take(END_MARKER) ?? cursor;
+  return { file, text, cursor, end };
 }
 
 let client: LspClient;
@@ -127,6 +138,10 @@ const features: Record<string, Run> = {
   },
   async format(f) {
     const edits = await client.request<Edit[]>("textDocument/formatting", { textDocument: { uri: uriOf(f.file) }, options: { tabSize: 2, insertSpaces: true } });
+    return applyEdits(f.text, edits);
+  },
+  async rangeformat(f) {
+    const edits = await client.request<Edit[]>("textDocument/rangeFormatting", { textDocument: { uri: uriOf(f.file) }, range: { start: f.cursor!, end: f.end! }, options: { tabSize: 2, insertSpaces: true } });
     return applyEdits(f.text, edits);
   },
   async diagnostics(_f, diagnostics) {

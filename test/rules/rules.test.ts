@@ -12,6 +12,8 @@ const DATA = {
   "pairs.jsonl": '{"prompt": "hi", "chosen": "Hello!", "rejected": "go away"}\n',
   "bad.jsonl": '{"question": "a"}\n{"question": "b",}\n',
   "empty.jsonl": "\n",
+  "bad.schema.json": '{"type": "object",}',
+  "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
 };
 
@@ -103,9 +105,9 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL4013",
-    bad: "judge j = length { min = 10  max = 5 }\n",
-    at: ["1:26"],
-    good: "judge j = length { min = 5  max = 10 }\n",
+    bad: "judge j = length { min = 10  max = 5 }\njudge k = length { unit = chars }\n",
+    at: ["1:26", "2:1"],
+    good: "judge j = length { min = 5  max = 10 }\njudge k = length { unit = chars  max = 80 }\n",
   },
   {
     code: "AL4014",
@@ -256,6 +258,18 @@ const cases: readonly Case[] = [
     bad: `judge a = custom { module = "absent.mjs" }\njudge b = custom { module = "judges.mjs"  export = "scorer" }\n`,
     at: ["1:29", "2:52"],
     good: `judge b = custom { module = "judges.mjs"  export = "score" }\njudge c = custom { module = "judges.mjs"  export = "default" }\n`,
+  },
+  {
+    code: "AL4052",
+    bad: 'judge a = json { schema = file("bad.schema.json") }\njudge b = json { schema = "{\\"type\\": \\"objekt\\"}" }\njudge c = json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"phone\\"}" }\n',
+    at: ["1:27", "2:27", "3:27"],
+    good: 'judge a = json { schema = file("good.schema.json") }\njudge b = json { schema = "{\\"type\\": \\"object\\"}" }\njudge c = json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"email\\"}" }\n',
+  },
+  {
+    code: "AL4053",
+    bad: 'judge j = contains { values = ["yes", ""] }\n',
+    at: ["1:39"],
+    good: 'judge j = contains { values = ["yes"] }\n',
   },
   {
     code: "AL4050",

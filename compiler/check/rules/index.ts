@@ -23,6 +23,8 @@ import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.j
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
+import { jsonSchemaValidCode, jsonSchemaValidRule } from "./JsonSchemaValid.js";
+import { containsValuesNonEmptyCode, containsValuesNonEmptyRule } from "./ContainsValuesNonEmpty.js";
 import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
@@ -88,6 +90,8 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [builtinContextFitsRule, builtinContextFitsCode],
   [loraNeedsHfModelRule, loraNeedsHfModelCode],
   [customJudgeModuleRule, customJudgeModuleCode],
+  [jsonSchemaValidRule, jsonSchemaValidCode],
+  [containsValuesNonEmptyRule, containsValuesNonEmptyCode],
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],

@@ -12,6 +12,11 @@ const DATA = {
   "pairs.jsonl": '{"prompt": "hi", "chosen": "Hello!", "rejected": "go away"}\n',
   "bad.jsonl": '{"question": "a"}\n{"question": "b",}\n',
   "empty.jsonl": "\n",
+  "ifeval.jsonl":
+    '{"prompt": "a", "instruction_id_list": ["punctuation:no_comma"], "kwargs": [{}]}\n' +
+    '{"prompt": "b", "instruction_id_list": ["punctuation:no_coma"], "kwargs": [{}]}\n',
+  "ifeval-args.jsonl": '{"prompt": "a", "instruction_id_list": ["length_constraints:number_words"], "kwargs": [{"relation": "about", "num_words": 300}]}\n',
+  "rules.jsonl": '{"prompt": "a", "requirements": [{"id": "punctuation:no_comma"}, {"id": "change_case:shouting"}]}\n',
   "bad.schema.json": '{"type": "object",}',
   "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
@@ -270,6 +275,21 @@ const cases: readonly Case[] = [
     bad: 'judge j = contains { values = ["yes", ""] }\n',
     at: ["1:39"],
     good: 'judge j = contains { values = ["yes"] }\n',
+  },
+  {
+    code: "AL4054",
+    bad:
+      'dataset a = jsonl("ifeval.jsonl") { prompt = "prompt"  fields { ids = "instruction_id_list"  kwargs = "kwargs" } }\n' +
+      'dataset b = jsonl("ifeval-args.jsonl") { prompt = "prompt"  fields { words = "instruction_id_list"  args = "kwargs" } }\n' +
+      'dataset c = jsonl("rules.jsonl") { prompt = "prompt"  fields { requirements = "requirements" } }\n' +
+      'judge ids = instructions { requirements = field("ids")  kwargs = field("kwargs") }\n' +
+      'judge args = instructions { requirements = field("words")  kwargs = field("args") }\n' +
+      "judge one = instructions { }\n",
+    at: ["4:43", "5:44", "6:1"],
+    good:
+      'dataset a = jsonl("pairs.jsonl") { prompt = "prompt"  fields { ids = "chosen"  kwargs = "rejected" } }\n' +
+      'dataset c = jsonl("ifeval.jsonl") { prompt = "prompt"  fields { ids = "instruction_id_list"  kwargs = "kwargs" } }\n' +
+      "judge one = instructions { }\n",
   },
   {
     code: "AL4050",

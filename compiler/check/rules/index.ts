@@ -15,6 +15,7 @@ import { datasetFileExistsCode, datasetFileExistsRule } from "./DatasetFileExist
 import { datasetLinesValidCode, datasetLinesValidRule } from "./DatasetLinesValid.js";
 import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
 import { instructionsColumnsCode, instructionsColumnsRule } from "./InstructionsColumns.js";
+import { instructionRowsValidCode, instructionRowsValidRule } from "./InstructionRowsValid.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -92,6 +93,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [customJudgeModuleRule, customJudgeModuleCode],
   [jsonSchemaValidRule, jsonSchemaValidCode],
   [containsValuesNonEmptyRule, containsValuesNonEmptyCode],
+  [instructionRowsValidRule, instructionRowsValidCode],
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],

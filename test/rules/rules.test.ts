@@ -292,6 +292,18 @@ const cases: readonly Case[] = [
       "judge one = instructions { }\n",
   },
   {
+    code: "AL6005",
+    bad:
+      `model house { from = hf("acme/house-model") }\nmodel known { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}` +
+      'reward r { from = hf("acme/house-rm") }\ntask t { prompts = [qa]  reward = r  optimizer = crpg { generations = 4 } }\n' +
+      "stage s = sft { model = house  data = [qa] }\nstage rl = cgpo { policy = known  tasks = [t]  steps = 1 }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+    at: ["1:22", "4:19"],
+    good:
+      `model house { from = hf("acme/house-model")  params = 1e9 }\nmodel known { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}` +
+      'reward r { from = hf("acme/house-rm")  params = 1e9 }\ntask t { prompts = [qa]  reward = r  optimizer = crpg { generations = 4 } }\n' +
+      "stage s = sft { model = house  data = [qa] }\nstage rl = cgpo { policy = known  tasks = [t]  steps = 1 }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+  },
+  {
     code: "AL4050",
     bad: `model b { from = builtin() }\n${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = b  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
     at: ["3:46", "4:52"],

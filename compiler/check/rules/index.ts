@@ -30,6 +30,7 @@ import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.j
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -97,6 +98,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],
+  [modelSizeKnownRule, modelSizeKnownCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

@@ -189,7 +189,16 @@ function buildProgram(): Command {
   return program;
 }
 
+/** A reader that went away (`align check x | head`) ends the command quietly, not with a stack trace. */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 async function main(argv: readonly string[]): Promise<void> {
+  exitOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

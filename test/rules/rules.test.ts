@@ -17,6 +17,7 @@ const DATA = {
     '{"prompt": "b", "instruction_id_list": ["punctuation:no_coma"], "kwargs": [{}]}\n',
   "ifeval-args.jsonl": '{"prompt": "a", "instruction_id_list": ["length_constraints:number_words"], "kwargs": [{"relation": "about", "num_words": 300}]}\n',
   "rules.jsonl": '{"prompt": "a", "requirements": [{"id": "punctuation:no_comma"}, {"id": "change_case:shouting"}]}\n',
+  "long.jsonl": '{"q": "2+2=", "sys": "Be brief."}\n{"q": "What is the sum of 1234 and 4321?", "sys": "Be brief."}\n',
   "bad.schema.json": '{"type": "object",}',
   "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
@@ -302,6 +303,18 @@ const cases: readonly Case[] = [
       `model house { from = hf("acme/house-model")  params = 1e9 }\nmodel known { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}` +
       'reward r { from = hf("acme/house-rm")  params = 1e9 }\ntask t { prompts = [qa]  reward = r  optimizer = crpg { generations = 4 } }\n' +
       "stage s = sft { model = house  data = [qa] }\nstage rl = cgpo { policy = known  tasks = [t]  steps = 1 }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+  },
+  {
+    code: "AL6006",
+    bad:
+      'model tiny { from = builtin(context = 32) }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = tiny  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
+    at: ["3:65", "4:59"],
+    good:
+      'model tiny { from = builtin(context = 64) }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = tiny  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
   },
   {
     code: "AL4050",

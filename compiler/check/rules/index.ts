@@ -31,6 +31,7 @@ import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModul
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
+import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -99,6 +100,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],
   [modelSizeKnownRule, modelSizeKnownCode],
+  [promptFitsContextRule, promptFitsContextCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

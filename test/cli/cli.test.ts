@@ -59,6 +59,8 @@ describe("align check", () => {
     const missing = await align(["check", "no/such/file.align"]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toBe("align: no/such/file.align: no such file");
+    const device = await align(["check", "/dev/zero"]);
+    expect([device.exitCode, device.stderr]).toEqual([2, "align: /dev/zero: not a regular file"]);
     const option = await align(["check", "--bogus", ok]);
     expect(option.exitCode).toBe(2);
     const format = await align(["check", "--format", "xml", ok]);

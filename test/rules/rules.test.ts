@@ -317,6 +317,12 @@ const cases: readonly Case[] = [
       'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
   },
   {
+    code: "AL4055",
+    bad: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = ""  timeout = 0s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 0s }\n`,
+    at: ["2:78", "2:92", "3:71"],
+    good: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = "Yes"  timeout = 5s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 1s }\n`,
+  },
+  {
     code: "AL4050",
     bad: `model b { from = builtin() }\n${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = b  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
     at: ["3:46", "4:52"],

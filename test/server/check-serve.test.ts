@@ -22,6 +22,7 @@ stage train = cgpo { policy = policy  tasks = [t]  steps = 10  lr = 1e-6 }
     "qa.jsonl": '{"question": "q", "tests": "assert True"}\n',
     "trailing-comma.schema.json": '{"type": "object",}',
     "typo.schema.json": '{"type": "objekt"}',
+    "judge.mjs": "export function judge() { return { status: 'satisfied', reason: 'ok' }; }\n",
   });
 }
 
@@ -77,7 +78,7 @@ describe("align check and the judge server agree on judge configs", () => {
     }
   });
 
-  it("contains, length and json judges", async () => {
+  it("contains, length, json, llm_judge and custom judges", async () => {
     const judges = [
       'contains { values = ["yes"] }',
       'contains { values = ["yes", ""] }',
@@ -91,6 +92,12 @@ describe("align check and the judge server agree on judge configs", () => {
       'json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"phone\\"}" }',
       'json { schema = "{\\"typ\\": \\"string\\"}" }',
       'json { schema = "[1]" }',
+      'llm_judge { model = judge_llm  template = "{response}"  positive = "" }',
+      'llm_judge { model = judge_llm  template = "{response}"  negative = "" }',
+      'llm_judge { model = judge_llm  template = "{response}"  timeout = 0s }',
+      'llm_judge { model = judge_llm  template = "{response}"  timeout = 1s }',
+      'llm_judge { model = judge_llm  template = "{response}"  decision = parse }',
+      'custom { module = "judge.mjs"  timeout = 0s }',
     ];
     const disagreements: string[] = [];
     for (const judge of judges) {

@@ -25,6 +25,7 @@ import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
 import { jsonSchemaValidCode, jsonSchemaValidRule } from "./JsonSchemaValid.js";
+import { judgeValuesAcceptedCode, judgeValuesAcceptedRule } from "./JudgeValuesAccepted.js";
 import { containsValuesNonEmptyCode, containsValuesNonEmptyRule } from "./ContainsValuesNonEmpty.js";
 import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
@@ -96,6 +97,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [jsonSchemaValidRule, jsonSchemaValidCode],
   [containsValuesNonEmptyRule, containsValuesNonEmptyCode],
   [instructionRowsValidRule, instructionRowsValidCode],
+  [judgeValuesAcceptedRule, judgeValuesAcceptedCode],
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],

@@ -150,6 +150,7 @@ function buildProgram(): Command {
     .option("--python <path>", "the Python that runs the worker (default: $ALIGN_PYTHON, else a python3 with torch)")
     .option("--restart", "run finished stages again (their outputs are replaced)")
     .option("--no-endpoint-check", "skip pre-flight's request to each LLM endpoint")
+    .option("--setup", "when no Python has PyTorch, create .venv-worker with pip first (as `align setup` does)")
     .action(async (recipe: string, opts: import("./commands/run.js").RunCommandOptions) => {
       const { runRun } = await import("./commands/run.js");
       process.exitCode = await runRun(recipe, opts);
@@ -189,7 +190,16 @@ function buildProgram(): Command {
   return program;
 }
 
+/** A reader that went away (`align check x | head`) ends the command quietly, not with a stack trace. */
+function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 async function main(argv: readonly string[]): Promise<void> {
+  exitOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Diagnostic } from "../grammar/diagnostic.js";
 import type { Span } from "../grammar/span.js";
 import { checkProgram, type CheckResult } from "./check/checker.js";
+import type { JudgeInputChecks } from "./check/rule.js";
 import { allRules } from "./check/rules/index.js";
 import { serializePlan } from "./plan/serialize.js";
 import type { Plan } from "./plan/types.js";
@@ -16,6 +17,7 @@ import { fileSystemHost, type CompilerHost } from "./resolve/host.js";
 
 export type { Diagnostic } from "../grammar/diagnostic.js";
 export type { Plan } from "./plan/types.js";
+export type { JudgeInputChecks } from "./check/rule.js";
 export type { CompilerHost } from "./resolve/host.js";
 export { fileSystemHost, memoryHost } from "./resolve/host.js";
 
@@ -29,6 +31,8 @@ export interface CompileOptions {
    * ~/.cache/huggingface/hub; with another host, none.
    */
   readonly hubCache?: string;
+  /** The runtime's checks of judge inputs (runtime/judges/inputChecks.ts), run on datasets' first rows. */
+  readonly judgeInputChecks?: JudgeInputChecks;
 }
 
 export interface CompileResult {
@@ -48,7 +52,7 @@ export interface CompileResult {
 
 export function compile(file: string, options: CompileOptions = {}): CompileResult {
   const hubCache = options.hubCache ?? (options.host === undefined ? defaultHubCache() : undefined);
-  const result = checkProgram(file, { host: options.host ?? fileSystemHost(), cwd: options.cwd, rules: allRules, hubCache });
+  const result = checkProgram(file, { host: options.host ?? fileSystemHost(), cwd: options.cwd, rules: allRules, hubCache, judgeInputChecks: options.judgeInputChecks });
   if (!result) return unreadable(file);
   return toCompileResult(result);
 }

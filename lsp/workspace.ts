@@ -7,6 +7,7 @@ import { LineIndex } from "../grammar/lineIndex.js";
 import type { Document } from "../grammar/ast.js";
 import { checkProgram, type CheckResult } from "../compiler/check/checker.js";
 import { allRules } from "../compiler/check/rules/index.js";
+import { judgeInputChecks } from "../runtime/judges/inputChecks.js";
 import type { CompilerHost } from "../compiler/resolve/host.js";
 import { loadProgram, type LoadedProgram, type Module } from "../compiler/resolve/load.js";
 import { buildSymbols, type SymbolTable } from "../compiler/resolve/symbols.js";
@@ -161,7 +162,7 @@ export class Workspace {
       table,
       cwd: root,
       get checked() {
-        checked ??= checkProgram(file, { host, cwd: root, rules: allRules })!;
+        checked ??= checkProgram(file, { host, cwd: root, rules: allRules, judgeInputChecks })!;
         return checked;
       },
     };

@@ -23,7 +23,8 @@ const LAZY_REQUIRE = /const require = createRequire\(import\.meta\.url\);/g;
 const lazyRequirePlugin: esbuildTypes.Plugin = {
   name: "align-lazy-require",
   setup(build) {
-    build.onLoad({ filter: /[\\/]runtime[\\/].*\.ts$/ }, (args) => {
+    // compiler/ too: the judges share checks from compiler/check/rules/support (the JSON Schema's).
+    build.onLoad({ filter: /[\\/](runtime|compiler)[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
       if (!LAZY_REQUIRE.test(text)) return undefined;
       // The bundle's own `require` (the banner's) resolves what esbuild did not inline.

@@ -3,6 +3,7 @@ import type { Diagnostic } from "../../grammar/diagnostic.js";
 import { explainHint, renderJson, renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
 import { applyEdits, safeEdits } from "../../compiler/diagnostics/fixes.js";
 import { compile } from "../../compiler/index.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 import { allReadable } from "./io.js";
 
 /** Passes of `--fix`: a fixed name can reveal the next problem (a field of the now-known variant). */
@@ -40,7 +41,7 @@ function checkAll(files: readonly string[]): Checked {
   const diagnostics: Diagnostic[] = [];
   const sources = new Map<string, string>();
   for (const file of files) {
-    const result = compile(file);
+    const result = compile(file, { judgeInputChecks });
     diagnostics.push(...result.diagnostics);
     for (const [name, text] of result.sources) sources.set(name, text);
   }

@@ -1,5 +1,6 @@
 import { explainHint, renderText, shouldColor, summary } from "../../compiler/diagnostics/render.js";
 import { compile } from "../../compiler/index.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 import type { CompileResult, Plan } from "../../compiler/index.js";
 import { readArgument } from "./io.js";
 
@@ -19,7 +20,7 @@ export interface CompiledRecipe {
  */
 export function compileForRuntime(file: string): CompiledRecipe | number {
   if (readArgument(file) === undefined) return 2;
-  const result = compile(file);
+  const result = compile(file, { judgeInputChecks });
   if (result.diagnostics.length > 0) {
     const lookup = (f: string) => result.sources.get(f);
     process.stderr.write(renderText(result.diagnostics, lookup, { color: shouldColor(process.stderr) }));

@@ -3,12 +3,13 @@ import { renderText, shouldColor, summary } from "../../compiler/diagnostics/ren
 import { describeEstimate } from "../../compiler/estimate/index.js";
 import type { MemoryEstimate } from "../../compiler/estimate/types.js";
 import { compile } from "../../compiler/index.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 import { readArgument } from "./io.js";
 
 /** `align plan FILE [--json] [--out plan.json]`. Errors print as in `check` and exit 1. */
 export async function runPlan(file: string, opts: { json?: boolean; out?: string }): Promise<number> {
   if (readArgument(file) === undefined) return 2;
-  const result = compile(file);
+  const result = compile(file, { judgeInputChecks });
   const lookup = (f: string) => result.sources.get(f);
   const errors = result.hasErrors;
   if (result.diagnostics.length > 0) {

@@ -45,8 +45,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       });
     } else if (!(name in fields)) {
       ok = false;
-      const suggestion = suggestionFix(entry.name, Object.keys(fields));
-      const target = suggestion.fix?.edits[0]?.newText;
+      const { meant: named, ...suggestion } = suggestionFix(entry.name, Object.keys(fields));
+      const target = named ?? suggestion.fix?.edits[0]?.newText;
       if (target !== undefined) meant.add(target);
       report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
         ...suggestion,

@@ -12,7 +12,7 @@ import type { CompilerHost } from "../resolve/host.js";
 import { loadProgram, type LoadedProgram } from "../resolve/load.js";
 import { buildSymbols, type DeclSymbol, type SymbolTable } from "../resolve/symbols.js";
 import { checkDeclaration, headerSpan, type CheckedDeclaration } from "./declarations.js";
-import type { Rule, RuleContext } from "./rule.js";
+import type { JudgeInputChecks, Rule, RuleContext } from "./rule.js";
 import type { CheckScope } from "./scope.js";
 
 /**
@@ -29,6 +29,7 @@ export interface CheckOptions {
   readonly rules?: readonly Rule[];
   /** The local Hugging Face hub cache, where the estimate reads `hf(...)` models' config.json. */
   readonly hubCache?: string;
+  readonly judgeInputChecks?: JudgeInputChecks;
 }
 
 export interface CheckResult {
@@ -62,7 +63,7 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile, hubCache: options.hubCache }) as unknown as Record<string, unknown>,
   });
   const typed = lowered.plan as unknown as Plan;
-  const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache };
+  const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache, judgeInputChecks: options.judgeInputChecks };
   const recovered = recoveredSpans(program.documents);
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context).filter((d) => !within(d.span, recovered)));
   return {

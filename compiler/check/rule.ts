@@ -23,6 +23,8 @@ export interface RuleContext {
   readFile(relativePath: string): string | undefined;
   /** The local Hugging Face hub cache (absolute), when the compiler was given one. */
   readonly hubCache?: string;
+  /** The runtime's own checks of judge inputs, when the composition root gave them. */
+  readonly judgeInputChecks?: JudgeInputChecks;
   /** Builds a diagnostic; severity comes from the registry. */
   diagnostic(
     code: string,
@@ -30,6 +32,19 @@ export interface RuleContext {
     message: string,
     extra?: { help?: string; notes?: string[]; fix?: Fix; related?: RelatedLocation[] },
   ): Diagnostic;
+}
+
+/**
+ * Checks of judge inputs whose definition lives in the runtime (which the compiler must not
+ * import): the CLI and the language server pass the runtime's, so `align check` reports on a
+ * dataset's first rows what the judge would refuse at run time.
+ */
+export interface JudgeInputChecks {
+  /**
+   * What an `instructions` judge would report for a row's requirements (one field, or IFEval's
+   * ids and kwargs columns when `kwargs` is given), or null when it can judge them.
+   */
+  instructions?(requirements: unknown, kwargs?: unknown): string | null;
 }
 
 export interface Rule {

@@ -69,11 +69,12 @@ function phrase(best: readonly string[]): string | undefined {
  * from another tool (`learning_rate`, `grpo`, `bfloat16`) is answered from the synonym table
  * first, with how the concepts differ when they do.
  */
-export function suggestionFix(id: { readonly name: string; readonly span: Span }, candidates: Iterable<string>): { help?: string; fix?: Fix } {
+export function suggestionFix(id: { readonly name: string; readonly span: Span }, candidates: Iterable<string>): { help?: string; fix?: Fix; meant?: string } {
   const list = [...candidates];
   const synonym = synonymFor(id.name, list);
   if (synonym !== undefined) {
     const help = `did you mean \`${synonym.target}\`?${synonym.why === undefined ? "" : ` (${synonym.why})`}`;
+    if (synonym.keepsValue === false) return { help, meant: synonym.target };
     return { help, fix: { title: `replace \`${id.name}\` with \`${synonym.target}\``, edits: [{ span: id.span, newText: synonym.target }] } };
   }
   let best = suggestions(id.name, list);

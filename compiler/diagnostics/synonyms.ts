@@ -9,10 +9,17 @@
 export interface Synonym {
   readonly target: string;
   readonly why?: string;
+  /**
+   * The value written for the foreign word means something else under align's name (a ratio
+   * for a step count, a penalty coefficient for a gate, a path for a model source): renaming
+   * alone would be wrong or silently change the recipe, so there is no fix-it, only the help.
+   */
+  readonly keepsValue?: false;
 }
 
 const WARMUP_RATIO = "align counts warmup in optimizer steps: write `warmup = N` with N = ratio × steps";
 const KL_GATE = "align bounds the KL with a gate (`kl_max`, nats per sequence) instead of a penalty coefficient";
+const MODEL_SOURCE = "write the source as a call: `from = hf(\"ORG/NAME\")`, or `local(\"dir\")` for a checkpoint on disk";
 const MICRO = "align's `batch_size` is the global batch; the per-GPU share is `micro_batch_size`";
 
 /** Lower-cased foreign word → candidates in order of preference; the first valid one wins. */
@@ -27,9 +34,9 @@ const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly 
   ["warmup_steps", [{ target: "warmup" }]],
   ["num_warmup_steps", [{ target: "warmup" }]],
   ["lr_warmup_steps", [{ target: "warmup" }]],
-  ["warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
-  ["lr_warmup_steps_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
-  ["lr_warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO }]],
+  ["warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO, keepsValue: false }]],
+  ["lr_warmup_steps_ratio", [{ target: "warmup", why: WARMUP_RATIO, keepsValue: false }]],
+  ["lr_warmup_ratio", [{ target: "warmup", why: WARMUP_RATIO, keepsValue: false }]],
   ["max_grad_norm", [{ target: "clip" }]],
   ["grad_clip", [{ target: "clip" }]],
   ["gradient_clipping", [{ target: "clip" }]],
@@ -61,13 +68,13 @@ const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly 
   ["ppo_mini_batch_size", [{ target: "batch_size" }]],
   ["mini_batch_size", [{ target: "batch_size" }]],
   // KL and RL sampling.
-  ["kl_coef", [{ target: "kl_max", why: KL_GATE }]],
-  ["init_kl_coef", [{ target: "kl_max", why: KL_GATE }]],
-  ["kl_loss_coef", [{ target: "kl_max", why: KL_GATE }]],
-  ["kl_penalty", [{ target: "kl_max", why: KL_GATE }]],
-  ["kl_ctl", [{ target: "kl_max", why: KL_GATE }]],
-  ["target_kl", [{ target: "kl_max", why: KL_GATE }]],
-  ["kl_target", [{ target: "kl_max", why: KL_GATE }]],
+  ["kl_coef", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["init_kl_coef", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["kl_loss_coef", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["kl_penalty", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["kl_ctl", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["target_kl", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
+  ["kl_target", [{ target: "kl_max", why: KL_GATE, keepsValue: false }]],
   ["num_generations", [{ target: "generations" }, { target: "samples" }]],
   ["n_samples_per_prompt", [{ target: "generations" }, { target: "samples" }]],
   ["num_return_sequences", [{ target: "generations" }, { target: "samples" }]],
@@ -93,12 +100,12 @@ const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly 
   ["rpo_alpha", [{ target: "lambda" }]],
   ["sft_loss_coef", [{ target: "lambda" }]],
   // Models.
-  ["model_name_or_path", [{ target: "from" }]],
-  ["base_model", [{ target: "from" }]],
-  ["pretrain", [{ target: "from" }]],
-  ["model_path", [{ target: "from" }]],
-  ["model_name", [{ target: "from" }]],
-  ["path", [{ target: "from" }]],
+  ["model_name_or_path", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
+  ["base_model", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
+  ["pretrain", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
+  ["model_path", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
+  ["model_name", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
+  ["path", [{ target: "from", why: MODEL_SOURCE, keepsValue: false }]],
   ["torch_dtype", [{ target: "dtype" }]],
   ["precision", [{ target: "dtype" }]],
   ["mixed_precision", [{ target: "dtype" }]],

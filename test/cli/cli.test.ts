@@ -40,6 +40,13 @@ describe("align check", () => {
     expect(r.stdout).not.toContain("\u001b[");
   });
 
+  it("checks an instructions judge's rows with the judge's own compile", async () => {
+    const r = await align(["check", "test/fixtures/check/err/AL4054-instruction-rows.align"]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('error[AL4054]: judge `precise`: ../data/ifeval_unknown.jsonl:2: rules[0] (length_constraints:number_words): argument "relation" must be "less than" or "at least", got "at most"');
+    expect(r.stdout).toContain("--> test/fixtures/check/err/AL4054-instruction-rows.align:7:47");
+  });
+
   it("prints versioned JSON with --format json", async () => {
     const r = await align(["check", "--format", "json", bad]);
     expect(r.exitCode).toBe(1);
@@ -52,6 +59,8 @@ describe("align check", () => {
     const missing = await align(["check", "no/such/file.align"]);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toBe("align: no/such/file.align: no such file");
+    const device = await align(["check", "/dev/zero"]);
+    expect([device.exitCode, device.stderr]).toEqual([2, "align: /dev/zero: not a regular file"]);
     const option = await align(["check", "--bogus", ok]);
     expect(option.exitCode).toBe(2);
     const format = await align(["check", "--format", "xml", ok]);

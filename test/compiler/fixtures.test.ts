@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 
 /**
  * Baseline tests: every test/fixtures/check/{ok,err}/<case>.align is checked and its
@@ -21,7 +22,7 @@ function cases(dir: string): string[] {
 
 /** Diagnostics as baseline text; a location in another file (an import) is prefixed with it. */
 function baseline(file: string): { text: string; hasErrors: boolean } {
-  const result = compile(path.basename(file), { cwd: path.dirname(file) });
+  const result = compile(path.basename(file), { cwd: path.dirname(file), judgeInputChecks });
   const text = result.diagnostics
     .map((d) => {
       const where = d.span ? `${d.span.file === path.basename(file) ? "" : `${d.span.file}:`}${d.span.line}:${d.span.column}` : "-";

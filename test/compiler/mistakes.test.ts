@@ -13,13 +13,14 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { renderText, summary } from "../../compiler/diagnostics/render.js";
 import { compile } from "../../compiler/index.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 
 const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/mistakes");
 const accept = process.env["ALIGN_ACCEPT"] === "1";
 const cases = readdirSync(dir).filter((f) => /^\d+-.*\.align$/.test(f)).sort();
 
 function check(name: string) {
-  const result = compile(name, { cwd: dir });
+  const result = compile(name, { cwd: dir, judgeInputChecks });
   const text = renderText(result.diagnostics, (f) => result.sources.get(f), { color: false });
   // The fixture directory differs per checkout; the expected files say <fixtures>.
   const portable = text.split(dir).join("<fixtures>");

@@ -58,6 +58,14 @@ describe("order and bounds", () => {
     expect(diagnose(text).map((d) => [d.severity, d.code])).toEqual([["error", "AL3006"], ["warning", "AL4009"]]);
   });
 
+  it("semantic rules skip a declaration the parser recovered", () => {
+    // The bounds alone would be AL4013; with a syntax error inside, only the syntax error shows.
+    const clean = `${BASE}judge short = length { min = 10  max = 5 }\nstage e2 = eval { model = s.model  prompts = d  judges = [short]  max_tokens = 8 }\n`;
+    expect(diagnose(clean).map((d) => d.code)).toEqual(["AL4013"]);
+    const broken = clean.replace("max = 5 }", "max = 5  @ }");
+    expect(diagnose(broken).map((d) => d.code)).toEqual(["AL1001"]);
+  });
+
   it("caps the diagnostics of an error-dense file", () => {
     const text = `${BASE}${Array.from({ length: 3000 }, (_, i) => `judge j${i} = math_answer { answer = 1x }`).join("\n")}\n`;
     const diagnostics = diagnose(text);

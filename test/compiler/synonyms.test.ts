@@ -42,10 +42,10 @@ describe("words from other tools", () => {
 
   it.each([
     ["lr = 1e-3", "learning_rate = 1e-3", "did you mean `lr`?", "lr"],
-    ["kl_max = 0.5", "kl_coef = 0.5", "did you mean `kl_max`? (align bounds the KL with a gate", "kl_max"],
+    ["kl_max = 0.5", "kl_coef = 0.5", "did you mean `kl_max`? (align bounds the KL with a gate", undefined],
     ["crpg {", "grpo {", "did you mean `crpg`? (CRPG, like GRPO, needs no critic", "crpg"],
     ["sharding = auto", "sharding = zero3", "did you mean `fsdp`?", "fsdp"],
-    ["stage s = sft { model = m", "stage s = sft { warmup_ratio = 0.1  model = m", "did you mean `warmup`? (align counts warmup in optimizer steps", "warmup"],
+    ["stage s = sft { model = m", "stage s = sft { warmup_ratio = 0.1  model = m", "did you mean `warmup`? (align counts warmup in optimizer steps", undefined],
     ["generations = 4", "num_generations = 4", "did you mean `generations`?", "generations"],
     ["max_tokens = 8", "max_new_tokens = 8", "did you mean `max_tokens`?", "max_tokens"],
     ["batch_size = 4 }\nstage rl", "per_device_train_batch_size = 4 }\nstage rl", "did you mean `micro_batch_size`? (align's `batch_size` is the global batch", "micro_batch_size"],

@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
 import { renderJson } from "../../compiler/diagnostics/render.js";
+import { judgeInputChecks } from "../../runtime/judges/inputChecks.js";
 import { ensureBuilt } from "../support/build.js";
 import { LspClient, repoRoot, uriOf, type PublishedDiagnostics } from "../../bench/lib/lspClient.js";
 import { relativeUri } from "./render.js";
@@ -27,7 +28,7 @@ afterAll(async () => {
 /** `align check --format json` for one root file, as the CLI computes it (run from the repository root). */
 function checkJson(file: string) {
   const relative = path.relative(repoRoot, file);
-  const result = compile(relative, { cwd: repoRoot });
+  const result = compile(relative, { cwd: repoRoot, judgeInputChecks });
   const doc = JSON.parse(renderJson(result.diagnostics, (f) => result.sources.get(f)));
   return (doc.diagnostics as { code: string; severity: string; message: string; help: string | null; notes: string[]; file: string; line: number; column: number; endLine: number; endColumn: number; related: { file: string; line: number; column: number; message: string }[] }[])
     .filter((d) => d.file === relative)

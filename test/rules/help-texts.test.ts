@@ -33,4 +33,27 @@ describe("help texts", () => {
     expect(d.help).toBe("write `24h` for hours (units: ms, s, m, h, d)");
     expect(d.fix?.edits[0]?.newText).toBe("24h");
   });
+
+  it("a token outside an api_key field is not 'fixed' with env(), which only api_key takes", () => {
+    const options = compileText('judge j = custom {\n  module = "j.mjs"\n  options { hf_token = "hf_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW" }\n}\n');
+    const d = only("AL4010", options);
+    expect(d.fix).toBeUndefined();
+    expect(d.help).toBe("remove it from the recipe (only `api_key` fields take `env(\"NAME\")`): let the code that needs it read `HF_TOKEN` from its environment (a custom judge: `process.env.HF_TOKEN`), and rotate the exposed secret");
+    // What the old help offered is itself an error there.
+    expect(compileText('judge j = custom {\n  module = "j.mjs"\n  options { hf_token = env("HF_TOKEN") }\n}\n').diagnostics.map((x) => x.code)).toContain("AL3003");
+    expect(only("AL4010", compileText('launch slurm { partition = "gpu"  time = 1h  env { HF_TOKEN = "hf_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW" } }\n')).fix).toBeUndefined();
+  });
+
+  it("a foreign word whose value means something else in align gets the help but no rename fix-it", () => {
+    const base = 'model p { from = builtin() }\ndataset d = jsonl("qa.jsonl") { prompt = "question"  target = "answer" }\n';
+    const ratio = only("AL3001", compileFiles({ "main.align": `${base}stage s = sft { model = p  data = [d]  warmup_ratio = 0.1 }\n`, ...DATA }));
+    expect(ratio.help).toBe("did you mean `warmup`? (align counts warmup in optimizer steps: write `warmup = N` with N = ratio × steps)");
+    expect(ratio.fix).toBeUndefined();
+    const path = only("AL3001", compileText('model p { model_name_or_path = "meta-llama/Llama-3.2-1B" }\n'));
+    expect(path.help).toBe('did you mean `from`? (write the source as a call: `from = hf("ORG/NAME")`, or `local("dir")` for a checkpoint on disk)');
+    expect(path.fix).toBeUndefined();
+    // A plain rename keeps its fix-it, and applying it checks clean.
+    const rename = only("AL3001", compileFiles({ "main.align": `${base}stage s = sft { model = p  data = [d]  num_train_epochs = 2 }\n`, ...DATA }));
+    expect(rename.fix?.edits[0]?.newText).toBe("epochs");
+  });
 });

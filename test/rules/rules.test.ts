@@ -12,6 +12,14 @@ const DATA = {
   "pairs.jsonl": '{"prompt": "hi", "chosen": "Hello!", "rejected": "go away"}\n',
   "bad.jsonl": '{"question": "a"}\n{"question": "b",}\n',
   "empty.jsonl": "\n",
+  "ifeval.jsonl":
+    '{"prompt": "a", "instruction_id_list": ["punctuation:no_comma"], "kwargs": [{}]}\n' +
+    '{"prompt": "b", "instruction_id_list": ["punctuation:no_coma"], "kwargs": [{}]}\n',
+  "ifeval-args.jsonl": '{"prompt": "a", "instruction_id_list": ["length_constraints:number_words"], "kwargs": [{"relation": "about", "num_words": 300}]}\n',
+  "rules.jsonl": '{"prompt": "a", "requirements": [{"id": "punctuation:no_comma"}, {"id": "change_case:shouting"}]}\n',
+  "long.jsonl": '{"q": "2+2=", "sys": "Be brief."}\n{"q": "What is the sum of 1234 and 4321?", "sys": "Be brief."}\n',
+  "bad.schema.json": '{"type": "object",}',
+  "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
 };
 
@@ -103,9 +111,9 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL4013",
-    bad: "judge j = length { min = 10  max = 5 }\n",
-    at: ["1:26"],
-    good: "judge j = length { min = 5  max = 10 }\n",
+    bad: "judge j = length { min = 10  max = 5 }\njudge k = length { unit = chars }\n",
+    at: ["1:26", "2:1"],
+    good: "judge j = length { min = 5  max = 10 }\njudge k = length { unit = chars  max = 80 }\n",
   },
   {
     code: "AL4014",
@@ -256,6 +264,63 @@ const cases: readonly Case[] = [
     bad: `judge a = custom { module = "absent.mjs" }\njudge b = custom { module = "judges.mjs"  export = "scorer" }\n`,
     at: ["1:29", "2:52"],
     good: `judge b = custom { module = "judges.mjs"  export = "score" }\njudge c = custom { module = "judges.mjs"  export = "default" }\n`,
+  },
+  {
+    code: "AL4052",
+    bad: 'judge a = json { schema = file("bad.schema.json") }\njudge b = json { schema = "{\\"type\\": \\"objekt\\"}" }\njudge c = json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"phone\\"}" }\n',
+    at: ["1:27", "2:27", "3:27"],
+    good: 'judge a = json { schema = file("good.schema.json") }\njudge b = json { schema = "{\\"type\\": \\"object\\"}" }\njudge c = json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"email\\"}" }\n',
+  },
+  {
+    code: "AL4053",
+    bad: 'judge j = contains { values = ["yes", ""] }\n',
+    at: ["1:39"],
+    good: 'judge j = contains { values = ["yes"] }\n',
+  },
+  {
+    code: "AL4054",
+    bad:
+      'dataset a = jsonl("ifeval.jsonl") { prompt = "prompt"  fields { ids = "instruction_id_list"  kwargs = "kwargs" } }\n' +
+      'dataset b = jsonl("ifeval-args.jsonl") { prompt = "prompt"  fields { words = "instruction_id_list"  args = "kwargs" } }\n' +
+      'dataset c = jsonl("rules.jsonl") { prompt = "prompt"  fields { requirements = "requirements" } }\n' +
+      'judge ids = instructions { requirements = field("ids")  kwargs = field("kwargs") }\n' +
+      'judge args = instructions { requirements = field("words")  kwargs = field("args") }\n' +
+      "judge one = instructions { }\n",
+    at: ["4:43", "5:44", "6:1"],
+    good:
+      'dataset a = jsonl("pairs.jsonl") { prompt = "prompt"  fields { ids = "chosen"  kwargs = "rejected" } }\n' +
+      'dataset c = jsonl("ifeval.jsonl") { prompt = "prompt"  fields { ids = "instruction_id_list"  kwargs = "kwargs" } }\n' +
+      "judge one = instructions { }\n",
+  },
+  {
+    code: "AL6005",
+    bad:
+      `model house { from = hf("acme/house-model") }\nmodel known { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}` +
+      'reward r { from = hf("acme/house-rm") }\ntask t { prompts = [qa]  reward = r  optimizer = crpg { generations = 4 } }\n' +
+      "stage s = sft { model = house  data = [qa] }\nstage rl = cgpo { policy = known  tasks = [t]  steps = 1 }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+    at: ["1:22", "4:19"],
+    good:
+      `model house { from = hf("acme/house-model")  params = 1e9 }\nmodel known { from = hf("meta-llama/Meta-Llama-3-8B") }\n${QA}` +
+      'reward r { from = hf("acme/house-rm")  params = 1e9 }\ntask t { prompts = [qa]  reward = r  optimizer = crpg { generations = 4 } }\n' +
+      "stage s = sft { model = house  data = [qa] }\nstage rl = cgpo { policy = known  tasks = [t]  steps = 1 }\ncluster { gpus_per_node = 1  gpu = h100_80gb }\n",
+  },
+  {
+    code: "AL6006",
+    bad:
+      'model tiny { from = builtin(context = 32) }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = tiny  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
+    at: ["3:65", "4:59"],
+    good:
+      'model tiny { from = builtin(context = 64) }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = tiny  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
+  },
+  {
+    code: "AL4055",
+    bad: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = ""  timeout = 0s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 0s }\n`,
+    at: ["2:78", "2:92", "3:71"],
+    good: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = "Yes"  timeout = 5s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 1s }\n`,
   },
   {
     code: "AL4050",

@@ -20,6 +20,9 @@ task t { prompts = [qa] reward = rm judges = [j] optimizer = crpg { generations 
 stage train = cgpo { policy = policy  tasks = [t]  steps = 10  lr = 1e-6 }
 `,
     "qa.jsonl": '{"question": "q", "tests": "assert True"}\n',
+    "trailing-comma.schema.json": '{"type": "object",}',
+    "typo.schema.json": '{"type": "objekt"}',
+    "judge.mjs": "export function judge() { return { status: 'satisfied', reason: 'ok' }; }\n",
   });
 }
 
@@ -73,5 +76,35 @@ describe("align check and the judge server agree on judge configs", () => {
       const refused = compiled.plan ? await serverRefusal(compiled.plan as unknown as JudgePlan) : "no plan";
       expect(compiled.hasErrors, `${pattern}: check ${compiled.hasErrors ? "refused" : "accepted"}, server ${refused ?? "accepted"}`).toBe(refused !== null);
     }
+  });
+
+  it("contains, length, json, llm_judge and custom judges", async () => {
+    const judges = [
+      'contains { values = ["yes"] }',
+      'contains { values = ["yes", ""] }',
+      "length { max = 10 }",
+      "length { unit = chars }",
+      "length { min = 5  max = 2 }",
+      'json { schema = "{\\"type\\": \\"object\\"}" }',
+      'json { schema = file("trailing-comma.schema.json") }',
+      'json { schema = file("typo.schema.json") }',
+      'json { schema = "{\\"$schema\\": \\"http://json-schema.org/draft-04/schema#\\"}" }',
+      'json { schema = "{\\"type\\": \\"string\\", \\"format\\": \\"phone\\"}" }',
+      'json { schema = "{\\"typ\\": \\"string\\"}" }',
+      'json { schema = "[1]" }',
+      'llm_judge { model = judge_llm  template = "{response}"  positive = "" }',
+      'llm_judge { model = judge_llm  template = "{response}"  negative = "" }',
+      'llm_judge { model = judge_llm  template = "{response}"  timeout = 0s }',
+      'llm_judge { model = judge_llm  template = "{response}"  timeout = 1s }',
+      'llm_judge { model = judge_llm  template = "{response}"  decision = parse }',
+      'custom { module = "judge.mjs"  timeout = 0s }',
+    ];
+    const disagreements: string[] = [];
+    for (const judge of judges) {
+      const compiled = recipe(judge);
+      const refused = await serverRefusal(compiled.plan as unknown as JudgePlan);
+      if (compiled.hasErrors !== (refused !== null)) disagreements.push(`${judge}: check ${compiled.hasErrors ? "refused" : "accepted"}, server ${refused ?? "accepted"}`);
+    }
+    expect(disagreements).toEqual([]);
   });
 });

@@ -7,7 +7,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { choosePython } from "../../runtime/orchestrator/python.js";
+import { execFileSync } from "node:child_process";
+import { choosePython, PythonNotFound } from "../../runtime/orchestrator/python.js";
+import { pythonOrSetup } from "../../runtime/setup/ensure.js";
 import { setupWorkerVenv, SetupError, venvPython } from "../../runtime/setup/workerVenv.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "align-setup-"));
@@ -51,4 +53,45 @@ describe("align setup", () => {
     const error = choosePython({ env: {}, candidates: [venvPython(venv), path.join(dir, "no-python")] });
     await expect(error).rejects.toThrow(/No module named torch; .*no-python: no such program\); run `npx align setup` to create \.venv-worker with pip/);
   });
+});
+
+describe("align run --setup", () => {
+  /** A wheel whose only content is an empty `torch` package: pip installs it offline, and find_spec('torch') then succeeds. */
+  function stubTorchWheel(): string {
+    const wheel = path.join(dir, "torch-0.0.0-py3-none-any.whl");
+    execFileSync("python3", ["-c", [
+      "import sys, zipfile",
+      "z = zipfile.ZipFile(sys.argv[1], 'w')",
+      "z.writestr('torch/__init__.py', '')",
+      "z.writestr('torch-0.0.0.dist-info/METADATA', 'Metadata-Version: 2.1\\nName: torch\\nVersion: 0.0.0\\n')",
+      "z.writestr('torch-0.0.0.dist-info/WHEEL', 'Wheel-Version: 1.0\\nGenerator: align-test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n')",
+      "z.writestr('torch-0.0.0.dist-info/RECORD', 'torch/__init__.py,,\\ntorch-0.0.0.dist-info/METADATA,,\\ntorch-0.0.0.dist-info/WHEEL,,\\ntorch-0.0.0.dist-info/RECORD,,\\n')",
+      "z.close()",
+    ].join("\n"), wheel]);
+    return wheel;
+  }
+
+  it("creates the venv when no Python has PyTorch, and hands its Python to the worker", async () => {
+    const requirements = path.join(dir, "stub-requirements.txt");
+    writeFileSync(requirements, `${stubTorchWheel()}\n`);
+    const target = path.join(dir, "run-venv");
+    const log: string[] = [];
+    const python = await pythonOrSetup({ env: {}, candidates: [path.join(dir, "no-python")] }, { dir: target, requirements, pipArgs: ["--no-index"], log: (l) => log.push(l), env: process.env });
+    expect(python).toBe(venvPython(target));
+    expect(log[0]).toBe(`align run: no Python with PyTorch found; setting up ${target} (align setup)`);
+    expect(log).toContain(`align setup: creating ${target} with python3 -m venv`);
+    // Found now without setting anything up again.
+    const again: string[] = [];
+    expect(await pythonOrSetup({ env: {}, candidates: [python] }, { dir: target, requirements, log: (l) => again.push(l), env: process.env })).toBe(python);
+    expect(again).toEqual([]);
+  }, 180_000);
+
+  it("says so when the venv still has no PyTorch, and never replaces a Python named explicitly", async () => {
+    const setup = { dir: path.join(dir, "no-torch"), requirements: empty, pipArgs: ["--no-index"], log: () => undefined, env: process.env };
+    await expect(pythonOrSetup({ env: {}, candidates: [path.join(dir, "no-python")] }, setup)).rejects.toThrow(/no-torch\/bin\/python \(from --python\) cannot run the worker: cannot import torch/);
+    const named = { ...setup, dir: path.join(dir, "never") };
+    await expect(pythonOrSetup({ python: path.join(dir, "no-python"), env: {} }, named)).rejects.toThrow(PythonNotFound);
+    await expect(pythonOrSetup({ env: { ALIGN_PYTHON: path.join(dir, "no-python") } }, named)).rejects.toThrow(/from \$ALIGN_PYTHON/);
+    expect(existsSync(named.dir)).toBe(false);
+  }, 180_000);
 });

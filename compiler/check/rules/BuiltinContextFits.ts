@@ -21,7 +21,7 @@ export const builtinContextFitsCode: CodeInfo = {
 };
 
 /** The context of the built-in model behind a MODEL value, following stage outputs. */
-function builtinContext(plan: Plan, value: unknown, seen = new Set<string>()): { model: string; context: number } | undefined {
+export function builtinContext(plan: Plan, value: unknown, seen = new Set<string>()): { model: string; context: number } | undefined {
   const ref = value as { model?: string; stage?: string } | null;
   if (ref?.model !== undefined) {
     const from = plan.models[ref.model]?.from;

@@ -10,7 +10,8 @@ export const lengthJudgeBoundsCode: CodeInfo = {
   description:
     "A `length` judge is satisfied when the response's length lies in [min, max]. With " +
     "`min > max` no response satisfies it, so every sample is infeasible and CGPO learns " +
-    "nothing from the task.",
+    "nothing from the task. With neither `min` nor `max` every response satisfies it, and " +
+    "the judge server refuses it.",
   example: "judge short = length { min = 100  max = 10 }\n",
 };
 
@@ -19,7 +20,15 @@ export const lengthJudgeBoundsRule: Rule = {
   codes: [lengthJudgeBoundsCode.code],
   check(context) {
     return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "length" || judge.min === null || judge.max === null || judge.min <= judge.max) return [];
+      if (judge.variant !== "length") return [];
+      if (judge.min === null && judge.max === null) {
+        return [
+          context.diagnostic(lengthJudgeBoundsCode.code, context.spanOf(pointer("judges", name)), `judge \`${name}\` sets neither \`min\` nor \`max\`, so every response satisfies it`, {
+            help: "set `min`, `max` or both",
+          }),
+        ];
+      }
+      if (judge.min === null || judge.max === null || judge.min <= judge.max) return [];
       return [
         context.diagnostic(
           lengthJudgeBoundsCode.code,

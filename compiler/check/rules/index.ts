@@ -15,6 +15,7 @@ import { datasetFileExistsCode, datasetFileExistsRule } from "./DatasetFileExist
 import { datasetLinesValidCode, datasetLinesValidRule } from "./DatasetLinesValid.js";
 import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
 import { instructionsColumnsCode, instructionsColumnsRule } from "./InstructionsColumns.js";
+import { instructionRowsValidCode, instructionRowsValidRule } from "./InstructionRowsValid.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -23,10 +24,15 @@ import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.j
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
+import { jsonSchemaValidCode, jsonSchemaValidRule } from "./JsonSchemaValid.js";
+import { judgeValuesAcceptedCode, judgeValuesAcceptedRule } from "./JudgeValuesAccepted.js";
+import { containsValuesNonEmptyCode, containsValuesNonEmptyRule } from "./ContainsValuesNonEmpty.js";
 import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
+import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -88,9 +94,15 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [builtinContextFitsRule, builtinContextFitsCode],
   [loraNeedsHfModelRule, loraNeedsHfModelCode],
   [customJudgeModuleRule, customJudgeModuleCode],
+  [jsonSchemaValidRule, jsonSchemaValidCode],
+  [containsValuesNonEmptyRule, containsValuesNonEmptyCode],
+  [instructionRowsValidRule, instructionRowsValidCode],
+  [judgeValuesAcceptedRule, judgeValuesAcceptedCode],
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],
+  [modelSizeKnownRule, modelSizeKnownCode],
+  [promptFitsContextRule, promptFitsContextCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

@@ -54,7 +54,7 @@ const regex = {
 };
 
 const contains = {
-  values: list(str("A string."), "The strings looked for."),
+  values: list(str("A string."), "The strings looked for.", { nonEmpty: true }),
   mode: enumOf(["any", "all", "none"], "Satisfied when any, all or none of the values occur.", { default: "any" }),
   case_sensitive: bool("Compare case-sensitively.", { default: true }),
 };

@@ -86,6 +86,17 @@ function compileField(raw: unknown): CompiledRequirements {
   return compileRequirements(parsed.rules);
 }
 
+/**
+ * What the judge would report for a row's requirements (one field's value, or IFEval's ids and
+ * kwargs columns when `kwargs` is given), or null when they compile; `align check` runs it on
+ * the first rows of the datasets an instructions judge reads.
+ */
+export function requirementsProblem(requirements: unknown, kwargs?: unknown): string | null {
+  const raw = kwargs === undefined ? requirements : { instruction_id_list: fromJsonText(requirements), kwargs: fromJsonText(kwargs) };
+  const compiled = compileField(raw);
+  return compiled.ok ? null : compiled.detail;
+}
+
 function violation(failed: readonly CompiledRule[], total: number, view: TextView): Judgement {
   const parts = failed.map((r) => `${r.id}[${r.index}]: ${r.checker.explain(view)}`);
   return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));

@@ -7,9 +7,15 @@
 import type { ValidateFunction } from "ajv";
 import type { Judge, Judgement, Sample } from "../types.js";
 import { judgeError, satisfied, violated } from "../types.js";
-import { requireEnum, type ConfigSite } from "./config-error.js";
-import { compileSchema, type SchemaTemplate } from "./json-schema.js";
+import { compileJsonSchema } from "../../../compiler/check/rules/support/jsonSchema.js";
+import { JudgeConfigError, requireEnum, type ConfigSite } from "./config-error.js";
 import { clip } from "./text.js";
+
+export interface SchemaTemplate {
+  readonly text: string;
+  readonly file: string | null;
+  readonly slots: readonly string[];
+}
 
 export interface JsonJudgeConfig {
   readonly schema: SchemaTemplate | null;
@@ -23,6 +29,13 @@ export interface JsonLimits {
 
 /** 1 Mi characters: JSON.parse is linear, this only bounds memory and latency. */
 export const JSON_MAX_INPUT_CHARS = 1024 * 1024;
+
+/** Compiled once, at creation; a bad schema is a config error naming its file. */
+function compileSchema(site: ConfigSite, template: SchemaTemplate): ValidateFunction {
+  const compiled = compileJsonSchema(template.text);
+  if ("problem" in compiled) throw new JudgeConfigError(site, template.file === null ? "schema" : `schema (${template.file})`, compiled.problem);
+  return compiled.validate;
+}
 
 export function createJsonJudge(name: string, config: JsonJudgeConfig, limits: JsonLimits = {}): Judge {
   const site: ConfigSite = { judge: name, variant: "json" };

@@ -1,20 +1,14 @@
 /**
- * Compiles the json judge's schema once, with the ajv class that matches the schema's
- * `$schema` (draft-07 when absent). Every problem is a config error naming the schema file.
+ * Compiles a json judge's schema with the ajv class that matches its `$schema` (draft-07 when
+ * absent): the one definition used by `align check` (rule JsonSchemaValid) and by the json
+ * judge the server builds, so a schema `check` accepts is never refused by `serve`.
  */
 
 import { Ajv, type Options, type ValidateFunction } from "ajv";
 import { Ajv2019 } from "ajv/dist/2019.js";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { createRequire } from "node:module";
-import { JudgeConfigError, type ConfigSite } from "./config-error.js";
-import { FORMATS } from "./json-formats.js";
-
-export interface SchemaTemplate {
-  readonly text: string;
-  readonly file: string | null;
-  readonly slots: readonly string[];
-}
+import { FORMATS } from "./jsonFormats.js";
 
 const require = createRequire(import.meta.url);
 
@@ -53,27 +47,25 @@ function createAjv(draft: Draft) {
   return ajv;
 }
 
-export function compileSchema(site: ConfigSite, template: SchemaTemplate): ValidateFunction {
-  const where = template.file === null ? "schema" : `schema (${template.file})`;
+/** The compiled validator, or what is wrong with the schema text. */
+export function compileJsonSchema(text: string): { readonly validate: ValidateFunction } | { readonly problem: string } {
   let schema: unknown;
   try {
-    schema = JSON.parse(template.text);
+    schema = JSON.parse(text);
   } catch (error) {
-    throw new JudgeConfigError(site, where, `not valid JSON: ${messageOf(error)}`);
+    return { problem: `not valid JSON: ${messageOf(error)}` };
   }
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema)) {
-    if (typeof schema !== "boolean") throw new JudgeConfigError(site, where, "a JSON Schema is an object or a boolean");
+  if (typeof schema !== "boolean" && (typeof schema !== "object" || schema === null || Array.isArray(schema))) {
+    return { problem: "a JSON Schema is an object or a boolean" };
   }
   const draft = draftOf(schema);
-  if (draft === null) {
-    throw new JudgeConfigError(site, where, "unsupported $schema (use draft-06, draft-07, 2019-09 or 2020-12)");
-  }
+  if (draft === null) return { problem: "unsupported $schema (use draft-06, draft-07, 2019-09 or 2020-12)" };
   const ajv = createAjv(draft);
   for (const [format, validate] of Object.entries(FORMATS)) ajv.addFormat(format, { type: "string", validate });
   try {
-    return ajv.compile(schema as object);
+    return { validate: ajv.compile(schema as object) };
   } catch (error) {
-    throw new JudgeConfigError(site, where, `invalid JSON Schema: ${messageOf(error)}`);
+    return { problem: `invalid JSON Schema: ${messageOf(error)}` };
   }
 }
 

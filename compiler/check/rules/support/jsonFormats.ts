@@ -1,7 +1,8 @@
 /**
  * The JSON Schema `format` values the json judge validates. ajv ships none itself (ajv-formats
  * is a separate package); these cover what response schemas commonly use. A schema naming any
- * other format is rejected when the judge is created rather than silently not checked.
+ * other format is rejected (by `align check` and when the judge is created) rather than
+ * silently not checked.
  */
 
 import { isIPv4, isIPv6 } from "node:net";

@@ -17,6 +17,7 @@ transformers = pytest.importorskip("transformers")
 
 import hf_fixtures as F  # noqa: E402
 from align_worker import checkpoint as ckpt, planbuild as pb, sharded, sharded_checkpoint  # noqa: E402
+from align_worker.errors import UserError  # noqa: E402
 from conftest import WORKER, arith_plan, free_port, read_jsonl, spawn_ranks  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sharded.available(), reason="FSDP2 (torch >= 2.4) is not in this torch")
@@ -94,6 +95,30 @@ def test_each_rank_holds_its_shard_of_the_trained_model_and_one_unit_more_while_
         assert abs(r["local_bytes"] - total / world) < 0.01 * total
         assert r["peak"] - r["before"] < bound, ((r["peak"] - r["before"]) >> 20, int(bound) >> 20)
         assert torch.allclose(torch.tensor(r["logits"]), expected, atol=1e-4), r["rank"]
+
+
+def test_the_unit_reader_fills_a_meta_model_as_from_pretrained_does_and_keeps_tied_weights_one(tmp_path):
+    """What FSDP calls per module, called here on every module: a tied Llama (the file has no
+    lm_head) equals from_pretrained's, each Parameter object kept; a missing tensor is named."""
+    from align_worker import hf
+    path = F.save_causal_lm(tmp_path / "tied", seed=4, tie_word_embeddings=True)
+    module, _, index = hf.build_on_meta(str(path), None, "AutoModelForCausalLM", torch.float32,
+                                        torch.device("cpu"), "/models/m")
+    before = {name: id(p) for name, p in module.named_parameters()}
+    read = sharded.unit_weights_reader(module, index, "/models/m")
+    for sub in module.modules():
+        read(sub)
+    assert {name: id(p) for name, p in module.named_parameters()} == before
+    assert module.lm_head.weight is module.model.embed_tokens.weight
+    expected = F.load_weights(path)
+    for name, value in module.state_dict().items():
+        assert torch.equal(value, expected[name]), name
+    module, _, index = hf.build_on_meta(str(path), None, "AutoModelForCausalLM", torch.float32,
+                                        torch.device("cpu"), "/models/m")
+    del index.entries["model.norm.weight"]
+    with pytest.raises(UserError, match="/models/m: the checkpoint has no weights for model.norm.weight"):
+        for sub in module.modules():
+            sharded.unit_weights_reader(module, index, "/models/m")(sub)
 
 
 def test_the_former_whole_model_loads_break_those_bounds(wide_llama, deep_llama):

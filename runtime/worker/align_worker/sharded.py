@@ -1,4 +1,5 @@
-"""Sharded loading of Hugging Face models: no rank ever holds more than its shard.
+"""Sharded loading of Hugging Face models: no rank ever holds more than its shard (frozen models)
+or its shard plus the unit FSDP is wrapping (the trained model: `unit_weights_reader`).
 
 The module is built with its parameters on the meta device (buffers stay real: rotary
 frequencies are computed, not loaded), sharded with FSDP2 (`fully_shard`, one unit per decoder
@@ -234,4 +235,3 @@ def unit_weights_reader(module: nn.Module, index: SafetensorsIndex, where: str):
                 index.read_rows(found, 0, real)
             torch.utils.swap_tensors(p, nn.Parameter(real, requires_grad=p.requires_grad))
     return init
-

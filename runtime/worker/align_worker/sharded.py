@@ -30,7 +30,7 @@ def available() -> bool:
     try:
         from torch.distributed.fsdp import fully_shard  # noqa: F401
         from torch.distributed.tensor import DTensor  # noqa: F401
-    except ImportError:
+    except (ImportError, ValueError):     # 1.13's fsdp package fails to import on Python 3.11
         return False
     return True
 

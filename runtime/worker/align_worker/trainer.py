@@ -45,10 +45,9 @@ def shards_policy(ctx: RunContext) -> bool:
     fsdp`, or the compiler's resolution of `auto` on GPUs): it is then built on the meta device
     and read unit by unit as FSDP wraps it, and the stage's frozen models are sharded (FSDP2)."""
     spec, d = ctx.spec, ctx.dist
-    if d.world == 1 or not sharded.available():
-        return False
-    return spec.sharding == "fsdp" or (spec.sharding == "auto" and d.device.type == "cuda"
-                                       and spec.estimated_sharding == "fsdp")
+    planned = spec.sharding == "fsdp" or (spec.sharding == "auto" and d.device.type == "cuda"
+                                          and spec.estimated_sharding == "fsdp")
+    return planned and d.world > 1 and sharded.available()
 
 
 class Trainer:

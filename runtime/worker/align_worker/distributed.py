@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 from dataclasses import dataclass
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
 import torch
 import torch.distributed as dist
@@ -123,8 +123,15 @@ def choose_mode(d: Dist, sharding: str, n_params: int, gpu_memory: Optional[floa
     return "ddp" if 16 * n_params < 0.6 * memory else "fsdp"
 
 
-def wrap(module: nn.Module, d: Dist, mode: str, dtype: torch.dtype) -> nn.Module:
-    """DDP (replicated) or FSDP (full shard, mixed precision with fp32 reduction)."""
+def wrap(module: nn.Module, d: Dist, mode: str, dtype: torch.dtype,
+         param_init: Optional[Callable[[nn.Module], None]] = None) -> nn.Module:
+    """DDP (replicated) or FSDP (full shard, mixed precision with fp32 reduction).
+
+    `param_init` (a module built on the meta device, models.LanguageModel.param_init): FSDP
+    reads each unit's weights as it wraps it; other modes read them all first."""
+    if param_init is not None and mode != "fsdp":
+        for sub in module.modules():
+            param_init(sub)
     if mode == "ddp":
         from torch.nn.parallel import DistributedDataParallel as DDP
         ids = [d.device.index] if d.device.type == "cuda" else None
@@ -133,19 +140,27 @@ def wrap(module: nn.Module, d: Dist, mode: str, dtype: torch.dtype) -> nn.Module
         from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
         from torch.distributed.fsdp import MixedPrecision, ShardingStrategy
         mp = MixedPrecision(param_dtype=dtype, reduce_dtype=torch.float32, buffer_dtype=dtype)
+        init = {"param_init_fn": param_init} if param_init is not None else {}
         return FSDP(module, sharding_strategy=ShardingStrategy.FULL_SHARD, mixed_precision=mp,
                     auto_wrap_policy=_block_policy(module), device_id=d.device,
-                    use_orig_params=True)
+                    use_orig_params=True, **init)
     return module
 
 
 def _block_policy(module: nn.Module):
-    """Wrap each transformer block in its own FSDP unit (decoder layers, or builtin Blocks)."""
-    import functools
-    from torch.distributed.fsdp.wrap import transformer_auto_wrap_policy
+    """Wrap each transformer block in its own FSDP unit (decoder layers, or builtin Blocks), and
+    untied input and output embeddings of a Hugging Face model too: each is as big as a layer or
+    more, and a unit is materialised whole while FSDP flattens it (meta-device loading)."""
     names = {"LlamaDecoderLayer", "MistralDecoderLayer", "Qwen2DecoderLayer", "GPT2Block", "Block"}
-    classes = {type(m) for m in module.modules() if type(m).__name__ in names}
-    return functools.partial(transformer_auto_wrap_policy, transformer_layer_cls=classes)
+    units = {m for m in module.modules() if type(m).__name__ in names}
+    get_in, get_out = getattr(module, "get_input_embeddings", None), getattr(module, "get_output_embeddings", None)
+    emb_in, emb_out = (get_in() if get_in else None), (get_out() if get_out else None)
+    if emb_in is not None and emb_out is not None and emb_in.weight is not emb_out.weight:
+        units |= {emb_in, emb_out}
+
+    def policy(module: nn.Module, recurse: bool, nonwrapped_numel: int) -> bool:
+        return recurse or module in units
+    return policy
 
 
 def no_sync(module: nn.Module, skip: bool):

@@ -132,13 +132,19 @@ def dtype_kwarg(tf: Any, dtype: torch.dtype) -> dict:
 
 def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: torch.device,
                       trainable: bool, shard: bool = False):
-    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory; `shard` (frozen
-    models in a sharded run) builds it sharded over the world from the safetensors files."""
+    """AutoModelForCausalLM + AutoTokenizer from a hub id or a local directory; `shard` builds a
+    frozen model sharded over the world from the safetensors files, and a trained one (to be
+    FSDP-wrapped) on the meta device with `param_init` reading each unit as FSDP wraps it."""
     from .models import DTYPES, LanguageModel
     tf = _transformers()
     dtype = torch.float32 if trainable else DTYPES[spec.dtype]
+    reader = None
     if shard and not trainable:
         model, tok = load_sharded(ident, revision, "AutoModelForCausalLM", dtype, device, spec.pointer)
+    elif shard:                                   # trained and FSDP-sharded: read as FSDP wraps
+        from . import sharded
+        model, tok, index = build_on_meta(ident, revision, "AutoModelForCausalLM", dtype, device, spec.pointer)
+        reader = sharded.unit_weights_reader(model, index, spec.pointer)
     else:
         try:
             tok = tf.AutoTokenizer.from_pretrained(ident, revision=revision)
@@ -153,7 +159,8 @@ def load_hf_causal_lm(ident: str, revision: Optional[str], spec: Any, device: to
     tokenizer = HFTokenizer(tok, gen_eos, chat_template_of(tok, spec, None),
                             getattr(spec, "max_prompt_tokens", None), getattr(spec, "truncation", "left"),
                             spec.pointer)
-    return LanguageModel(model, tokenizer, "hf", int(context), {"type": "hf", "source": ident})
+    return LanguageModel(model, tokenizer, "hf", int(context), {"type": "hf", "source": ident},
+                         param_init=reader)
 
 
 def checkpoint_dir(ident: str, revision: Optional[str]) -> Path:
@@ -173,6 +180,20 @@ def load_sharded(ident: str, revision: Optional[str], auto: str, dtype: torch.dt
     meta device, sharded with FSDP2 over the world, each rank reading only its rows from the
     safetensors files. Returns the module and its tokenizer."""
     from . import sharded
+    module, tok, index = build_on_meta(ident, revision, auto, dtype, device, where, **config_overrides)
+    module.eval()
+    module.requires_grad_(False)
+    sharded.shard_module(module, device)
+    sharded.materialize(module, device)
+    sharded.read_weights(module, index, where)
+    return module, tok
+
+
+def build_on_meta(ident: str, revision: Optional[str], auto: str, dtype: torch.dtype, device: torch.device,
+                  where: str, **config_overrides: Any):
+    """The module with its parameters on the meta device, its tokenizer, and where its weights
+    are in the safetensors files (nothing read yet)."""
+    from . import sharded
     tf = _transformers()
     if device.type == "cpu" and dtype == torch.float16:
         dtype = torch.float32                 # fp16 kernels are missing on CPU
@@ -188,12 +209,9 @@ def load_sharded(ident: str, revision: Optional[str], auto: str, dtype: torch.dt
                         f"safetensors only (convert the checkpoint with save_pretrained)")
     with sharded.parameters_on_meta():
         module = getattr(tf, auto).from_config(config, **dtype_kwarg(tf, dtype))
-    module.eval()
-    module.requires_grad_(False)
-    sharded.shard_module(module, device)
-    sharded.materialize(module, device)
-    sharded.read_weights(module, index, where)
-    return module, tok
+    if (directory / "generation_config.json").exists():   # its EOS list (from_config reads only config.json)
+        module.generation_config = tf.GenerationConfig.from_pretrained(str(directory))
+    return module, tok, index
 
 
 def apply_lora(lm: Any, lora: dict, where: str):

@@ -37,6 +37,9 @@ class LanguageModel:
     context: int                 # maximum sequence length
     meta: dict                   # what `save_model` writes to align_model.json
     autocast: Optional[torch.dtype] = None   # bf16/fp16 compute over fp32 master weights (set on GPU)
+    # A trained model built on the meta device: reads a module's own weights; FSDP calls it per
+    # module as it wraps each unit (distributed.wrap), so the whole model is never materialised.
+    param_init: Optional[Callable[[nn.Module], None]] = None
 
     def step(self, ids: torch.Tensor, mask: torch.Tensor, pos: torch.Tensor, past: Any = None,
              module: Optional[nn.Module] = None, cache: bool = False):
@@ -78,11 +81,12 @@ def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
                device: torch.device, trainable: bool, shard: bool = False) -> LanguageModel:
     """Build or load the model `spec` names. Trainable models keep fp32 master weights.
 
-    `shard` (frozen models of a sharded run): the model is sharded over the world with FSDP2,
-    a Hugging Face checkpoint built on the meta device and read per shard (sharded.py); its
-    forwards are then collective."""
+    `shard` (models of a sharded run): a frozen model is sharded over the world with FSDP2, a
+    Hugging Face checkpoint built on the meta device and read per shard (sharded.py); its
+    forwards are then collective. A trained Hugging Face model without LoRA is built on the meta
+    device and read unit by unit as FSDP wraps it (`LanguageModel.param_init`)."""
     src = spec.source
-    shard = shard and not trainable
+    shard = shard and (not trainable or (spec.lora is None and src["type"] != "builtin"))
     template = spec.chat_template or {}
     if template.get("type") == "file":             # plan paths are relative to the recipe
         spec = dataclasses.replace(spec, chat_template={"type": "file",
@@ -115,9 +119,9 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     dtype = DTYPES[spec.dtype] if not trainable else torch.float32
     if device.type == "cpu" and dtype == torch.float16:
         dtype = torch.float32            # fp16 kernels are missing on CPU
-    if not is_sharded(lm.module):
+    if lm.param_init is None and not is_sharded(lm.module):
         cast(lm.module, device, dtype)
-        if shard:
+        if shard and not trainable:
             from .sharded import shard_module
             shard_module(lm.module, device)
     if trainable and device.type == "cuda" and spec.dtype != "fp32":

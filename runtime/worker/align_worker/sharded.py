@@ -1,4 +1,5 @@
-"""Sharded loading of Hugging Face models: no rank ever holds more than its shard.
+"""Sharded loading of Hugging Face models: no rank ever holds more than its shard (frozen models)
+or its shard plus the unit FSDP is wrapping (the trained model: `unit_weights_reader`).
 
 The module is built with its parameters on the meta device (buffers stay real: rotary
 frequencies are computed, not loaded), sharded with FSDP2 (`fully_shard`, one unit per decoder
@@ -29,7 +30,7 @@ def available() -> bool:
     try:
         from torch.distributed.fsdp import fully_shard  # noqa: F401
         from torch.distributed.tensor import DTensor  # noqa: F401
-    except ImportError:
+    except (ImportError, ValueError):     # 1.13's fsdp package fails to import on Python 3.11
         return False
     return True
 
@@ -204,3 +205,33 @@ def read_weights(module: nn.Module, index: SafetensorsIndex, where: str) -> None
         what = (f"no weights for {', '.join(missing[:4])}{' ...' if len(missing) > 4 else ''}" if missing
                 else f"weights of another shape: {', '.join(wrong[:2])}")
         raise UserError(f"{where}: the checkpoint has {what}")
+
+
+def unit_weights_reader(module: nn.Module, index: SafetensorsIndex, where: str):
+    """FSDP1's `param_init_fn` for a trained model built on the meta device: each module's own
+    parameters are allocated whole and read from the checkpoint when FSDP wraps the unit they
+    belong to, so a rank holds its shards plus one unit being flattened, never the whole model.
+
+    `torch.utils.swap_tensors` keeps each Parameter object (the optimizer's weight-decay groups
+    are chosen before wrapping, and tied parameters stay one); a tied one is read once.
+    """
+    names: Dict[int, List[str]] = {}
+    for name, p in module.named_parameters(remove_duplicate=False):
+        names.setdefault(id(p), []).append(name)
+
+    @torch.no_grad()
+    def init(sub: nn.Module) -> None:
+        for p in sub.parameters(recurse=False):
+            if p.device.type != "meta":
+                continue                        # read already (a tied parameter)
+            found = next((n for n in names.get(id(p), []) if n in index), None)
+            if found is None:
+                raise UserError(f"{where}: the checkpoint has no weights for {names.get(id(p), ['?'])[0]}")
+            if tuple(index.shape(found)) != tuple(p.shape):
+                raise UserError(f"{where}: the checkpoint has weights of another shape: {found} "
+                                f"{list(index.shape(found))} (model {list(p.shape)})")
+            real = torch.empty(p.shape, dtype=p.dtype)
+            if real.numel():
+                index.read_rows(found, 0, real)
+            torch.utils.swap_tensors(p, nn.Parameter(real, requires_grad=p.requires_grad))
+    return init

@@ -15,7 +15,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import torch
 
 from . import checkpoint as ckpt
-from . import sharded_checkpoint
+from . import sharded, sharded_checkpoint
 from .context import RunContext
 from .distributed import choose_mode, no_sync, wrap
 from .errors import ResumeError, StopRequested, UserError
@@ -40,6 +40,16 @@ def training_mode(ctx: RunContext, policy: LanguageModel) -> str:
     return choose_mode(ctx.dist, spec.sharding, n_params, spec.gpu_memory, spec.estimated_sharding)
 
 
+def shards_policy(ctx: RunContext) -> bool:
+    """Whether the trained model will be FSDP-sharded, known before it is loaded (`sharding =
+    fsdp`, or the compiler's resolution of `auto` on GPUs): it is then built on the meta device
+    and read unit by unit as FSDP wraps it, and the stage's frozen models are sharded (FSDP2)."""
+    spec, d = ctx.spec, ctx.dist
+    planned = spec.sharding == "fsdp" or (spec.sharding == "auto" and d.device.type == "cuda"
+                                          and spec.estimated_sharding == "fsdp")
+    return planned and d.world > 1 and sharded.available()
+
+
 class Trainer:
     def __init__(self, ctx: RunContext, policy: LanguageModel, total_steps: int, lr: float) -> None:
         self.ctx, self.policy, self.total = ctx, policy, total_steps
@@ -49,7 +59,8 @@ class Trainer:
         self.mode = training_mode(ctx, policy)
         d.mode = self.mode
         split = decay_split(policy.module.parameters())        # before FSDP flattens the shapes
-        policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype])
+        policy.module = wrap(policy.module, d, self.mode, DTYPES[spec.model.dtype], policy.param_init)
+        policy.param_init = None
         self.opt = make_optimizer(policy.module.parameters(), lr, spec.training.weight_decay, split)
         self.sched = make_scheduler(self.opt, total_steps, spec.training.warmup, spec.training.schedule)
         sinks = Sinks(spec.tracking, spec.name, ctx.stage_dir, {"variant": spec.variant, **spec.fields})

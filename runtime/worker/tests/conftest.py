@@ -95,13 +95,14 @@ def read_jsonl(path):
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
 
 
-def spawn_ranks(path, run_dirs, url=None, stage="cgpo", resume=False):
+def spawn_ranks(path, run_dirs, url=None, stage="cgpo", resume=False, env_extra=None):
     """One worker process per run directory (rank i uses run_dirs[i]), launched the way torchrun
     does (env vars, gloo on CPU); returns [(exit code, stderr)] in rank order."""
     port, world, procs = str(free_port()), len(run_dirs), []
     for rank, run_dir in enumerate(run_dirs):
         env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
-                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank))
+                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), LOCAL_RANK=str(rank),
+                   **(env_extra or {}))
         args = ["run", "--plan", str(path), "--stage", stage, "--run-dir", str(run_dir), "--cpu"]
         args += (["--judge-url", url] if url else []) + (["--resume"] if resume else [])
         procs.append(subprocess.Popen([sys.executable, "-m", "align_worker", *args], env=env,

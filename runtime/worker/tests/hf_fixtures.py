@@ -85,3 +85,15 @@ def save_wide_llama(out: Path, seed: int = 0) -> Path:
     transformers.LlamaForCausalLM(cfg).to(torch.bfloat16).save_pretrained(str(out))
     tok.save_pretrained(str(out))
     return out
+
+
+def save_deep_llama(out: Path, seed: int = 0) -> Path:
+    """A 48M-parameter random Llama with a small vocabulary (16 layers of 3M parameters, saved in
+    bf16): the trained-model loading test, where one decoder layer is the unit FSDP flattens."""
+    tok = build_tokenizer()
+    cfg = llama_config(tok, layers=16, hidden=512, context=128)
+    cfg.intermediate_size, cfg.num_attention_heads, cfg.num_key_value_heads, cfg.head_dim = 1536, 8, 2, 64
+    torch.manual_seed(seed)
+    transformers.LlamaForCausalLM(cfg).to(torch.bfloat16).save_pretrained(str(out))
+    tok.save_pretrained(str(out))
+    return out

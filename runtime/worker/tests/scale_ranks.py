@@ -2,6 +2,7 @@
 
 Prints one JSON line: resident memory before and at peak while loading, this rank's share of
 the model's bytes, and the logits of a fixed batch (for comparing with plain transformers).
+`how`: sharded | whole (a frozen bf16 model), trained | trained-whole (the fp32 policy FSDP wraps).
 """
 
 import json
@@ -18,6 +19,8 @@ import transformers  # noqa: E402
 from transformers.models.llama import modeling_llama  # noqa: E402,F401  (imported before measuring)
 
 from align_worker import hf  # noqa: E402
+from align_worker.distributed import Dist, wrap  # noqa: E402
+from align_worker.models import load_model  # noqa: E402
 from align_worker.plan import ModelSpec  # noqa: E402
 
 
@@ -39,11 +42,17 @@ def main() -> None:
     torch.set_num_threads(1)
     dist.init_process_group("gloo")
     cpu = torch.device("cpu")
-    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "bf16")
+    trained = how.startswith("trained")
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "fp32" if trained else "bf16")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")                     # reset the high-water mark to the current resident size
     before = rss_now()
-    if how == "sharded":
+    if trained:                          # the policy: fp32, FSDP1 (meta + per-unit reads, or whole as before)
+        d = Dist(dist.get_rank(), dist.get_world_size(), 0, cpu, "fsdp")
+        lm = load_model(spec, 0, Path(model_dir), Path(model_dir), cpu, trainable=True, shard=how == "trained")
+        lm.module = wrap(lm.module, d, "fsdp", torch.float32, lm.param_init)
+        lm.module.eval()
+    elif how == "sharded":
         lm = hf.load_hf_causal_lm(model_dir, None, spec, cpu, trainable=False, shard=True)
     else:                               # what the worker did before: every rank loads it whole
         lm = hf.load_hf_causal_lm(model_dir, None, spec, cpu, trainable=False)

@@ -16,13 +16,16 @@ import torch
 transformers = pytest.importorskip("transformers")
 
 import hf_fixtures as F  # noqa: E402
-from align_worker import checkpoint as ckpt, planbuild as pb, sharded  # noqa: E402
+from align_worker import checkpoint as ckpt, planbuild as pb, sharded, sharded_checkpoint  # noqa: E402
+from align_worker.errors import UserError  # noqa: E402
 from conftest import WORKER, arith_plan, free_port, read_jsonl, spawn_ranks  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not sharded.available(), reason="FSDP2 (torch >= 2.4) is not in this torch")
 
-# Resident memory a rank may add while loading beyond its share x 1.3: constructing the model on
-# the meta device and FSDP2's bookkeeping. Measured 13 MiB (63M-parameter model, 2 and 4 ranks).
+# Resident memory a rank may add while loading beyond its share x 1.3 (and, for the trained model,
+# the unit FSDP1 is flattening): constructing the model on the meta device and FSDP's
+# bookkeeping. Measured 13 MiB for the frozen bf16 model (FSDP2), 18 MiB for the trained fp32 one
+# (FSDP1), on 2 and 4 ranks.
 FIXED_OVERHEAD = 24 << 20
 
 
@@ -36,12 +39,30 @@ def wide_llama(tmp_path_factory):
     return path, sum(p.numel() * 2 for p in model.parameters()), logits
 
 
+@pytest.fixture(scope="module")
+def deep_llama(tmp_path_factory):
+    """The checkpoint, its size in fp32 (the trained model's master weights), the bytes of its
+    largest FSDP unit (a decoder layer), and plain transformers' fp32 logits of a fixed batch."""
+    path = F.save_deep_llama(tmp_path_factory.mktemp("deep") / "llama")
+    model = transformers.AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32)
+    with torch.no_grad():
+        logits = model(input_ids=torch.tensor([[1, 5, 9, 13, 2]])).logits[0, :, :8]
+    unit = max(sum(p.numel() * 4 for p in layer.parameters()) for layer in model.model.layers)
+    return path, sum(p.numel() * 4 for p in model.parameters()), unit, logits
+
+
 def load_on_ranks(model_dir, world, how="sharded"):
     """tests/scale_ranks.py on `world` gloo ranks: one JSON report per rank."""
     port, procs = str(free_port()), []
+    # The trained model's loading frees what it read once FSDP has flattened and sharded it.
+    # glibc maps allocations of 32 MiB and more and unmaps them on free; below that its adaptive
+    # threshold keeps freed blocks in the heap, still resident. A real model's parameters are
+    # all above it (an 8B layer's matrices are 64-224 MiB in fp32), this one's are 1-3 MiB:
+    # a fixed 1 MiB threshold makes it behave like the real one.
+    malloc = {"MALLOC_MMAP_THRESHOLD_": str(1 << 20)} if how.startswith("trained") else {}
     for rank in range(world):
         env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
-                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world))
+                   MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), **malloc)
         procs.append(subprocess.Popen([sys.executable, str(WORKER / "tests" / "scale_ranks.py"), str(model_dir), how],
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     reports = []
@@ -61,6 +82,54 @@ def test_each_rank_holds_its_shard_of_a_frozen_model_and_little_more_while_loadi
         assert grown < r["local_bytes"] * 1.3 + FIXED_OVERHEAD, (grown >> 20, r["local_bytes"] >> 20)
         # The sharded model computes what plain transformers computes from the same file.
         assert torch.allclose(torch.tensor(r["logits"]), expected, atol=2e-2), r["rank"]
+
+
+@pytest.mark.parametrize("world", [2, 4])
+def test_each_rank_holds_its_shard_of_the_trained_model_and_one_unit_more_while_loading(deep_llama, world):
+    """The policy (fp32, FSDP1): built on the meta device, each unit read from the file as FSDP
+    wraps it. Beyond the share x 1.3: the unit being flattened, twice (its tensors and the flat
+    copy), and FIXED_OVERHEAD; measured 134 MiB on 2 ranks (share 92) and 87 on 4 (share 46)."""
+    path, total, unit, expected = deep_llama
+    bound = total / world * 1.3 + 2 * unit + FIXED_OVERHEAD
+    for r in load_on_ranks(path, world, "trained"):
+        assert abs(r["local_bytes"] - total / world) < 0.01 * total
+        assert r["peak"] - r["before"] < bound, ((r["peak"] - r["before"]) >> 20, int(bound) >> 20)
+        assert torch.allclose(torch.tensor(r["logits"]), expected, atol=1e-4), r["rank"]
+
+
+def test_the_unit_reader_fills_a_meta_model_as_from_pretrained_does_and_keeps_tied_weights_one(tmp_path):
+    """What FSDP calls per module, called here on every module: a tied Llama (the file has no
+    lm_head) equals from_pretrained's, each Parameter object kept; a missing tensor is named."""
+    from align_worker import hf
+    path = F.save_causal_lm(tmp_path / "tied", seed=4, tie_word_embeddings=True)
+    module, _, index = hf.build_on_meta(str(path), None, "AutoModelForCausalLM", torch.float32,
+                                        torch.device("cpu"), "/models/m")
+    before = {name: id(p) for name, p in module.named_parameters()}
+    read = sharded.unit_weights_reader(module, index, "/models/m")
+    for sub in module.modules():
+        read(sub)
+    assert {name: id(p) for name, p in module.named_parameters()} == before
+    assert module.lm_head.weight is module.model.embed_tokens.weight
+    expected = F.load_weights(path)
+    for name, value in module.state_dict().items():
+        assert torch.equal(value, expected[name]), name
+    module, _, index = hf.build_on_meta(str(path), None, "AutoModelForCausalLM", torch.float32,
+                                        torch.device("cpu"), "/models/m")
+    del index.entries["model.norm.weight"]
+    with pytest.raises(UserError, match="/models/m: the checkpoint has no weights for model.norm.weight"):
+        for sub in module.modules():
+            sharded.unit_weights_reader(module, index, "/models/m")(sub)
+
+
+def test_the_former_whole_model_loads_break_those_bounds(wide_llama, deep_llama):
+    """Built whole on each rank (what the worker did, frozen and trained alike): both bounds
+    above fail, on 2 ranks."""
+    path, total, _ = wide_llama
+    for r in load_on_ranks(path, 2, "whole"):
+        assert r["peak"] - r["before"] > total / 2 * 1.3 + FIXED_OVERHEAD
+    path, total, unit, _ = deep_llama
+    for r in load_on_ranks(path, 2, "trained-whole"):
+        assert r["peak"] - r["before"] > total / 2 * 1.3 + 2 * unit + FIXED_OVERHEAD
 
 
 def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspace, judge_server, tmp_path):
@@ -92,32 +161,113 @@ def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspac
         assert abs(rec["log_ratio_max"]) < 1e-4 and abs(rec["log_ratio_min"]) < 1e-4
 
 
-@pytest.mark.parametrize("world", [1, 4])
-def test_a_checkpoint_written_by_two_fsdp_ranks_resumes_on_another_world_size(workspace, judge_server, world):
-    """DCP reshards: the resumed step computes the loss the uninterrupted run computed (so the
-    parameters are the same) and the run ends on the same weights (so is the optimizer state)."""
-    plan = arith_plan(variant="crpg", steps=3, k=2, batch=4, checkpoint_every=2)
+@pytest.fixture(scope="module")
+def fsdp_llama_run(tmp_path_factory):
+    """CRPG on a random Hugging Face Llama policy rewarded by a random reward model, two FSDP
+    ranks (the policy read unit by unit, reference and reward model sharded), a checkpoint
+    after every step but the last (steps 2 and 3 kept), four steps, uninterrupted: the run the
+    killed and resumed ones must reproduce. Yields (workspace, plan path, judge URL, run dir)."""
+    from align_worker import arith
+    from align_worker.devserver import JudgeApp, serve
+    workspace = tmp_path_factory.mktemp("fsdp-llama")
+    train, _ = arith.split(seed=0, max_operand=9, n_test=20)
+    arith.write_jsonl(train, workspace / "train.jsonl")
+    arith.write_jsonl(train[:4], workspace / "test.jsonl")
+    F.save_causal_lm(workspace / "policy", seed=2)
+    F.save_reward_model(workspace / "rm", seed=5)
+    plan = arith_plan(variant="crpg", steps=4, k=2, batch=4, checkpoint_every=1)
     plan["cluster"]["sharding"] = "fsdp"
+    plan["models"]["tiny"] = {"from": {"type": "local", "path": "policy"}, "dtype": "fp32", "params": None,
+                              "gradient_checkpointing": False, "lora": None}
+    # A reward model's scores differ between samples, so every step moves the weights.
+    plan["rewards"]["rm"] = {"from": {"type": "local", "path": "rm"}, "kind": "scalar", "dtype": "fp32",
+                             "baseline": {"type": "none"}}
+    plan["tasks"]["arith"] = pb.task(["train"], "rm", [], pb.optimizer("crpg", generations=2, max_tokens=3,
+                                                                      kl_max=2.0), batch_size=4)
     path = pb.write(plan, workspace / "plan.json")
-    url = judge_server(plan)
+    server = serve(JudgeApp(plan))
+    url = f"http://127.0.0.1:{server.server_address[1]}"
     full = workspace / "full"
-    assert all(code == 0 for code, _ in spawn_ranks(path, [full] * 2, url))
+    results = spawn_ranks(path, [full] * 2, url)
+    assert all(code == 0 for code, _ in results), results
+    yield workspace, path, url, full
+    server.shutdown()
+    server.server_close()
+
+
+def final_weights_of(run, stage):
+    return F.load_weights(run / stage / "model")
+
+
+def final_weights(run):
+    return final_weights_of(run, "cgpo")
+
+
+def assert_same_weights(a, b, atol):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.allclose(a[k], b[k], atol=atol, rtol=0), (k, float((a[k] - b[k]).abs().max()))
+
+
+def summary_loss(run, step):
+    return next(r["loss"] for r in read_jsonl(run / "cgpo" / "metrics.jsonl")
+                if r["step"] == step and r.get("task") is None)
+
+
+@pytest.mark.parametrize("world", [1, 4])
+def test_a_checkpoint_written_by_two_fsdp_ranks_resumes_on_another_world_size(fsdp_llama_run, world):
+    """DCP reshards: the resumed step computes the loss the uninterrupted run computed (so the
+    parameters it resumed with are the checkpoint's) and the run ends on the same weights, to
+    float rounding of another reduction order (so is the optimizer state)."""
+    workspace, path, url, full = fsdp_llama_run
     resumed = workspace / f"on-{world}"
     shutil.copytree(full, resumed)
     shutil.rmtree(resumed / "cgpo" / "model")
+    shutil.rmtree(resumed / "cgpo" / "checkpoints" / "step-00000003")
     assert [p.name for p in ckpt.list_checkpoints(resumed / "cgpo")] == ["step-00000002"]
     results = spawn_ranks(path, [resumed] * world, url, resume=True)
     assert all(code == 0 for code, _ in results), results
     assert "resuming a checkpoint of 2 ranks on " + str(world) in results[0][1]
+    assert summary_loss(full, 3) != 0.0
+    assert summary_loss(resumed, 3) == pytest.approx(summary_loss(full, 3), rel=1e-5, abs=1e-7)
+    assert not torch.equal(final_weights(full)["lm_head.weight"], F.load_weights(workspace / "policy")["lm_head.weight"])
+    assert_same_weights(final_weights(resumed), final_weights(full), atol=1e-6)
 
-    def step3(run):
-        return next(r["loss"] for r in read_jsonl(run / "cgpo" / "metrics.jsonl")
-                    if r["step"] == 3 and r.get("task") is None)
-    assert step3(resumed) == pytest.approx(step3(full), rel=1e-5, abs=1e-7)
-    a, b = (torch.load(run / "cgpo" / "model" / "model.pt") for run in (full, resumed))
-    assert a.keys() == b.keys()
-    for k in a:
-        assert torch.allclose(a[k], b[k], atol=1e-6), k
+
+@pytest.mark.parametrize("where, step, left", [("CHECKPOINT", 2, ["step-00000001"]),
+                                               ("PRUNE", 3, ["step-00000002", "step-00000003"])])
+def test_a_kill_during_save_or_prune_on_two_ranks_leaves_the_previous_checkpoint_complete(
+        fsdp_llama_run, where, step, left):
+    """SIGKILL inside the step's checkpoint write (every rank, after its DCP shard) or inside the
+    prune (rank 0, between the rename and the delete; rank 1 then fails on the lost peer): only
+    complete checkpoints carry a step name, and --resume on two ranks ends where the
+    uninterrupted run ended, exactly."""
+    workspace, path, url, full = fsdp_llama_run
+    run = workspace / f"killed-in-{where.lower()}"
+    results = spawn_ranks(path, [run] * 2, url, env_extra={f"ALIGN_WORKER_TEST_KILL_IN_{where}": str(step)})
+    assert results[0][0] == -9 and results[1][0] != 0, results
+    assert [p.name for p in ckpt.list_checkpoints(run / "cgpo")] == left
+    hidden = ".tmp-step-00000002" if where == "CHECKPOINT" else ".old-step-00000001"
+    assert (run / "cgpo" / "checkpoints" / hidden).is_dir()
+    for name in left:
+        files = set(sharded_checkpoint.manifest_files(run / "cgpo" / "checkpoints" / name)) | {"manifest.json"}
+        assert {p.name for p in (run / "cgpo" / "checkpoints" / name).iterdir()} == files
+        assert {".metadata", "__0_0.distcp", "__1_0.distcp", "state.json"} <= files
+    results = spawn_ranks(path, [run] * 2, url, resume=True)
+    assert all(code == 0 for code, _ in results), results
+    assert_same_weights(final_weights(run), final_weights(full), atol=0)
+    assert not any(p.name.startswith((".tmp-", ".old-")) for p in (run / "cgpo" / "checkpoints").iterdir())
+
+
+def test_sft_of_a_llama_read_unit_by_unit_on_two_fsdp_ranks_matches_one_rank_loading_it_whole(fsdp_llama_run):
+    workspace, path, url, _ = fsdp_llama_run
+    one, two = workspace / "sft-1", workspace / "sft-2"
+    for run, world in ((one, 1), (two, 2)):
+        results = spawn_ranks(path, [run] * world, stage="sft")
+        assert all(code == 0 for code, _ in results), results
+    assert_same_weights(final_weights_of(two, "sft"), final_weights_of(one, "sft"), atol=1e-5)
+    assert not torch.equal(final_weights_of(one, "sft")["lm_head.weight"],
+                           F.load_weights(workspace / "policy")["lm_head.weight"])
 
 
 # ----- scoring in bounded memory ------------------------------------------------------------------

@@ -18,7 +18,7 @@ from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
 from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
 from ..seeding import seed_everything
 from ..tokenizer import system_of
-from ..trainer import Trainer, training_mode
+from ..trainer import Trainer, shards_policy, training_mode
 
 
 class TaskState:
@@ -72,7 +72,8 @@ def needs_judges(task: TaskSpec) -> bool:
 def run(ctx: RunContext) -> Dict[str, Any]:
     spec, d = ctx.spec, ctx.dist
     seed_everything(spec.seed, d.rank)
-    policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True)
+    policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True,
+                        shard=shards_policy(ctx))
     disable_dropout(policy.module)
     fsdp = training_mode(ctx, policy) == "fsdp"
     # Frozen models are sharded with the policy (FSDP2, read per shard) where torch has FSDP2;

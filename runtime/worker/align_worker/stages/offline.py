@@ -17,7 +17,7 @@ from ..frozen import FrozenModels
 from ..models import disable_dropout, load_model
 from ..seeding import seed_everything
 from ..tokenizer import system_of
-from ..trainer import Trainer, training_mode
+from ..trainer import Trainer, shards_policy, training_mode
 
 
 def _rows(ctx: RunContext) -> List[Dict[str, Any]]:
@@ -32,7 +32,8 @@ def _rows(ctx: RunContext) -> List[Dict[str, Any]]:
 def _setup(ctx: RunContext, n_rows: int):
     spec, d = ctx.spec, ctx.dist
     seed_everything(spec.seed, d.rank)
-    policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True)
+    policy = load_model(spec.model, spec.seed, ctx.base_dir, ctx.run_dir, d.device, trainable=True,
+                        shard=shards_policy(ctx))
     per_step = spec.fields["batch_size"] * spec.training.grad_accum
     total = math.ceil(n_rows * spec.fields["epochs"] / per_step)
     shuffle = any(s.dataset is None or s.dataset.shuffle for s in spec.data)

@@ -77,6 +77,85 @@ def crpg_loss(logp: Tensor, advantages: Tensor, valid: Optional[Tensor] = None,
     return -(a * logp).sum() / _denom(denom, count)
 
 
+GROUP_STD_EPS = 1e-4      # GRPO's std floor (TRL's value): a group of equal rewards gets A = 0
+
+
+def gated_reward(reward: Tensor, feasible: Tensor, infeasible_reward: float, gate: bool) -> Tensor:
+    """The reward the baselines train on: r, or `infeasible_reward` for an infeasible sample when
+    the judges gate the reward (otherwise the judges are only reported)."""
+    if not gate:
+        return reward
+    return torch.where(feasible.bool(), reward, torch.full_like(reward, float(infeasible_reward)))
+
+
+def group_advantages(rewards: Tensor, scale: bool, valid: Optional[Tensor] = None,
+                     eps: float = GROUP_STD_EPS) -> Tensor:
+    """GRPO's per-prompt baseline on rewards [P, K]: A = r − mean_g(r), divided by std_g(r) + eps
+    when `scale` (DeepSeekMath), left unscaled otherwise (Dr. GRPO).
+
+    mean and the unbiased std are over each group's valid samples; invalid samples get A = 0, and
+    a group with a single valid sample has std 0, so its one sample gets A = 0 as well.
+    """
+    v = torch.ones_like(rewards) if valid is None else valid.to(rewards.dtype)
+    n = v.sum(dim=1, keepdim=True)
+    mean = (rewards * v).sum(dim=1, keepdim=True) / n.clamp(min=1.0)
+    dev = (rewards - mean) * v
+    if scale:
+        std = ((dev ** 2).sum(dim=1, keepdim=True) / (n - 1.0).clamp(min=1.0)).sqrt()
+        dev = dev / (std + eps)
+    return dev.detach()
+
+
+def rloo_advantages(rewards: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+    """RLOO's leave-one-out baseline on rewards [P, K]: A_i = r_i − mean_{j≠i}(r_j) over the
+    prompt's valid samples. Invalid samples, and prompts with fewer than 2 valid samples, get 0."""
+    v = torch.ones_like(rewards) if valid is None else valid.to(rewards.dtype)
+    n = v.sum(dim=1, keepdim=True)
+    others = ((rewards * v).sum(dim=1, keepdim=True) - rewards) / (n - 1.0).clamp(min=1.0)
+    return ((rewards - others) * v * (n >= 2).to(rewards.dtype)).detach()
+
+
+def kl_estimate(logp: Tensor, logp_ref: Tensor, estimator: str) -> Tensor:
+    """Per-token estimate of KL(π‖π_ref) from tokens sampled by π (Schulman's estimators).
+
+    With x = log π_ref − log π: k1 = −x (unbiased, can be negative); k3 = e^x − x − 1 (unbiased,
+    never negative, lower variance). The reference is a constant.
+    """
+    x = logp_ref.detach() - logp
+    if estimator == "k1":
+        return -x
+    if estimator == "k3":
+        return torch.exp(x) - x - 1.0
+    raise ValueError(f"unknown KL estimator {estimator!r} (k1 or k3)")
+
+
+def clipped_surrogate(logp: Tensor, logp_old: Tensor, advantages: Tensor, clip_eps: float) -> Tensor:
+    """min(ρ·A, clip(ρ, 1−ε, 1+ε)·A) per token, ρ = exp(log π − log π_old); tokens [N, L], A [N]."""
+    ratio = torch.exp(logp - logp_old.detach())
+    a = advantages.detach()[:, None]
+    return torch.min(ratio * a, torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * a)
+
+
+def grpo_loss(logp: Tensor, logp_old: Tensor, logp_ref: Tensor, mask: Tensor, advantages: Tensor,
+              clip_eps: float, kl_coef: float, kl_estimator: str, aggregation: str,
+              denom: Optional[float] = None) -> Tensor:
+    """GRPO: per token ℓ = −(min(ρA, clip(ρ)A) − β·KL), then aggregated.
+
+    Token log-probs [N, L] are response-aligned (token t of each response in column t), mask [N, L].
+    "sequence": mean over samples of each sample's mean token loss (DeepSeekMath), denom = samples;
+    "token": Σ ℓ over every token / token count (DAPO), denom = tokens.
+    """
+    m = mask.to(logp.dtype)
+    per_token = -(clipped_surrogate(logp, logp_old, advantages, clip_eps)
+                  - kl_coef * kl_estimate(logp, logp_ref, kl_estimator)) * m
+    if aggregation == "token":
+        return per_token.sum() / _denom(denom, m.sum())
+    if aggregation == "sequence":
+        per_sample = per_token.sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+        return per_sample.sum() / _denom(denom, torch.as_tensor(per_sample.numel()))
+    raise ValueError(f"unknown loss aggregation {aggregation!r} (token or sequence)")
+
+
 def codpo_select(rewards: Tensor, feasible: Tensor,
                  valid: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
     """Choose CODPO pairs per prompt from rewards/feasible of shape [P, K].

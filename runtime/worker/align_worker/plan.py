@@ -78,7 +78,7 @@ class RewardSpec:
 
 @dataclass
 class OptimizerSpec:
-    variant: str                        # crpg | codpo | crraft
+    variant: str                        # crpg | codpo | crraft | grpo | rloo
     generations: int
     temperature: float
     top_p: float
@@ -87,6 +87,15 @@ class OptimizerSpec:
     beta: float = 0.1
     lam: float = 0.0
     fallback: str = "baseline"
+    # GRPO and RLOO (docs/optimizers.md)
+    kl_coef: float = 0.0
+    judges_gate: bool = True
+    infeasible_reward: float = -1.0
+    scale_rewards: bool = True
+    clip_eps: float = 0.2
+    ppo_epochs: int = 1
+    kl_estimator: str = "k3"
+    loss_aggregation: str = "sequence"
 
 
 @dataclass

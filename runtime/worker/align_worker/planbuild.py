@@ -41,7 +41,10 @@ def optimizer(variant: str = "crpg", generations: int = 4, temperature: float = 
     opt = {"variant": variant, "generations": generations, "temperature": temperature, "top_p": top_p,
            "max_tokens": max_tokens}
     defaults = {"crpg": {"kl_max": 0.1}, "codpo": {"beta": 0.1, "lambda": 0.0},
-                "crraft": {"kl_max": 0.1, "fallback": "baseline"}}[variant]
+                "crraft": {"kl_max": 0.1, "fallback": "baseline"},
+                "grpo": {"kl_coef": 0.04, "judges_gate": True, "infeasible_reward": -1.0, "scale_rewards": True,
+                         "clip_eps": 0.2, "ppo_epochs": 1, "kl_estimator": "k3", "loss_aggregation": "sequence"},
+                "rloo": {"kl_coef": 0.05, "judges_gate": True, "infeasible_reward": -1.0}}[variant]
     opt.update(defaults)
     opt.update(extra)
     return opt

@@ -69,6 +69,18 @@ function buildProgram(): Command {
     });
 
   program
+    .command("setup")
+    .description("Create the worker's Python environment (.venv-worker) with pip from runtime/worker/requirements.txt.")
+    .option("--dir <dir>", "the virtual environment to create (default: .venv-worker in the checkout)")
+    .option("--python <path>", "the Python that creates it (default: python3)")
+    .option("--requirements <file>", "the requirements to install (default: runtime/worker/requirements.txt)")
+    .option("--pip-args <args>", "extra pip arguments, e.g. \"--no-index --find-links /wheels\"")
+    .action(async (opts: import("./commands/setup.js").SetupCommandOptions) => {
+      const { runSetup } = await import("./commands/setup.js");
+      process.exitCode = await runSetup(opts);
+    });
+
+  program
     .command("judge")
     .description("Score a JSONL file of samples offline with one task's (or stage's) mixture of judges.")
     .argument("<recipe>", "the root recipe")

@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import type { Diagnostic } from "../grammar/diagnostic.js";
 import type { Span } from "../grammar/span.js";
 import { checkProgram, type CheckResult } from "./check/checker.js";
@@ -21,6 +23,12 @@ export interface CompileOptions {
   readonly host?: CompilerHost;
   /** Directory relative root paths are resolved against (default: process.cwd()). */
   readonly cwd?: string;
+  /**
+   * The local Hugging Face hub cache, where `hf(...)` models' config.json give the estimate
+   * their shapes. Default: with the file-system host, $HF_HUB_CACHE, else $HF_HOME/hub, else
+   * ~/.cache/huggingface/hub; with another host, none.
+   */
+  readonly hubCache?: string;
 }
 
 export interface CompileResult {
@@ -39,7 +47,8 @@ export interface CompileResult {
 }
 
 export function compile(file: string, options: CompileOptions = {}): CompileResult {
-  const result = checkProgram(file, { host: options.host ?? fileSystemHost(), cwd: options.cwd, rules: allRules });
+  const hubCache = options.hubCache ?? (options.host === undefined ? defaultHubCache() : undefined);
+  const result = checkProgram(file, { host: options.host ?? fileSystemHost(), cwd: options.cwd, rules: allRules, hubCache });
   if (!result) return unreadable(file);
   return toCompileResult(result);
 }
@@ -71,4 +80,11 @@ function toCompileResult(result: CheckResult): CompileResult {
 function unreadable(file: string): CompileResult {
   const diagnostic: Diagnostic = { code: "AL2005", severity: "error", message: `cannot read \`${file}\`` };
   return { diagnostics: [diagnostic], hasErrors: true, plan: undefined, planJson: undefined, spans: new Map(), sources: new Map(), rootDir: undefined };
+}
+
+/** Where huggingface_hub keeps downloads on this machine (its own environment variables). */
+export function defaultHubCache(env: NodeJS.ProcessEnv = process.env): string {
+  if (env["HF_HUB_CACHE"]) return env["HF_HUB_CACHE"];
+  if (env["HF_HOME"]) return path.join(env["HF_HOME"], "hub");
+  return path.join(os.homedir(), ".cache", "huggingface", "hub");
 }

@@ -60,6 +60,7 @@ export type BlockCstChildren = {
   field?: FieldCstNode[];
   Comma?: IToken[];
   Semicolon?: IToken[];
+  NumberLiteral?: IToken[];
   RBrace: IToken[];
 };
 

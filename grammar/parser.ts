@@ -135,6 +135,21 @@ export class AlignParser extends CstParser {
           this.OPTION(() =>
             this.OR([{ ALT: () => this.CONSUME(Comma) }, { ALT: () => this.CONSUME(Semicolon) }]),
           );
+          // `kl_max = 4,0`: a decimal comma, one error instead of a field that starts with `0`.
+          this.OPTION2({
+            GATE: () => this.atDecimalComma(),
+            DEF: () => {
+              const digits = this.CONSUME(NumberLiteral);
+              this.ACTION(() => {
+                this.extraErrors.push({
+                  code: SyntaxCode.DecimalComma.code,
+                  message: `numbers take a decimal point: \`${this.decimalText(digits)}\`, not a comma`,
+                  token: digits,
+                  previous: digits,
+                });
+              });
+            },
+          });
         },
       });
       this.CONSUME(RBrace);
@@ -323,6 +338,25 @@ export class AlignParser extends CstParser {
     const next = this.LA(1);
     const after = this.LA(2).tokenType;
     return name !== undefined && next.tokenType === Identifier && next.startLine === name.startLine && (after === LBrace || after === LParen);
+  }
+
+  /** True right after `4,` when `0` follows with no space: a number written with a decimal comma. */
+  private atDecimalComma(): boolean {
+    const comma = this.LA(0);
+    const number = this.LA(-1);
+    const next = this.LA(1);
+    return (
+      comma.tokenType === Comma &&
+      next.tokenType === NumberLiteral &&
+      number?.tokenType === NumberLiteral &&
+      number.endOffset! + 1 === comma.startOffset &&
+      comma.endOffset! + 1 === next.startOffset
+    );
+  }
+
+  /** `4.0` from `4,0`: the number token before the comma, a point, then `digits`. */
+  private decimalText(digits: IToken): string {
+    return `${this.LA(-2).image}.${digits.image}`;
   }
 
   /** True at `name =`. */

@@ -111,6 +111,14 @@ export const SyntaxCode = {
       "Without the `=` the variant would read as the start of another declaration.",
     example: "judge exact math_answer { }\n",
   },
+  DecimalComma: {
+    code: "AL1013",
+    title: "decimal comma",
+    description:
+      "Numbers are written with a decimal point (`0.5`); `0,5` reads as the number 0, a comma " +
+      "between fields, and a stray 5. The digits after the comma are reported and skipped.",
+    example: "task t { weight = 0,5 }\n",
+  },
 } as const satisfies Record<string, SyntaxCodeInfo>;
 
 /** Every syntax code, in code order. */

@@ -31,6 +31,9 @@ export interface Owner {
 
 export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner): LObject | undefined {
   const written = new Map<string, Entry>();
+  // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
+  // same slip twice (`stepz = 50` is the missing `steps`).
+  const meant = new Set<string>();
   let ok = true;
   for (const entry of entries) {
     const name = entry.name.name;
@@ -43,6 +46,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
     } else if (!(name in fields)) {
       ok = false;
       const suggestion = suggestionFix(entry.name, Object.keys(fields));
+      const target = suggestion.fix?.edits[0]?.newText;
+      if (target !== undefined) meant.add(target);
       report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
         ...suggestion,
         // Nothing close: the fields there are, so the right one can be picked by meaning.
@@ -63,7 +68,7 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       out.push([name, fromPlan(spec.default, scope.headerSpan)]);
     } else {
       ok = false;
-      if (!owner.recovered) {
+      if (!owner.recovered && !meant.has(name)) {
         report(scope, TypeCode.MissingField.code, owner.span, `missing required field \`${name}\` in ${owner.label}`, {
           notes: [`${name}: ${spec.doc}`],
         });

@@ -27,6 +27,8 @@ export interface CheckOptions {
   readonly host: CompilerHost;
   readonly cwd?: string;
   readonly rules?: readonly Rule[];
+  /** The local Hugging Face hub cache, where the estimate reads `hf(...)` models' config.json. */
+  readonly hubCache?: string;
 }
 
 export interface CheckResult {
@@ -56,12 +58,13 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     rootFile: path.basename(root.file),
     rootSpan: { ...root.span, length: 0 },
     relativeFile,
-    io: { readFile },
-    estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile }) as unknown as Record<string, unknown>,
+    io: { readFile, hubCache: options.hubCache },
+    estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile, hubCache: options.hubCache }) as unknown as Record<string, unknown>,
   });
   const typed = lowered.plan as unknown as Plan;
-  const context = ruleContext(typed, program, lowered.spanOf, readFile);
-  for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context));
+  const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache };
+  const recovered = recoveredSpans(program.documents);
+  for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context).filter((d) => !within(d.span, recovered)));
   return {
     program,
     diagnostics: finish(diagnostics),
@@ -72,6 +75,18 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     },
     table,
   };
+}
+
+/**
+ * Declarations the parser recovered: their values stand in for text that did not parse (an
+ * unterminated string swallowed the fields after it), so a rule's finding there is noise.
+ */
+function recoveredSpans(documents: readonly Document[]): Span[] {
+  return documents.flatMap((doc) => doc.items.flatMap((item) => (item.kind === "Declaration" && item.recovered ? [item.span] : [])));
+}
+
+function within(span: Span | undefined, outer: readonly Span[]): boolean {
+  return span !== undefined && outer.some((o) => o.file === span.file && span.offset >= o.offset && span.offset < o.offset + Math.max(o.length, 1));
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {

@@ -1,5 +1,5 @@
 import * as path from "node:path";
-import type { Call, NumberLiteral, Value } from "../../grammar/ast.js";
+import type { Call, NumberLiteral, Reference, Value } from "../../grammar/ast.js";
 import { TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
 import type { FieldType } from "../schema/types.js";
@@ -180,7 +180,13 @@ function convertSecret(value: Value, scope: CheckScope, label: string): LValue |
     });
   }
   const name = singleStringArg(value, "env");
-  if (name === undefined) return wrongType(scope, value, label, '`env("NAME")`');
+  if (name === undefined) {
+    // `env(OPENAI_API_KEY)`: the variable's name as a bare word, which needs quotes.
+    const bare = value.kind === "Call" && pathText(value.callee.path) === "env" && value.args.length === 1 && value.args[0]!.value.kind === "Reference"
+      ? pathText((value.args[0]!.value as Reference).path) : undefined;
+    const fixed = bare === undefined ? undefined : `env("${bare}")`;
+    return wrongType(scope, value, label, '`env("NAME")`', fixed === undefined ? {} : { help: `the variable's name is a string: \`${fixed}\``, fixText: fixed });
+  }
   return object([["env", leaf(name, value.span)]], value.span);
 }
 

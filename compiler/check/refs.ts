@@ -20,6 +20,9 @@ type Output = "dataset" | "model" | "report";
 function resolve(ref: Reference, scope: CheckScope, kinds: readonly string[]): Resolved | undefined {
   const found = lookup(scope.table, scope.module, ref);
   if (found) return found;
+  // Declared, but under a header already reported (`datset red_team = ...`): one error is enough.
+  const first = ref.path[0]?.name;
+  if ([...scope.table.invalid].some((decl) => decl.name?.name === first)) return undefined;
   const name = pathText(ref.path);
   const candidates = visibleNames(scope.table, scope.module, kinds);
   return report(scope, NameCode.UnknownReference.code, ref.span, `unknown reference \`${name}\``, {

@@ -21,6 +21,8 @@ export interface RuleContext {
   spanOf(pointer: string): Span | undefined;
   /** Cached; undefined if unreadable. */
   readFile(relativePath: string): string | undefined;
+  /** The local Hugging Face hub cache (absolute), when the compiler was given one. */
+  readonly hubCache?: string;
   /** Builds a diagnostic; severity comes from the registry. */
   diagnostic(
     code: string,

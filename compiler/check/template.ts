@@ -18,7 +18,8 @@ export function convertTemplate(value: Value, scope: CheckScope, label: string, 
   const absolute = path.resolve(path.dirname(scope.module.absolutePath), file);
   const text = scope.host.readFile(absolute);
   if (text === undefined) {
-    return report(scope, TypeCode.UnreadableFile.code, value.span, `cannot read template file \`${file}\``, {
+    const why = scope.host.whyUnreadable?.(absolute);
+    return report(scope, TypeCode.UnreadableFile.code, value.span, `cannot read template file \`${file}\`${why === undefined || why === "no such file" ? "" : `: ${why}`}`, {
       notes: [`looked for ${path.relative(process.cwd(), absolute) || absolute}`],
     });
   }

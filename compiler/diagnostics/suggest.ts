@@ -54,7 +54,10 @@ export function suggestions(name: string, candidates: Iterable<string>, limit = 
 
 /** "did you mean `a`?" or "did you mean `a`, `b` or `c`?"; undefined when nothing is close. */
 export function didYouMean(name: string, candidates: Iterable<string>): string | undefined {
-  const best = suggestions(name, candidates);
+  return phrase(suggestions(name, candidates));
+}
+
+function phrase(best: readonly string[]): string | undefined {
   if (best.length === 0) return undefined;
   const quoted = best.map((s) => `\`${s}\``);
   const list = quoted.length === 1 ? quoted[0]! : `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]!}`;
@@ -73,9 +76,14 @@ export function suggestionFix(id: { readonly name: string; readonly span: Span }
     const help = `did you mean \`${synonym.target}\`?${synonym.why === undefined ? "" : ` (${synonym.why})`}`;
     return { help, fix: { title: `replace \`${id.name}\` with \`${synonym.target}\``, edits: [{ span: id.span, newText: synonym.target }] } };
   }
-  const best = suggestions(id.name, list);
+  let best = suggestions(id.name, list);
+  // `h100` for `h100_80gb`: a unique candidate the name begins (a size or version left off).
+  if (best.length === 0 && id.name.length >= 3) {
+    const prefixed = list.filter((c) => c.toLowerCase().startsWith(`${id.name.toLowerCase()}_`));
+    if (prefixed.length === 1) best = prefixed;
+  }
   if (best.length === 0) return {};
-  const help = didYouMean(id.name, best)!;
+  const help = phrase(best)!;
   const first = best[0]!;
   return { help, fix: { title: `replace \`${id.name}\` with \`${first}\``, edits: [{ span: id.span, newText: first }] } };
 }

@@ -11,6 +11,7 @@ import type { EstimateIO, EstimatePlan, MemoryComponents, MemoryEstimate, StageM
 export type { EstimateIO, EstimatePlan, MemoryComponents, MemoryEstimate, StageMemory } from "./types.js";
 export { GPU_MEMORY, formatGiB, gpuCapacity } from "./gpus.js";
 export { GENERATION_BATCH, PROMPT_TOKENS } from "./stage.js";
+export { baseModelName } from "./models.js";
 
 /** The plan's `estimates`: one entry per stage that runs a model of known size. */
 export function estimateMemory(plan: EstimatePlan, io: EstimateIO = {}): Record<string, MemoryEstimate> {

@@ -34,7 +34,9 @@ function measuredArchitecture(from: Obj | undefined, io: EstimateIO): Architectu
       return builtinArchitecture(num(from, "layers") ?? 2, num(from, "width") ?? 128, num(from, "heads") ?? 4, num(from, "context") ?? 256, num(from, "vocab") ?? 259);
     case "hf": {
       const id = str(from, "id");
-      return id === undefined ? undefined : architectureOfHfId(id);
+      if (id === undefined) return undefined;
+      const cached = hubConfig(io, id, str(from, "revision") ?? "main");
+      return (cached === undefined ? undefined : architectureOfConfig(cached)) ?? architectureOfHfId(id);
     }
     case "local": {
       const path = str(from, "path");
@@ -44,6 +46,17 @@ function measuredArchitecture(from: Obj | undefined, io: EstimateIO): Architectu
     default:
       return undefined; // endpoint models do not run on the cluster; judge rewards hold no weights
   }
+}
+
+/**
+ * A hub model's config.json from the local Hugging Face cache, as huggingface_hub lays it out:
+ * `models--ORG--NAME/refs/REVISION` holds the commit, `snapshots/COMMIT/config.json` the file.
+ */
+export function hubConfig(io: EstimateIO, id: string, revision: string): string | undefined {
+  if (io.hubCache === undefined || io.readFile === undefined) return undefined;
+  const repo = posix.join(io.hubCache, `models--${id.split("/").join("--")}`);
+  const commit = /^[0-9a-f]{40}$/.test(revision) ? revision : io.readFile(posix.join(repo, "refs", revision))?.trim();
+  return commit ? io.readFile(posix.join(repo, "snapshots", commit, "config.json")) : undefined;
 }
 
 function loraOf(value: unknown): ModelInfo["lora"] {

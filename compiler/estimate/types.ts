@@ -76,4 +76,6 @@ export interface EstimatePlan {
 export interface EstimateIO {
   /** Reads a file relative to the root recipe's directory (a local model's config.json). */
   readFile?(relativePath: string): string | undefined;
+  /** The local Hugging Face hub cache (absolute), where `hf(...)` models' config.json may be. */
+  readonly hubCache?: string;
 }

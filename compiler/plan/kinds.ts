@@ -1,5 +1,6 @@
 import { posix } from "node:path";
 import { architectureOfConfig, builtinArchitecture } from "../estimate/architecture.js";
+import { hubConfig } from "../estimate/models.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
 import { get, leaf, object, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
 import { logicalFields } from "../schema/kinds/dataset.js";
@@ -14,6 +15,8 @@ import { stageOutputs } from "../schema/kinds/stages.js";
 export interface LowerIO {
   /** Reads a file relative to the root recipe's directory. */
   readFile(relativePath: string): string | undefined;
+  /** The local Hugging Face hub cache (absolute), for `hf(...)` models' config.json. */
+  readonly hubCache?: string;
 }
 
 export function lowerModel(decl: CheckedDeclaration, io: LowerIO): LObject {
@@ -38,6 +41,10 @@ function computedParams(from: LValue | undefined, io: LowerIO): number | undefin
     case "local": {
       const dir = String(scalar(get(from, "path")));
       const text = io.readFile(posix.join(dir, "config.json"));
+      return text === undefined ? undefined : architectureOfConfig(text)?.params;
+    }
+    case "hf": {
+      const text = hubConfig(io, String(scalar(get(from, "id"))), String(scalar(get(from, "revision")) ?? "main"));
       return text === undefined ? undefined : architectureOfConfig(text)?.params;
     }
     default:

@@ -124,6 +124,7 @@ function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): L
       ["file", leaf(input.rootFile, input.rootSpan, true)],
       ["description", get(fields, "description")!],
       ["output_dir", get(fields, "output_dir")!],
+      ["max_judge_error_rate", get(fields, "max_judge_error_rate")!],
       ["tracking", get(fields, "tracking")!],
     ],
     fields.span,

@@ -107,6 +107,7 @@ export const planSchema = z
       file: z.string().describe("The root recipe file, relative to its directory."),
       description: recipeFields.description.build(z),
       output_dir: recipeFields.output_dir.build(z),
+      max_judge_error_rate: recipeFields.max_judge_error_rate.build(z),
       tracking: recipeFields.tracking.build(z),
     }),
     models: z.record(name, modelSchema),

@@ -100,10 +100,11 @@ function visitImport(loader: Loader, importer: Module, item: Import, stack: read
   }
   const document = parseFile(loader, absolutePath, file);
   if (!document) {
+    const why = loader.host.whyUnreadable?.(absolutePath);
     loader.diagnostics.push({
       code: NameCode.ImportNotFound.code,
       severity: "error",
-      message: `cannot read imported file \`${target}\``,
+      message: `cannot read imported file \`${target}\`${why === undefined || why === "no such file" ? "" : `: ${why}`}`,
       span: item.path.span,
       notes: [`looked for ${file}`],
     });

@@ -1,5 +1,5 @@
 /**
- * The mixture of judges (CGPO §4, DESIGN §2.1): for one task, run every judge on every sample
+ * The mixture of judges (CGPO §4, arXiv 2409.20370): for one task, run every judge on every sample
  * (respecting scopes) and combine the verdicts into feasibility.
  *
  * A sample is feasible iff every in-scope judge is satisfied, where an `error` verdict is read

@@ -5,7 +5,6 @@
  * would otherwise wait for the dead rank forever.
  */
 import { createServer } from "node:net";
-import { rayLauncher, slurmLauncher, torchrunLauncher } from "./cluster.js";
 import type { RankExit, RankLauncher, RunningStage, StageExit, StageInvocation } from "./types.js";
 import { failureLine, signalWorker, startWorker } from "./worker.js";
 import type { RunningWorker } from "./worker.js";
@@ -84,11 +83,3 @@ function startRanks(stage: StageInvocation, ranks: number, log: (line: string) =
   })();
   return { exited, signal: signalAll };
 }
-
-/** The launchers the generated program can pick with `--launcher NAME` (cluster ones: cluster.ts). */
-export const LAUNCHERS: Readonly<Record<string, (ranks: number) => RankLauncher>> = {
-  local: localLauncher,
-  slurm: (ranks) => slurmLauncher(ranks),
-  torchrun: (ranks) => torchrunLauncher(ranks),
-  ray: (ranks) => rayLauncher(ranks),
-};

@@ -1,11 +1,22 @@
 /**
  * Which Python runs the worker: `--python`, else `$ALIGN_PYTHON`, else the first of
  * /usr/bin/python3 and python3 that can import torch. /usr/bin/python3 comes first because a
- * pyenv or venv `python3` earlier on PATH usually lacks Debian's python3-torch (DESIGN §5).
+ * pyenv or venv `python3` earlier on PATH usually lacks Debian's python3-torch (docs/run.md, "Python").
  */
+import * as path from "node:path";
 import { execa } from "execa";
+import { findWorkerDir } from "../launch/worker.js";
 
 export const PYTHON_CANDIDATES = ["/usr/bin/python3", "python3"] as const;
+
+/** `.venv-worker/bin/python` of this checkout, which `align setup` creates; tried last. */
+function setupVenvPython(): string | undefined {
+  try {
+    return path.join(path.dirname(path.dirname(findWorkerDir())), ".venv-worker", "bin", "python");
+  } catch {
+    return undefined;
+  }
+}
 
 export class PythonNotFound extends Error {}
 
@@ -29,6 +40,8 @@ export interface PythonChoice {
   /** Explicit interpreter (`--python`); wins over the environment. */
   readonly python?: string | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Interpreters tried in order (default: PYTHON_CANDIDATES, then the `align setup` venv). */
+  readonly candidates?: readonly string[];
 }
 
 /** The interpreter to run the worker with, or a PythonNotFound naming what is missing. */
@@ -43,11 +56,14 @@ export async function choosePython(choice: PythonChoice): Promise<string> {
       "point it at a Python with PyTorch (Debian: apt-get install -y python3-torch)");
   }
   const tried: string[] = [];
-  for (const candidate of PYTHON_CANDIDATES) {
+  const venv = setupVenvPython();
+  const candidates = choice.candidates ?? [...PYTHON_CANDIDATES, ...(venv === undefined ? [] : [venv])];
+  for (const candidate of candidates) {
     const why = await probe(candidate);
     if (why === "") return candidate;
     tried.push(`${candidate}: ${why}`);
   }
-  throw new PythonNotFound(`no Python with PyTorch found (${tried.join("; ")}); install it ` +
-    "(Debian: apt-get install -y python3-torch) or pass --python PATH or set ALIGN_PYTHON");
+  throw new PythonNotFound(`no Python with PyTorch found (${tried.join("; ")}); run \`npx align setup\` ` +
+    "to create .venv-worker with pip (downloads PyTorch), or install it (Debian: apt-get install -y python3-torch), " +
+    "or pass --python PATH or set ALIGN_PYTHON");
 }

@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { LauncherEnvError } from "../launch/cluster.js";
-import { LAUNCHERS } from "../launch/local.js";
+import { LAUNCHERS } from "../launch/index.js";
 import { ranksPerNode } from "../orchestrator/plan.js";
 import { RunUsageError, StageRun } from "../orchestrator/run.js";
 import type { RunPlan } from "../orchestrator/plan.js";

@@ -21,7 +21,7 @@ th{background:#f1f3f5}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
 figure.chart{margin:0;background:#fff;border:1px solid #d0d7de;border-radius:6px;padding:6px 8px}
 figcaption{font-weight:600;margin-bottom:2px}svg.plot{width:100%;height:auto;display:block}
-svg .frame{fill:none;stroke:#8c959f}svg .grid{stroke:#eaeef2}svg .tick{font-size:10px;fill:#57606a}svg .series{stroke-width:1.6}svg polyline.series:first-of-type{stroke-width:3.2;stroke-opacity:.55}
+svg .frame{fill:none;stroke:#8c959f}svg .grid{stroke:#eaeef2}svg .tick{font-size:10px;fill:#57606a}svg .series{stroke-width:1.6}svg polyline.series:first-of-type:not(:last-of-type){stroke-width:3.2;stroke-opacity:.55}
 .legend span{margin-right:12px;font-size:12px;white-space:nowrap}.legend i{display:inline-block;width:16px;border-top:3px solid;margin-right:4px;vertical-align:middle}
 .legend i.dashed{border-top-style:dashed}.note{color:#57606a}tr.default td{color:#8c959f}
 table.samples pre{white-space:pre-wrap;max-height:9em;overflow:auto;margin:0;font-size:12px;max-width:34em}

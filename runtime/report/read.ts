@@ -85,6 +85,7 @@ const text = (v: unknown): string => (typeof v === "string" ? v : v === undefine
 
 function sampleRow(stage: string, r: Json): SampleRow {
   const reward = [r["reward"], r["reward_calibrated"], r["reward_raw"]].find((v) => typeof v === "number");
+  const raw = typeof r["reward_calibrated"] === "number" && typeof r["reward_raw"] === "number" ? r["reward_raw"] : undefined;
   return {
     stage,
     task: text(r["task"] ?? r["source"] ?? stage),
@@ -93,6 +94,7 @@ function sampleRow(stage: string, r: Json): SampleRow {
     verdicts: verdictsOf(r["verdicts"]),
     ...(typeof r["step"] === "number" ? { step: r["step"] } : {}),
     ...(typeof reward === "number" ? { reward } : {}),
+    ...(raw === undefined ? {} : { rewardRaw: raw }),
     ...(typeof r["feasible"] === "boolean" ? { feasible: r["feasible"] } : {}),
   };
 }

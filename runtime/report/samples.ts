@@ -13,12 +13,18 @@ function verdictCell(s: SampleRow): string {
     .join("");
 }
 
+function rewardCell(s: SampleRow): string {
+  if (s.reward === undefined) return "";
+  if (s.rewardRaw === undefined) return formatNumber(s.reward);
+  return `${formatNumber(s.rewardRaw)}<div class="reason">calibrated ${formatNumber(s.reward)}</div>`;
+}
+
 function row(s: SampleRow): string {
   const verdicts = Object.entries(s.verdicts).map(([j, v]) => `${j}=${v.status}`).join(" ");
   const feasible = s.feasible === undefined ? "" : String(s.feasible);
   return `<tr data-stage="${esc(s.stage)}" data-feasible="${feasible}" data-verdicts="${esc(verdicts)}">` +
     `<td>${esc(s.stage)}<div class="reason">${esc(s.task)}${s.step === undefined ? "" : `, step ${s.step}`}</div></td><td><pre>${esc(s.prompt)}</pre></td><td><pre>${esc(s.response)}</pre></td>` +
-    `<td class="num">${s.reward === undefined ? "" : formatNumber(s.reward)}</td>` +
+    `<td class="num">${rewardCell(s)}</td>` +
     `<td>${s.feasible === undefined ? "" : s.feasible ? "yes" : "no"}</td><td>${verdictCell(s)}</td></tr>`;
 }
 

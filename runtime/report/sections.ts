@@ -58,7 +58,7 @@ export function evalSection(runs: readonly RunData[]): string {
   return `<section id="evals"><h2>Eval pass rates</h2><p class="note">Feasible: every judge of the task satisfied. ` +
     `Pass rate: the fraction a judge marked satisfied. Evals are listed in stage order, so the ones before training come first.</p>` +
     `<table class="evals"><thead>${head}</thead><tbody>${body.join("")}</tbody></table>` +
-    `<figure class="chart" data-chart="evals"><figcaption>pass rates</figcaption>${barChartSvg("eval pass rates", groups)}</figure></section>`;
+    `<div class="charts"><figure class="chart" data-chart="evals"><figcaption>pass rates</figcaption>${barChartSvg("eval pass rates", groups)}</figure></div></section>`;
 }
 
 /** Leaves of a plan section as (JSON pointer, value); long strings are cut. */
@@ -125,7 +125,7 @@ export function lockfileSection(run: RunData): string {
   const parts = Object.entries(value as Record<string, unknown>).map(([key, v]) => {
     if (v === null || typeof v !== "object") return `<p><b>${esc(key)}</b> <code>${esc(String(v))}</code></p>`;
     const entries = Array.isArray(v) ? v.map((e, i) => [String(i), e] as const) : Object.entries(v);
-    return `<details><summary>${esc(key)}: ${entries.length} entries</summary>${entryTable(entries)}</details>`;
+    return `<details${key === "inputs" ? " open" : ""}><summary>${esc(key)}: ${entries.length} entries</summary>${entryTable(entries)}</details>`;
   });
   return `<section id="lockfile"><h2>Lockfile <code>${esc(run.lockfile.file)}</code></h2>${parts.join("")}</section>`;
 }

@@ -23,6 +23,15 @@ export function formatNumber(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
+/** A tick label with as many decimals as the tick spacing needs, so neighbouring ticks differ. */
+export function formatTick(v: number, step: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e5 || a < 1e-3) return v.toExponential(Math.min(4, Math.max(1, Math.ceil(Math.log10(a / step))))).replace("e+", "e");
+  const decimals = (String(Number(step.toPrecision(6))).split(".")[1] ?? "").length;
+  return v.toFixed(Math.min(decimals, 8));
+}
+
 function niceStep(span: number): number {
   const raw = span / 4;
   const mag = 10 ** Math.floor(Math.log10(raw));
@@ -33,6 +42,7 @@ function niceStep(span: number): number {
 interface Axis {
   readonly min: number;
   readonly max: number;
+  readonly step: number;
   readonly ticks: readonly number[];
 }
 
@@ -48,7 +58,7 @@ export function axis(lo: number, hi: number, integer = false): Axis {
   const max = Math.ceil(hi / step) * step;
   const ticks: number[] = [];
   for (let i = 0; min + i * step <= max + step * 1e-9; i += 1) ticks.push(Number((min + i * step).toPrecision(12)));
-  return { min, max, ticks };
+  return { min, max, step, ticks };
 }
 
 /** At most `max` points: per bucket the lowest and the highest, in step order. */
@@ -82,8 +92,8 @@ export const baseName = (name: string) => name.replace(/ \([AB]\)$/, "");
 
 function frame(x: Axis, y: Axis, sx: (v: number) => number, sy: (v: number) => number): string {
   const grid = y.ticks.map((t) => `<line class="grid" x1="${M.left}" x2="${W - M.right}" y1="${fx(sy(t))}" y2="${fx(sy(t))}"/>` +
-    `<text class="tick" x="${M.left - 4}" y="${fx(sy(t) + 3)}" text-anchor="end">${formatNumber(t)}</text>`);
-  const xt = x.ticks.map((t) => `<text class="tick" x="${fx(sx(t))}" y="${H - M.bottom + 14}" text-anchor="middle">${formatNumber(t)}</text>`);
+    `<text class="tick" x="${M.left - 4}" y="${fx(sy(t) + 3)}" text-anchor="end">${formatTick(t, y.step)}</text>`);
+  const xt = x.ticks.map((t) => `<text class="tick" x="${fx(sx(t))}" y="${H - M.bottom + 14}" text-anchor="middle">${formatTick(t, x.step)}</text>`);
   const box = `<rect class="frame" x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}"/>`;
   return box + grid.join("") + xt.join("") + `<text class="tick" x="${W - M.right}" y="${H - 2}" text-anchor="end">step</text>`;
 }

@@ -25,7 +25,10 @@ export interface SampleRow {
   readonly step?: number;
   readonly prompt: string;
   readonly response: string;
+  /** The reward (calibrated, for training samples). */
   readonly reward?: number;
+  /** The raw reward r(s,a), when the row has both. */
+  readonly rewardRaw?: number;
   readonly feasible?: boolean;
   readonly verdicts: Readonly<Record<string, Verdict>>;
 }

@@ -5,7 +5,7 @@
  */
 import { BWRAP_ENV, bwrapArgs, sandboxEnv, type HostLayout } from "./bwrap_args.js";
 import type { CgroupHost, RunCgroup } from "./cgroup.js";
-import { parseSandboxInit } from "./teardown.js";
+import { parseSandboxInit, stopSandbox } from "./teardown.js";
 import { FIRST_FILE_FD, STATUS_FD, type SpawnSpec } from "./supervise.js";
 import type { SandboxLimits } from "./types.js";
 
@@ -79,6 +79,10 @@ export function bwrapSpawnSpec(host: SandboxHost, run: BwrapRun, cgroup: RunCgro
     env: BWRAP_ENV,
     ...identityOf(host),
     ...gate,
+    stopSandbox: (status: string) => {
+      const init = parseSandboxInit(status);
+      return init !== null && stopSandbox(init);
+    },
     stdin: run.stdin,
     fileData: [...(host.seccomp ? [host.seccomp] : []), ...run.files.map(([, data]) => data)],
     statusPipe: true,

@@ -33,6 +33,13 @@ export interface SpawnSpec {
    */
   readonly gate?: { readonly fd: number; readonly open: (spawnedPid: number, status: string) => void };
   /**
+   * Kill the program from outside first (given what the status fd said so far); true when it
+   * did. bwrap then sees its sandbox die, reaps it and exits by itself, so no zombie of the
+   * sandbox is left for the host's init to reap; bwrap's process group is killed only if it
+   * has not exited `STOP_GRACE_MS` later.
+   */
+  readonly stopSandbox?: (status: string) => boolean;
+  /**
    * SIGKILL the process group once the run is over. Needed without bwrap, where children may
    * outlive the command; with bwrap the pid namespace is already gone and the group id could
    * in principle be reused, so we leave it alone.
@@ -56,6 +63,8 @@ export interface Supervised {
 
 /** After the spawned process exits, how long its pipes may stay open (a leftover child). */
 const CLOSE_GRACE_MS = 1_000;
+/** After the sandbox was killed from outside, how long bwrap has to exit on its own. */
+const STOP_GRACE_MS = 500;
 
 function stdioFor(spec: SpawnSpec): StdioOptions {
   const stdio: Array<"pipe" | "ignore"> = ["pipe", "pipe", "pipe", "pipe", spec.statusPipe ? "pipe" : "ignore"];
@@ -112,6 +121,7 @@ class Supervision {
   private outputTotal = 0;
   private readonly wallTimer: NodeJS.Timeout;
   private graceTimer: NodeJS.Timeout | undefined;
+  private stopTimer: NodeJS.Timeout | undefined;
   private done = false;
   private readonly onAbort = (): void => this.kill("abort");
 
@@ -152,6 +162,10 @@ class Supervision {
 
   private kill(reason: KillReason): void {
     this.killedFor ??= reason;
+    if (this.spec.stopSandbox?.(this.status.text()) === true) {
+      this.stopTimer ??= setTimeout(() => killTree(this.child), STOP_GRACE_MS);
+      return;
+    }
     killTree(this.child);
   }
 
@@ -192,6 +206,7 @@ class Supervision {
     this.done = true;
     clearTimeout(this.wallTimer);
     clearTimeout(this.graceTimer);
+    clearTimeout(this.stopTimer);
     this.signal?.removeEventListener("abort", this.onAbort);
     for (const stream of this.child.stdio) stream?.destroy();
     if (this.spec.killGroupAtEnd) killTree(this.child);

@@ -33,6 +33,17 @@ function stillRunning(init: SandboxInit): boolean {
   }
 }
 
+/** SIGKILL the sandbox's pid 1 once, if it is still running; true when it was. */
+export function stopSandbox(init: SandboxInit): boolean {
+  if (!stillRunning(init)) return false;
+  try {
+    process.kill(init.pid, "SIGKILL");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** SIGKILL the sandbox's pid 1 until it and with it the namespace are gone; false on timeout. */
 export async function killSandbox(init: SandboxInit, timeoutMs = 5_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 /**
- * The judge server (DESIGN §4, docs/plan.md "Judge server HTTP contract"): node:http, no
+ * The judge server (docs/architecture.md, docs/plan.md "Judge server HTTP contract"): node:http, no
  * framework. The training worker posts batches of samples for a task and gets per-judge
  * verdicts and feasibility back.
  *

@@ -69,6 +69,10 @@ describe.runIf(python !== undefined)("running a bundle", () => {
       for (const stage of ["warmup", "rl"]) {   // rank 0 records the world it ran in
         expect(JSON.parse(readFileSync(path.join(dir, "runs/tiny", stage, "result.json"), "utf8"))["world_size"]).toBe(ranks);
       }
+      // Rank 0 alone writes shared outputs: one metrics line per step, not one per rank.
+      const totals = readFileSync(path.join(dir, "runs/tiny/rl/metrics.jsonl"), "utf8").trim().split("\n")
+        .map((l) => JSON.parse(l) as { task?: unknown; step?: number }).filter((m) => m.task === null);
+      expect(totals.map((m) => m.step)).toEqual([1, 2, 3]);
       models.push(path.join(dir, "runs", "tiny"));
     }
     const compare = [

@@ -46,7 +46,7 @@ describe("align launch", () => {
   it("a target the recipe does not declare names the declared ones", async () => {
     const r = await captured(() => runLaunch(b.dir, { target: "kubernetes", dryRun: true }));
     expect(r.code).toBe(1);
-    expect(r.err).toContain("the recipe has no `launch kubernetes` block (declared: ray, slurm); add it and run align build");
+    expect(r.err).toContain("the recipe has no `launch kubernetes` block (declared: ray, slurm, torchrun); add it and run align build");
   });
 
   it("an unknown target and a non-bundle are usage errors", async () => {

@@ -79,7 +79,7 @@ describe("plan", () => {
     expect(judge).toMatchObject({ variant: "code_tests", timeout: 10, memory: 512 * 1024 * 1024, on_error: "violated", scope: null });
     expect(plan.models["m"]).toMatchObject({ dtype: "fp32", lora: null, gradient_checkpointing: false });
     expect(plan.models["m"]!.params).toBeGreaterThan(0);
-    expect(plan.recipe).toEqual({ name: "main", seed: 0, file: "main.align", description: "", output_dir: "runs", tracking: null });
+    expect(plan.recipe).toEqual({ name: "main", seed: 0, file: "main.align", description: "", output_dir: "runs", max_judge_error_rate: 0.1, tracking: null });
     expect(plan.cluster).toEqual({ nodes: 1, gpus_per_node: 0, cpu_ranks: 1, gpu: "cpu", gpu_memory: null, sharding: "auto" });
   });
 

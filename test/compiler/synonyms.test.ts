@@ -89,6 +89,15 @@ describe("words from other tools", () => {
     expect(synonymWords().filter((w) => synonymFor(w, words) === undefined)).toEqual([]);
   });
 
+  it("docs/coming-from.md's name table uses words the checker answers", () => {
+    const dir = path.join(root, "compiler/schema/kinds");
+    const words = new Set(readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), "utf8").matchAll(/[A-Za-z_0-9]+/g)].map((m) => m[0])));
+    const table = readFileSync(path.join(root, "docs/coming-from.md"), "utf8").split("## GRPO")[0]!;
+    const foreign = table.split("\n").filter((l) => l.startsWith("| `")).flatMap((l) => [...l.split("|")[1]!.matchAll(/`([a-z_]+)`/g)].map((m) => m[1]!));
+    expect(foreign.length).toBeGreaterThan(20);
+    expect(foreign.filter((w) => !words.has(w) && synonymFor(w, words) === undefined)).toEqual([]);
+  });
+
   it("the summary line points to align explain with the first error's code", () => {
     const d = only("lr = 1e-3", "learning_rate = 1e-3");
     expect(explainHint([d])).toBe("run `align explain AL3001` for more on a code");

@@ -160,8 +160,11 @@ describe("align run without a usable Python", () => {
     const { recipe } = smallTiny();
     const r = await align(["run", recipe, "--python", "/no/such/python3"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr.trim().split("\n").pop()).toBe(
-      "align run: /no/such/python3 (from --python) cannot run the worker: cannot import torch (no such program); " +
+    // Pre-flight's report: a count, then one line per problem; no stage started.
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.at(-2)).toBe("align run: pre-flight found 1 problem; nothing was started:");
+    expect(lines.at(-1)).toBe(
+      "  python: /no/such/python3 (from --python) cannot run the worker: cannot import torch (no such program); " +
         "point it at a Python with PyTorch (Debian: apt-get install -y python3-torch)");
   });
 

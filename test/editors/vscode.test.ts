@@ -52,6 +52,12 @@ describe("the .vsix", () => {
     expect(files.get("extension/out/extension.js")!.toString()).toContain("align-lsp.mjs");
   });
 
+  it("has a client that type-checks against the VS Code API it declares (@types/vscode 1.82)", async () => {
+    const tsc = await execa("npx", ["tsc", "-p", "editors/vscode/tsconfig.json"], { cwd: repoRoot, reject: false });
+    expect(tsc.stdout + tsc.stderr).toBe("");
+    expect(tsc.exitCode).toBe(0);
+  }, 120_000);
+
   it("is the same bytes when built twice", async () => {
     const again = mkdtempSync(path.join(tmpdir(), "align-vsix-"));
     await execa("node", [path.join(repoRoot, "editors/vscode/build.mjs"), "--out", again], { cwd: repoRoot });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { compileFiles } from "../compiler/helpers.js";
+import { compile, memoryHost } from "../../compiler/index.js";
 import { describeEstimate, estimateMemory, estimateStages, type EstimatePlan } from "../../compiler/estimate/index.js";
 import type { Plan } from "../../compiler/plan/types.js";
 import { architectureOfConfig, architectureOfHfId, paramsOfShape } from "../../compiler/estimate/architecture.js";
@@ -219,5 +220,39 @@ describe("align check on a Qwen2.5-7B CRPG run (shape from its config.json)", ()
     expect(help).not.toContain("gradient_checkpointing");
     expect(help).not.toContain("sharding = fsdp");
     expect(help).toContain("max_tokens");
+  });
+});
+
+describe("align check on hf(\"Qwen/Qwen2.5-7B\"): the shape from the local Hugging Face cache", () => {
+  const config = readFileSync(new URL("../fixtures/estimate/qwen2.5-7b/config.json", import.meta.url), "utf8");
+  const commit = "a".repeat(40);
+  const recipe =
+    'model policy { from = hf("Qwen/Qwen2.5-7B")  gradient_checkpointing = true }\n' +
+    'dataset math = jsonl("math.jsonl") { prompt = "prompt"  answer = "answer" }\n' +
+    "judge correct = math_answer {}\nreward r { from = judge(correct) }\n" +
+    "task solve { prompts = [math]  reward = r  judges = [correct]  batch_size = 64\n" +
+    "  optimizer = crpg { generations = 16  max_tokens = 1024 } }\n" +
+    "stage rl = cgpo { policy = policy  tasks = [solve]  steps = 100  micro_batch_size = 4 }\n" +
+    "cluster { gpus_per_node = 8  gpu = h100_80gb  sharding = fsdp }\n";
+  const files = {
+    "/virtual/main.align": recipe,
+    "/virtual/math.jsonl": '{"prompt": "1+1", "answer": "2"}\n',
+    "/hub/models--Qwen--Qwen2.5-7B/refs/main": `${commit}\n`,
+    [`/hub/models--Qwen--Qwen2.5-7B/snapshots/${commit}/config.json`]: config,
+  };
+
+  it("reads config.json from the cache: the exact size, grouped-query attention, and the run fits", () => {
+    const result = compile("main.align", { host: memoryHost(files), cwd: "/virtual", hubCache: "/hub" });
+    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60"))).toEqual([]);
+    expect((result.plan?.models["policy"] as { params: number }).params).toBe(7615487488);
+    expect((result.plan?.estimates as Record<string, { fits: boolean }>)["rl"]!.fits).toBe(true);
+  });
+
+  it("without the cache the guessed shape only warns (AL6051), naming how to give the shape", () => {
+    const result = compile("main.align", { host: memoryHost(files), cwd: "/virtual" });
+    const codes = result.diagnostics.map((d) => `${d.severity} ${d.code}`);
+    expect(codes).toContain("warning AL6051");
+    expect(codes).not.toContain("error AL6001");
+    expect(result.diagnostics.find((d) => d.code === "AL6051")?.help).toContain('local("dir")');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Fuzzing: 10,000 mutations of the DESIGN §3 recipes (tokens deleted, duplicated, swapped,
+ * Fuzzing: 10,000 mutations of the bundled recipes (tokens deleted, duplicated, swapped,
  * random bytes inserted, text cut short). The parser must never throw, must finish each input
  * well under a second, and must always return a Document with well-formed diagnostics. When a
  * mutant happens to be valid, the formatter must keep its meaning.

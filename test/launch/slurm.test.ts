@@ -10,7 +10,8 @@ import { REPO } from "../emit/targetContext.js";
  * The generated launch/slurm.sbatch on a real two-node Slurm cluster (scripts/slurm-up.sh; .ci/run
  * starts it): 2 nodes x 1 CPU rank through `sbatch --wait` end with the parameters of the 2-rank
  * local run, and a job requeued mid-training resumes from its last checkpoint and ends with the
- * parameters of the uninterrupted job. In CI a missing cluster fails; elsewhere it skips.
+ * parameters of the uninterrupted job. In CI a missing cluster fails; elsewhere it skips. Waits
+ * are long because other suites may share the cluster (jobs then queue for the two nodes).
  */
 
 function clusterUp(): boolean {
@@ -69,7 +70,7 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     for (const stage of ["warmup", "rl"]) {
       expect(maxParamDiff(modelFile(runDir(local), stage), modelFile(runDir(slurm), stage)), stage).toBeLessThan(PARAM_ATOL);
     }
-  }, 400_000);
+  }, 900_000);
 
   it("align launch --target slurm submits the bundle with sbatch (cancelled at once)", async () => {
     const b = await buildFixture();
@@ -87,11 +88,11 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     bundles.push(b);
     const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
     const checkpoints = path.join(runDir(b), "rl", "checkpoints");
-    await until("the first rl checkpoint", 300, () => existsSync(checkpoints) && readdirSync(checkpoints).some((d) => d.startsWith("step-")));
+    await until("the first rl checkpoint", 600, () => existsSync(checkpoints) && readdirSync(checkpoints).some((d) => d.startsWith("step-")));
     execFileSync("scontrol", ["requeue", job]);
     await until("the requeued job to be pending", 120, () => jobState(job) === "PENDING");
     execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
-    await until("the second attempt to finish", 300, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
+    await until("the second attempt to finish", 600, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
     const second = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_1.log`), "utf8");
     expect(jobState(job), second).toBe("COMPLETED");
     // The first attempt's log is kept; the second skipped the finished stage and resumed rl.
@@ -103,5 +104,28 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
     expect(Math.min(...steps)).toBeGreaterThan(2);
     expect(Math.max(...steps)).toBe(8);
     expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
-  }, 700_000);
+  }, 1_200_000);
+
+  it("USR1 before the time limit: the ranks checkpoint the step they are at, the job requeues itself and resumes from that step", async () => {
+    // No periodic checkpoint falls in the run: the only one is the one USR1 asks for.
+    const b = await buildFixture([["checkpoint_every = 2", "checkpoint_every = 100"]]);
+    bundles.push(b);
+    const job = execFileSync("sbatch", ["--parsable", "launch/slurm.sbatch", "--python", WORKER_PYTHON], { cwd: b.dir, encoding: "utf8", env: { ...process.env, ...ONE_THREAD } }).trim().split(";")[0]!;
+    const metrics = path.join(runDir(b), "rl", "metrics.jsonl");
+    const rlSteps = () => (existsSync(metrics) ? readFileSync(metrics, "utf8").split("\n").filter((l) => l.includes('"task":null') || l.includes('"task": null')).length : 0);
+    await until("two rl steps", 600, () => rlSteps() >= 2);
+    // What --signal=B:USR1@N does before the time limit.
+    execFileSync("scancel", ["--signal=USR1", "--batch", job]);
+    await until("the job to requeue itself", 180, () => jobState(job) === "PENDING");
+    const first = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_0.log`), "utf8");
+    const stopped = /checkpointed at step (\d+) of 8/.exec(first);
+    expect(stopped, first.slice(-2000)).not.toBeNull();
+    execFileSync("scontrol", ["update", `jobid=${job}`, "StartTime=now"]);
+    await until("the second attempt to finish", 600, () => ["COMPLETED", "FAILED", "CANCELLED", "TIMEOUT", "NODE_FAIL"].includes(jobState(job)));
+    const second = readFileSync(path.join(runDir(b), "logs", "slurm", `${job}_1.log`), "utf8");
+    expect(jobState(job), second.slice(-2000)).toBe("COMPLETED");
+    const steps = [...second.matchAll(/\[rl\] step (\d+)\/8/g)].map((m) => Number(m[1]));
+    expect(Math.min(...steps)).toBe(Number(stopped![1]) + 1);
+    expect(maxParamDiff(modelFile(runDir(slurm), "rl"), modelFile(runDir(b), "rl"))).toBeLessThan(PARAM_ATOL);
+  }, 1_200_000);
 });

@@ -3,7 +3,8 @@
  * and every error fixture), edits are coalesced and only the latest version is checked, a
  * change re-checks the open files that import the changed one, and bad input never stops it.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
@@ -113,5 +114,19 @@ describe("editing", () => {
     expect(again.diagnostics.filter((d) => d.severity === 1)).toEqual([]);
     await client.close(path.join(repoRoot, "recipes/tiny.align"));
     expect(client.process.exitCode).toBeNull();
+  });
+
+  it("reads a data file again when the client reports it changed", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "align-lsp-watch-"));
+    const recipe = path.join(dir, "r.align");
+    const data = path.join(dir, "qa.jsonl");
+    writeFileSync(recipe, 'dataset qa = jsonl("qa.jsonl") { prompt = "question" }\n');
+    const missing = await client.open(recipe);
+    expect(missing.diagnostics.map((d) => d.code)).toContain("AL5001");
+    writeFileSync(data, '{"question": "2+2="}\n');
+    const republished = client.nextDiagnostics(uriOf(recipe));
+    await client.connection.sendNotification("workspace/didChangeWatchedFiles", { changes: [{ uri: uriOf(data), type: 1 }] });
+    expect((await republished).diagnostics.map((d) => d.code)).not.toContain("AL5001");
+    await client.close(recipe);
   });
 });

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readRun, renderComparison, renderReport, ReportError } from "../../runtime/report/index.js";
 import { stageCharts } from "../../runtime/report/charts.js";
-import { axis, thin } from "../../runtime/report/svg.js";
+import { axis, formatTick, thin } from "../../runtime/report/svg.js";
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -102,5 +102,9 @@ describe("report rendering", () => {
     expect(Math.max(...thinned.map((p) => p[1]))).toBe(99);   // the spike survives
     expect(axis(0.13, 0.87).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
     expect(axis(5, 5).ticks.length).toBeGreaterThan(1);
+    const memory = axis(246, 248);   // neighbouring ticks must not print alike (they did as 3 significant digits)
+    expect(memory.ticks.map((t) => formatTick(t, memory.step))).toEqual(["246.0", "246.5", "247.0", "247.5", "248.0"]);
+    const lr = axis(6e-5, 3e-4);
+    expect(new Set(lr.ticks.map((t) => formatTick(t, lr.step))).size).toBe(lr.ticks.length);
   });
 });

@@ -12,6 +12,7 @@ const DATA = {
   "pairs.jsonl": '{"prompt": "hi", "chosen": "Hello!", "rejected": "go away"}\n',
   "bad.jsonl": '{"question": "a"}\n{"question": "b",}\n',
   "empty.jsonl": "\n",
+  "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
 };
 
 const QA = 'dataset qa = jsonl("qa.jsonl") { prompt = "question"  answer = "answer"  reference = "reference" }\n';
@@ -117,6 +118,12 @@ const cases: readonly Case[] = [
     bad: `${M}${QA}stage g = generate { model = m }\n`,
     at: ["3:1"],
     good: `${M}${QA}stage g = generate { model = m  prompts = qa }\n`,
+  },
+  {
+    code: "AL4200",
+    bad: 'judge tests = code_tests { memory = 1MiB  timeout = 2h }\n',
+    at: ["1:37", "1:53"],
+    good: 'judge tests = code_tests { memory = 64MiB  timeout = 30s }\n',
   },
   {
     code: "AL4250",
@@ -243,6 +250,18 @@ const cases: readonly Case[] = [
     bad: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 100 }\n`,
     at: ["3:63"],
     good: `model tiny { from = builtin(context = 64) }\n${QA}stage g = generate { model = tiny  prompts = qa  max_tokens = 32 }\n`,
+  },
+  {
+    code: "AL4051",
+    bad: `judge a = custom { module = "absent.mjs" }\njudge b = custom { module = "judges.mjs"  export = "scorer" }\n`,
+    at: ["1:29", "2:52"],
+    good: `judge b = custom { module = "judges.mjs"  export = "score" }\njudge c = custom { module = "judges.mjs"  export = "default" }\n`,
+  },
+  {
+    code: "AL4050",
+    bad: `model b { from = builtin() }\n${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = b  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
+    at: ["3:46", "4:52"],
+    good: `${M}${QA.replace('answer = "answer"', 'target = "answer"')}stage s = sft { model = m  data = [qa]  lora { rank = 8 } }\nstage t = sft { model = s.model  data = [qa]  lora { rank = 4 } }\n`,
   },
   {
     code: "AL7001",

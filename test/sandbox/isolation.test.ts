@@ -112,6 +112,21 @@ def attack():
     expect(verdict).toMatchObject({ status: "violated", reason: "tests_failed" });
   });
 
+  it("a fork bomb holds the whole sandbox, its init included, to the process limit", async () => {
+    const token = uniqueToken("bomb");
+    const watch = watchSandbox(token);
+    const code = `import os, sys
+BOMB = "import os\\nwhile True:\\n    try:\\n        os.fork()\\n    except OSError:\\n        pass\\n"
+os.execv(sys.executable, [sys.executable, "-c", BOMB, "${token}"])`;
+    const verdict = await attack(code, "assert True", { timeout: 3, processes: 16 });
+    const seen = watch.stop();
+    expect(verdict.status).toBe("violated");
+    expect(seen.peakProcesses).toBeGreaterThan(1);
+    // Every process of the sandbox's pid namespace, counted from the host: 16 + the init.
+    expect(seen.peakProcesses).toBeLessThanOrEqual(17);
+    expect(namespaceMembers(seen.ns!)).toEqual([]);
+  });
+
   it("memory is bounded for the sandbox as a whole, not per process", async () => {
     const probe = await probeSandbox();
     if (!probe.ok) throw new Error(probe.reason);

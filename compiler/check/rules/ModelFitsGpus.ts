@@ -4,7 +4,7 @@
  * whose model size is unknown are not estimated and never reported.
  */
 import type { CodeInfo } from "../../diagnostics/types.js";
-import { describeComponents, estimateStages, formatGiB, type StageMemory } from "../../estimate/index.js";
+import { baseModelName, describeComponents, estimateStages, formatGiB, type StageMemory } from "../../estimate/index.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { pointer } from "./support/pointer.js";
 
@@ -45,7 +45,7 @@ export const modelFitsGpusRule: Rule = {
   name: "ModelFitsGpus",
   codes: [modelFitsGpusCode.code, estimateShapeGuessedCode.code],
   check(context) {
-    const io = { readFile: (path: string) => context.readFile(path) };
+    const io = { readFile: (path: string) => context.readFile(path), hubCache: context.hubCache };
     const failing = Object.values(estimateStages(context.plan, io)).filter((estimate) => estimate.fits === false);
     if (failing.length === 0) return [];
     // What sharding would give, for the help of stages that replicate on several GPUs.
@@ -84,7 +84,7 @@ function report(context: RuleContext, estimate: StageMemory, sharded: StageMemor
 /** What would lower the estimate, never a change the recipe already has. */
 function remedy(context: RuleContext, estimate: StageMemory, sharded: StageMemory | undefined): string {
   const stage = (context.plan.stages[estimate.stage] ?? {}) as Readonly<Record<string, unknown>>;
-  const modelName = refModel(stage["model"] ?? stage["policy"]);
+  const modelName = baseModelName(context.plan, stage["model"] ?? stage["policy"]);
   const model = (modelName === undefined ? undefined : context.plan.models[modelName]) as Readonly<Record<string, unknown>> | undefined;
   const options: string[] = [];
   if (estimate.sharding !== "fsdp" && estimate.gpus > 1 && sharded) {
@@ -100,9 +100,4 @@ function remedy(context: RuleContext, estimate: StageMemory, sharded: StageMemor
   if (estimate.components.kv_cache > 0.2 * estimate.total) options.push("lower the tasks' `batch_size` or `max_tokens`");
   options.push("add GPUs");
   return options.join(", or ");
-}
-
-function refModel(value: unknown): string | undefined {
-  const name = (value as Readonly<Record<string, unknown>> | null | undefined)?.["model"];
-  return typeof name === "string" ? name : undefined;
 }

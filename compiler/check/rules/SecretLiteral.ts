@@ -80,9 +80,13 @@ export const secretLiteralRule: Rule = {
 function report(context: Parameters<Rule["check"]>[0], literal: StringLiteral, name: string | undefined, finding: Finding) {
   const env = `env("${finding.env}")`;
   const field = name === undefined ? "a string" : `\`${name}\``;
+  // A URL field takes no env(): its credentials move to the endpoint's own key.
+  const url = finding.env === "URL";
   return context.diagnostic(secretLiteralCode.code, literal.span, `${field} looks like a secret written literally: ${finding.what}`, {
-    help: `read it from the environment instead: \`${name ?? "api_key"} = ${env}\`, and rotate the exposed secret`,
-    ...(name !== undefined && SECRET_NAME.test(name)
+    help: url
+      ? 'remove the credentials from the URL and give the key as `api_key = env("NAME")` on the endpoint, and rotate the exposed password'
+      : `read it from the environment instead: \`${name ?? "api_key"} = ${env}\`, and rotate the exposed secret`,
+    ...(!url && name !== undefined && SECRET_NAME.test(name)
       ? { fix: { title: `replace the literal with \`${env}\``, edits: [{ span: literal.span, newText: env }] } }
       : {}),
   });

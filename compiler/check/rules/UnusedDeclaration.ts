@@ -6,6 +6,8 @@ import type { Declaration } from "../../../grammar/ast.js";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { suggestions } from "../../diagnostics/suggest.js";
+import { kinds } from "../../schema/registry.js";
+import type { FieldMap, FieldType } from "../../schema/types.js";
 import { declarations, referencesOf } from "./support/ast.js";
 
 export const unusedDeclarationCode: CodeInfo = {
@@ -60,8 +62,32 @@ function usedNames(decls: readonly Declaration[]): Set<string> {
       const first = reference.path[0]?.name;
       if (first === undefined || first === decl.name?.name) continue;
       used.add(first);
-      if (!declared.has(first)) for (const near of suggestions(first, declared)) used.add(near);
+      // An enum member (`violated_when = positive`) is written like a reference but names no
+      // declaration: it must not make a declaration that looks like it (`polite`) count as used.
+      if (!declared.has(first) && !enumMembers().has(first)) for (const near of suggestions(first, declared)) used.add(near);
     }
   }
   return used;
+}
+
+let members: Set<string> | undefined;
+
+/** Every enum member and bare variant name of the schema (`positive`, `bf16`, `python`, ...). */
+function enumMembers(): Set<string> {
+  if (members) return members;
+  members = new Set<string>();
+  const fromType = (type: FieldType): void => {
+    if (type.kind === "enum") for (const m of type.members) members!.add(m);
+    else if (type.kind === "list") fromType(type.item);
+    else if (type.kind === "block") fromFields(type.fields);
+    else if (type.kind === "variants") for (const v of type.variants) { members!.add(v.name); fromFields(v.fields); }
+  };
+  const fromFields = (fields: FieldMap): void => {
+    for (const spec of Object.values(fields)) fromType(spec.type);
+  };
+  for (const kind of kinds) {
+    fromFields(kind.common);
+    for (const v of kind.variants ?? []) fromFields(v.fields);
+  }
+  return members;
 }

@@ -23,6 +23,8 @@ import { launchNeedsFieldCode, launchNeedsFieldRule } from "./LaunchNeedsField.j
 import { klMaxPositiveCode, klMaxPositiveRule } from "./KlMaxPositive.js";
 import { codeTestsLimitsCode, codeTestsLimitsRule } from "./CodeTestsLimits.js";
 import { lengthJudgeBoundsCode, lengthJudgeBoundsRule } from "./LengthJudgeBounds.js";
+import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.js";
+import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
@@ -62,11 +64,11 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [lengthJudgeBoundsRule, lengthJudgeBoundsCode],
   [judgeTokensDistinctRule, judgeTokensDistinctCode],
   [stageInputExactlyOneRule, stageInputExactlyOneCode],
-  [codeTestsLimitsRule, codeTestsLimitsCode],
   [launchNeedsFieldRule, launchNeedsFieldCode],
   [launchGpusMatchClusterRule, launchGpusMatchClusterCode],
   [slurmSignalBeforeTimeRule, slurmSignalBeforeTimeCode],
   [spotNeedsRunStorageRule, spotNeedsRunStorageCode],
+  [codeTestsLimitsRule, codeTestsLimitsCode],
   [instructionsColumnsRule, instructionsColumnsCode],
   [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
   [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
@@ -84,6 +86,8 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [batchDividesRanksRule, batchDividesRanksCode],
   [clusterGpuConsistentRule, clusterGpuConsistentCode],
   [builtinContextFitsRule, builtinContextFitsCode],
+  [loraNeedsHfModelRule, loraNeedsHfModelCode],
+  [customJudgeModuleRule, customJudgeModuleCode],
   [stageNameReservedRule, stageNameReservedCode],
   [taskSamplesWhatItTrainsRule, taskSamplesWhatItTrainsCode],
   [modelFitsGpusRule, estimateShapeGuessedCode],

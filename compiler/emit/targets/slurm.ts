@@ -9,6 +9,13 @@
 import { defaultRunId, envEntries, hashHeader, programWords, shQuote, slurmTime } from "./common.js";
 import type { BundleFile, TargetContext, TargetEmitter } from "./types.js";
 
+/**
+ * The file that asks every training stage to checkpoint after its current step and stop
+ * (runtime/worker/align_worker/trainer.py STOP_FILE): on the shared run directory, it reaches the
+ * ranks on every node without passing a signal through srun and torchrun.
+ */
+export const STOP_FILE = ".align-checkpoint-and-stop";
+
 export interface SlurmConfig {
   readonly partition: string | null;
   readonly time: number;
@@ -87,6 +94,8 @@ function body(ctx: TargetContext, c: SlurmConfig): string[] {
     'logs="$run_dir/logs/slurm"',
     'mkdir -p "$logs"',
     'log="$logs/${SLURM_JOB_ID}_${attempt}.log"',
+    `stop_file="$run_dir/${STOP_FILE}"`,
+    'rm -f "$stop_file"',
     'echo "align: job $SLURM_JOB_ID attempt $attempt on $SLURM_JOB_NODELIST; run $run_dir; log $log"',
     'if [ "$attempt" -gt "$max_restarts" ]; then',
     '  echo "align: requeued $attempt times, more than max_restarts ($max_restarts): giving up; the run directory keeps its checkpoints" >&2',
@@ -104,14 +113,15 @@ function body(ctx: TargetContext, c: SlurmConfig): string[] {
     'export ALIGN_RDZV_ID="${SLURM_JOB_ID}_${attempt}"',
     ...containerLines(c),
     "",
-    "# Preemption or the time limit (--signal=B:USR1) and scancel/SIGTERM: stop the program, which",
-    "# stops every rank (they resume from their last checkpoint), then requeue while restarts remain.",
+    "# Preemption warning or the time limit (--signal=B:USR1): the stop file asks every rank to",
+    "# checkpoint the step it is at and stop; then requeue while restarts remain. SIGTERM (scancel,",
+    "# scontrol requeue) stops the program at once: the ranks resume from their last checkpoint.",
     'pid=""',
     "# shellcheck disable=SC2317 # run by the USR1 trap",
     "requeue() {",
-    '  echo "align: USR1 (preemption or time limit) on attempt $attempt: stopping the ranks"',
-    '  kill -TERM "$pid" 2>/dev/null || true',
-    '  wait "$pid" || true',
+    '  echo "align: USR1 (preemption or time limit) on attempt $attempt: the ranks checkpoint and stop"',
+    '  : >"$stop_file"',
+    '  while kill -0 "$pid" 2>/dev/null; do wait "$pid" || true; done',
     '  if [ "$attempt" -lt "$max_restarts" ]; then',
     '    echo "align: requeueing job $SLURM_JOB_ID (attempt $((attempt + 1)) of at most $max_restarts restarts)"',
     '    scontrol requeue "$SLURM_JOB_ID"',

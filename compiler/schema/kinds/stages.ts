@@ -102,6 +102,7 @@ const evalStage = {
   samples: int("Responses per prompt.", { default: 1, min: 1 }),
   max_tokens: int("Tokens generated per response at most.", { default: 256, min: 1 }),
   temperature: num("Sampling temperature.", { default: 0.0, min: 0 }),
+  top_p: num("Nucleus sampling mass.", { default: 1.0, min: 0, max: 1 }),
   template: nullable(template("The prompt the model sees, filled from the data fields."), "each task's template, or the prompt as is"),
 };
 

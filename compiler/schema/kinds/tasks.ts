@@ -4,8 +4,8 @@ import type { KindSpec } from "../types.js";
 /** Sampling fields every optimizer has. */
 const sampling = {
   generations: int("Responses sampled per prompt (K).", { default: 4, min: 1 }),
-  temperature: num("Sampling temperature.", { default: 1.0, min: 0 }),
-  top_p: num("Nucleus sampling mass.", { default: 1.0, min: 0, max: 1 }),
+  temperature: num("Sampling temperature T > 0; the loss trains the tempered policy softmax(logits / T) it samples from.", { default: 1.0, min: 0 }),
+  top_p: num("Nucleus sampling mass; 1 in a task (a truncated sampler has no unbiased policy gradient, AL6050).", { default: 1.0, min: 0, max: 1 }),
   max_tokens: int("Tokens generated per response at most.", { default: 256, min: 1 }),
 };
 

@@ -189,19 +189,31 @@ def _failed_eq():
     return "left: %s; right: %s" % (_short(_FAILED_EQ[0]), _short(_FAILED_EQ[1]))
 
 
+def _ordered(compare):
+    # An ordering of builtin values compares their rebuilt forms, so an object whose __le__
+    # and __ge__ always answer True cannot pass 3 <= f(x) <= 3; two foreign values compare
+    # as written, a foreign value against a builtin one is never in order.
+    def check(left, right):
+        a, b = _canon(left), _canon(right)
+        if a is _MISSING and b is _MISSING:
+            return compare(left, right)
+        return a is not _MISSING and b is not _MISSING and compare(a, b)
+    return check
+
+
 _COMPARE_OPS = {
     "Eq": _eq,
     "NotEq": lambda a, b: not _eq(a, b),
     "In": lambda a, b: _in(a, b),
     "NotIn": lambda a, b: not _in(a, b),
-    "Lt": lambda a, b: a < b,
-    "LtE": lambda a, b: a <= b,
-    "Gt": lambda a, b: a > b,
-    "GtE": lambda a, b: a >= b,
+    "Lt": _ordered(lambda a, b: a < b),
+    "LtE": _ordered(lambda a, b: a <= b),
+    "Gt": _ordered(lambda a, b: a > b),
+    "GtE": _ordered(lambda a, b: a >= b),
     "Is": lambda a, b: a is b,
     "IsNot": lambda a, b: a is not b,
 }
-_HARDENED_OPS = frozenset(("Eq", "NotEq", "In", "NotIn"))
+_HARDENED_OPS = frozenset(("Eq", "NotEq", "In", "NotIn", "Lt", "LtE", "Gt", "GtE"))
 
 
 def _in(item, container):
@@ -251,7 +263,8 @@ def _hardened_compare(test):
 
 def _harden(node):
     # Rewrite every comparison in the tests (asserts, compound conditions, helper functions)
-    # whose chain has ==, !=, in or not in, so that no operand's own __eq__ decides it.
+    # whose chain has ==, !=, in, not in or an ordering, so that no operand's own operator
+    # decides it.
     for field in node._fields:
         value = getattr(node, field, None)
         if isinstance(value, list):

@@ -91,41 +91,22 @@ function violation(failed: readonly CompiledRule[], total: number, view: TextVie
   return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));
 }
 
-interface Missing {
-  readonly missing: Judgement;
+/** The field's value, or undefined when the sample lacks it or holds null. */
+function lookup(sample: Sample, field: string): unknown {
+  const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
+  return raw === null ? undefined : raw;
 }
 
-/** The Missing markers made here, so that a data value shaped like one is never mistaken. */
-const MISSING = new WeakSet<Missing>();
-
-function readField(sample: Sample, field: string): unknown {
-  const raw = Object.hasOwn(sample.fields, field) ? sample.fields[field] : undefined;
-  if (raw !== undefined && raw !== null) return raw;
+function missing(sample: Sample, field: string): Judgement {
   const hint = suggestion(field, Object.keys(sample.fields));
-  const marker: Missing = { missing: judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`) };
-  MISSING.add(marker);
-  return marker;
+  return judgeError("requirements_missing", `the sample has no field ${JSON.stringify(field)}${hint}`);
 }
 
 /**
  * IFEval's own layout: the ids in one column and their kwargs in another, read as one IFEval
- * row. A column stored as JSON text (a CSV export) is parsed first. The pair object is cached
+ * row. A column stored as JSON text (a CSV export) is parsed first. The row object is cached
  * per (ids, kwargs) value identity, so the requirements cache keeps hitting by identity.
  */
-function twoColumns(idsField: string, kwargsField: string, columns: ColumnsCache) {
-  return (sample: Sample): unknown => {
-    const ids = readField(sample, idsField);
-    if (isMissingMarker(ids)) return ids;
-    const kwargs = readField(sample, kwargsField);
-    if (isMissingMarker(kwargs)) return kwargs;
-    return columns.pair(ids, kwargs);
-  };
-}
-
-function isMissingMarker(value: unknown): boolean {
-  return typeof value === "object" && value !== null && MISSING.has(value as Missing);
-}
-
 class ColumnsCache {
   private readonly byIds = new WeakMap<object, WeakMap<object, object>>();
 
@@ -155,11 +136,15 @@ export function createInstructionsJudge(name: string, config: InstructionsJudgeC
   const { requirements, kwargs, mode } = instructionsJudgeConfigSchema.parse(config);
   const columns = new ColumnsCache();
   const cache = new RequirementsCache();
-  const read = kwargs === null ? (sample: Sample) => readField(sample, requirements.field) : twoColumns(requirements.field, kwargs.field, columns);
 
   const evaluate = (sample: Sample): Judgement => {
-    const raw = read(sample);
-    if (isMissingMarker(raw)) return (raw as Missing).missing;
+    let raw = lookup(sample, requirements.field);
+    if (raw === undefined) return missing(sample, requirements.field);
+    if (kwargs !== null) {
+      const args = lookup(sample, kwargs.field);
+      if (args === undefined) return missing(sample, kwargs.field);
+      raw = columns.pair(raw, args);
+    }
     if (typeof sample.response !== "string") return judgeError("invalid_response", "the response is not a string");
     const rules = cache.get(raw);
     if (!rules.ok) return judgeError(rules.reason, truncate(rules.detail));

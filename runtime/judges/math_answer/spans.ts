@@ -18,13 +18,14 @@ const MAX_SPANS = 256;
 
 export function mathSpans(text: string): Span[] {
   const spans: Span[] = [];
+  const next = new NextFinder(text);
   let i = 0;
   while (i < text.length) {
-    const next = nextOpener(text, i);
-    if (next === -1) break;
-    const span = spanAt(text, next);
+    const opener = nextOpener(text, i);
+    if (opener === -1) break;
+    const span = spanAt(text, opener, next);
     if (span === null) {
-      i = next + 1;
+      i = opener + 1;
       continue;
     }
     if (span.text.trim() !== "") spans.push(span);
@@ -32,6 +33,28 @@ export function mathSpans(text: string): Span[] {
     i = span.end;
   }
   return spans;
+}
+
+/**
+ * "Where is the next X at or after `from`?", memoised per X: openers are visited left to
+ * right, so a search is reused while `from` has not passed its answer, and the whole scan stays
+ * linear even when thousands of openers share one missing closer (`\(` repeated).
+ */
+class NextFinder {
+  private readonly memo = new Map<string, { from: number; at: number }>();
+  constructor(private readonly text: string) {}
+
+  find(key: string, from: number, search: (from: number) => number): number {
+    const hit = this.memo.get(key);
+    if (hit !== undefined && hit.from <= from && (hit.at === -1 || hit.at >= from)) return hit.at;
+    const at = search(from);
+    this.memo.set(key, { from, at });
+    return at;
+  }
+
+  indexOf(needle: string, from: number): number {
+    return this.find(needle, from, (start) => this.text.indexOf(needle, start));
+  }
 }
 
 function nextOpener(text: string, from: number): number {
@@ -47,35 +70,41 @@ function nextOpener(text: string, from: number): number {
   return -1;
 }
 
-function spanAt(text: string, at: number): Span | null {
-  if (text.startsWith("$$", at)) return closed(text, at, 2, "$$");
-  if (text.startsWith("\\(", at)) return closed(text, at, 2, "\\)");
-  if (text.startsWith("\\[", at)) return closed(text, at, 2, "\\]");
-  return singleDollar(text, at);
+function spanAt(text: string, at: number, next: NextFinder): Span | null {
+  if (text.startsWith("$$", at)) return closed(text, at, "$$", next);
+  if (text.startsWith("\\(", at)) return closed(text, at, "\\)", next);
+  if (text.startsWith("\\[", at)) return closed(text, at, "\\]", next);
+  return singleDollar(text, at, next);
 }
 
-function closed(text: string, at: number, open: number, closer: string): Span | null {
-  const end = text.indexOf(closer, at + open);
+function closed(text: string, at: number, closer: string, next: NextFinder): Span | null {
+  const end = next.indexOf(closer, at + 2);
   if (end === -1) return null;
-  return { start: at, end: end + closer.length, text: text.slice(at + open, end) };
+  return { start: at, end: end + closer.length, text: text.slice(at + 2, end) };
 }
 
-/** Inline math longer than this is not one span (and the cap keeps the scan linear). */
+/** Inline math longer than this is not one span. */
 const MAX_INLINE_CHARS = 2048;
 
-function singleDollar(text: string, at: number): Span | null {
+function singleDollar(text: string, at: number, next: NextFinder): Span | null {
   if (/\s/.test(text[at + 1] ?? " ")) return null;
-  const limit = Math.min(text.length, at + MAX_INLINE_CHARS);
-  for (let i = at + 1; i < limit; i++) {
+  const close = next.find("$closer", at + 1, (from) => validCloser(text, from));
+  if (close === -1 || close - at > MAX_INLINE_CHARS) return null;
+  // A paragraph break ends inline math.
+  const paragraph = next.indexOf("\n\n", at + 1);
+  if (paragraph !== -1 && paragraph < close) return null;
+  return { start: at, end: close + 1, text: text.slice(at + 1, close) };
+}
+
+/** The next `$` that may close inline math: not escaped, no space before it, no digit after. */
+function validCloser(text: string, from: number): number {
+  for (let i = from; i < text.length; i++) {
     const ch = text[i];
     if (ch === "\\") {
       i++;
       continue;
     }
-    if (ch === "\n" && text[i + 1] === "\n") return null; // a paragraph break ends inline math
-    if (ch !== "$") continue;
-    if (/\s/.test(text[i - 1] ?? " ") || /\d/.test(text[i + 1] ?? "")) continue;
-    return { start: at, end: i + 1, text: text.slice(at + 1, i) };
+    if (ch === "$" && !/\s/.test(text[i - 1] ?? " ") && !/\d/.test(text[i + 1] ?? "")) return i;
   }
-  return null;
+  return -1;
 }

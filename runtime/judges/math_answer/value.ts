@@ -87,7 +87,7 @@ function parseValue(s: string, options: ParseOptions, level: number): MathValue 
   const literal = numberLiteral(s);
   if (literal !== null) return literal;
   const parse: Parse = (inner, at) => parseValue(inner.trim(), options, at);
-  return list(s, parse, level) ?? relation(s, parse, level) ?? plusMinus(s, parse, level) ?? percent(s, options) ?? scalar(s, options);
+  return list(s, parse, level) ?? relation(s, parse, level) ?? plusMinus(s, parse, level) ?? percent(s, options) ?? expression(s, options);
 }
 
 function percent(s: string, options: ParseOptions): MathValue | null {
@@ -97,8 +97,11 @@ function percent(s: string, options: ParseOptions): MathValue | null {
 }
 
 function scalar(s: string, options: ParseOptions): MathValue {
-  const literal = numberLiteral(s);
-  if (literal !== null) return literal;
+  return numberLiteral(s) ?? expression(s, options);
+}
+
+/** Not a literal: the CAS, or text. */
+function expression(s: string, options: ParseOptions): MathValue {
   if (!options.symbolic) return text(s);
   const source = latexToExpression(s);
   // Split `ab` into a·b only when the answer has some mathematics in it; a word stays a word.

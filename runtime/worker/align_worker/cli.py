@@ -14,9 +14,11 @@ import time
 from pathlib import Path
 from typing import List, Optional
 
-from .errors import UserError
+from .errors import StopRequested, UserError
 
 EXIT_USER = 2
+#: The stage checkpointed and stopped on request (STOP_FILE); EX_TEMPFAIL: run it again to resume.
+EXIT_STOPPED = 75
 
 
 def parser() -> argparse.ArgumentParser:
@@ -47,6 +49,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     except UserError as exc:
         print(f"align-worker: error: {exc}", file=sys.stderr)
         return EXIT_USER
+    except StopRequested as exc:
+        print(f"align-worker: stopped: {exc}", file=sys.stderr)
+        return EXIT_STOPPED
     except KeyboardInterrupt:
         print("align-worker: interrupted", file=sys.stderr)
         return 130

@@ -22,3 +22,8 @@ class JudgeServerError(UserError):
 
 class ResumeError(UserError):
     """A checkpoint cannot be resumed (configuration changed, missing, or corrupt)."""
+
+
+class StopRequested(Exception):
+    """The run asked the stage to stop (preemption, time limit): a checkpoint was written at the
+    step it names, and `--resume` continues from there. Not a failure of the stage's own."""

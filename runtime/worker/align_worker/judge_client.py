@@ -17,7 +17,8 @@ from typing import Any, Callable, Dict, List, Optional
 
 from .errors import JudgeServerError
 
-RETRYABLE = {429, 500, 502, 503, 504}
+# 408: the judge server timed out a body that stopped arriving (docs/server.md); resend it.
+RETRYABLE = {408, 429, 500, 502, 503, 504}
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""The losses of DESIGN §2.1 as small pure functions on tensors.
+"""The losses of CGPO (arXiv 2409.20370; docs/worker.md, "Losses") as small pure functions on tensors.
 
 Conventions shared by every function here:
 - `logp` is a *sequence* log-probability, the sum of the response tokens' log-probabilities

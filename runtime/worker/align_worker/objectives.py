@@ -1,5 +1,5 @@
-"""Turn a task's rollout into loss work items for CRPG, CODPO, CRRAFT (DESIGN §2.1), GRPO or RLOO
-(docs/optimizers.md).
+"""Turn a task's rollout into loss work items for CRPG, CODPO or CRRAFT (CGPO, arXiv 2409.20370;
+docs/worker.md, "Losses"), GRPO or RLOO (docs/optimizers.md).
 
 Each work item is one micro-batch forward returning ρ_l · loss_l, where loss_l is normalised by
 the task's global count (samples, kept prompts, or tokens) so that summing items over ranks and

@@ -18,12 +18,16 @@ from . import checkpoint as ckpt
 from . import sharded_checkpoint
 from .context import RunContext
 from .distributed import choose_mode, no_sync, wrap
-from .errors import ResumeError, UserError
+from .errors import ResumeError, StopRequested, UserError
 from .metrics import MetricsWriter, peak_memory_bytes
 from .sinks import Sinks
 from .models import DTYPES, LanguageModel, save_model
 from .optim import clip_gradients, decay_split, make_optimizer, make_scheduler
 from .seeding import rng_state, set_rng_state
+
+#: A file in the run directory that asks every training stage to checkpoint after its current
+#: step and stop (exit 75): launchers write it on preemption or before a time limit (docs/launch.md).
+STOP_FILE = ".align-checkpoint-and-stop"
 
 Work = Callable[[], torch.Tensor]
 StepFn = Callable[[int], Tuple[List[Work], Dict[str, Any]]]
@@ -161,7 +165,9 @@ class Trainer:
         return norm, lr
 
     def run(self, step_fn: StepFn, extra_state: Optional[Callable[[int], Dict[str, Any]]] = None) -> None:
-        """Steps start_step..total-1, then the final model. Metrics and checkpoints on rank 0."""
+        """Steps start_step..total-1, then the final model. Metrics and checkpoints on rank 0.
+        After each step, a STOP_FILE in the run directory (a launcher's preemption trap writes
+        it) makes every rank checkpoint that step and stop with StopRequested."""
         every = self.training.checkpoint_every
         for step in range(self.start_step, self.total):
             t0 = time.time()
@@ -174,10 +180,23 @@ class Trainer:
                 self.accumulate(more)
                 self.optimizer_step(schedule=i == len(inner) - 1)
             self._report(step + 1, time.time() - t0, loss, grad_norm, lr, info)
-            if every and (step + 1) % every == 0 and step + 1 < self.total:
+            if step + 1 == self.total:
+                break
+            periodic = bool(every) and (step + 1) % every == 0
+            stop = self._stop_requested()
+            if periodic or stop:
                 self.save_checkpoint(step + 1, extra_state(step + 1) if extra_state else {})
+            if stop:
+                self.metrics.close()
+                raise StopRequested(f"stage {self.ctx.spec.name!r} checkpointed at step {step + 1} of "
+                                    f"{self.total} ({STOP_FILE} in the run directory); --resume continues")
         self.metrics.close()
         self.save_final()
+
+    def _stop_requested(self) -> bool:
+        """Whether any rank sees the stop file; every rank must agree to stop at the same step."""
+        seen = (self.ctx.run_dir / STOP_FILE).exists()
+        return self.ctx.dist.reduce_max(1.0 if seen else 0.0) > 0
 
     def _report(self, step: int, dt: float, loss: float, grad_norm: float, lr: float,
                 info: Dict[str, Any]) -> None:

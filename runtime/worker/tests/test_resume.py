@@ -180,3 +180,25 @@ def test_resume_drops_later_steps_and_a_metrics_line_torn_by_the_kill(tmp_path):
     path.write_text("\n".join(lines) + "\n" + '{"step": 4, "lo')      # SIGKILL mid-write
     MetricsWriter(path, True, "cgpo", 6).truncate_after(2)
     assert path.read_text() == lines[0] + "\n" + lines[1] + "\n"
+
+
+def test_stop_file_checkpoints_the_current_step_then_resume_is_exact(setup):
+    """A launcher's preemption trap writes STOP_FILE: the stage checkpoints the step it is at
+    (none is due: checkpoint_every is past the end), exits 75 naming the step, and resumes exactly."""
+    from align_worker.trainer import STOP_FILE
+    workspace, _, url, expected, _ = setup
+    plan = arith_plan(steps=STEPS, checkpoint_every=100, warmup=2, grad_accum=2)
+    path = pb.write(plan, workspace / "plan-stop.json")
+    run_dir = workspace / "stopped"
+    run_dir.mkdir()
+    (run_dir / STOP_FILE).touch()
+    r = run_cli(cgpo_args(path, run_dir, url))
+    assert r.returncode == 75, r.stderr
+    assert "align-worker: stopped: stage 'cgpo' checkpointed at step 1 of 6" in r.stderr
+    assert [p.name for p in ckpt.list_checkpoints(run_dir / "cgpo")] == ["step-00000001"]
+    (run_dir / STOP_FILE).unlink()
+    r = run_cli(cgpo_args(path, run_dir, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    got = final_params(run_dir)
+    for k in expected:
+        assert torch.equal(got[k], expected[k]), k

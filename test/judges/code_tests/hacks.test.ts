@@ -58,7 +58,7 @@ describe.skipIf(SKIP_SANDBOX)("code_tests against reward hacks", () => {
   });
 
   it("an always-equal object fails compound, chained, membership and unittest assertions", async () => {
-    const ae = "class AE:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __hash__ = object.__hash__\n\n";
+    const ae = "class AE:\n    def __eq__(self, other):\n        return True\n    def __ne__(self, other):\n        return False\n    __le__ = __ge__ = __eq__\n    __hash__ = object.__hash__\n\n";
     const add = ae + "def add(a, b):\n    return AE()";
     const forms = [
       ["assert add(1, 2) == 3 and add(2, 2) == 4"],
@@ -66,6 +66,7 @@ describe.skipIf(SKIP_SANDBOX)("code_tests against reward hacks", () => {
       ["assert 3 == add(1, 2) == 3"],
       ["assert add(1, 2) in [3]"],
       ["assert not (add(1, 2) != 3)"],
+      ["assert 3 <= add(1, 2) <= 3"],
       ["ok = add(1, 2) == 3\nassert ok"],
       ["import unittest\nunittest.TestCase().assertEqual(add(1, 2), 3)"],
       ["import unittest\nunittest.TestCase().assertListEqual([add(1, 2)], [3])"],
@@ -86,6 +87,7 @@ describe.skipIf(SKIP_SANDBOX)("code_tests against reward hacks", () => {
       "assert add(1, 2) == 3 == add(0, 3)",
       "assert add(1, 2) in [3] and add(1, 1) not in (3,) and 'b' in 'abc'",
       "assert add(1, 2) != 4",
+      "assert 0 <= add(1, 2) < 10 and add(0.5, 0.5) >= 1 and (1, 2) < (1, 3)",
       "import unittest\nt = unittest.TestCase()\nt.assertEqual(add(1, 2), 3)\nt.assertNotEqual(add(1, 2), 4)\nt.assertIn(add(1, 2), {3: 'x'})\nt.assertAlmostEqual(add(0.1, 0.2), 0.3)\nt.assertListEqual([add(1, 1)], [2])",
       "import unittest\nwith unittest.TestCase().assertRaises(TypeError):\n    add(1, 'a')",
     ];

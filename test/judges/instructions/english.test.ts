@@ -28,6 +28,13 @@ describe("English on short text", () => {
     expect(isInLanguage("an old silent pond, a frog jumps into the pond, splash! silence again", "en")).toBe(true);
   });
 
+  it("judges a long text by its start, middle and end, not by an English preamble", () => {
+    const german = "Das Wetter ist heute schön, und wir wollen nach dem Mittagessen am Fluss spazieren gehen. ".repeat(6);
+    expect(isInLanguage(`Sure, here is the text you asked for, written for you in German:\n${german}`, "en")).toBe(false);
+    const english = "The weather is lovely today, and we plan to walk along the river after lunch. ".repeat(6);
+    expect(isInLanguage(`Voici la réponse.\n${english}`, "en")).toBe(true);
+  });
+
   it("still rejects other languages as English", () => {
     for (const text of [
       "Das Wetter ist heute schön, und wir wollen spazieren gehen.",

@@ -51,6 +51,11 @@ describe("math_answer on hostile responses never throws and stays fast", () => {
     ["30 nested tuples", () => box(`${"(1,".repeat(30)}1${")".repeat(30)}`), "1", "answer_mismatch"],
     ["a 30k-digit number", () => `-${"9".repeat(30_000)}`, "5", "answer_mismatch"],
     ["lone surrogates and control characters", () => box("\ud800\u0000\u202e5"), "5", "answer_mismatch"],
+    ["11k unclosed inline dollars", () => "$a ".repeat(11_000), "5", "no_answer_found"],
+    ["11k unclosed \\( after no final answer", () => "\\( ".repeat(11_000), "5", "no_answer_found"],
+    ["4k joined copies of one math span (one answer)", () => "$1$ and ".repeat(4_000), "1", "answer_match"],
+    ["3k boxes one after another", () => "\\boxed{1} ".repeat(3_000), "1", "answer_match"],
+    ["3k boxes joined by connectives", () => "\\boxed{1}, \\boxed{2} and ".repeat(1_500), "1", "answer_mismatch"],
   ];
 
   it.each(cases)("%s", (_label, make, answer, reason) => {

@@ -48,6 +48,24 @@ const cases: readonly Case[] = [
     good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { kl_max = 0.1 } }\n`,
   },
   {
+    code: "AL4350",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { generations = 1 } }\ntask u { prompts = [qa]  reward = r  optimizer = rloo { generations = 1 } }\n`,
+    at: ["3:71", "4:71"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { generations = 2 } }\ntask u { prompts = [qa]  reward = r  optimizer = rloo {} }\n`,
+  },
+  {
+    code: "AL4351",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 0 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 1.5 } }\n`,
+    at: ["3:68", "4:68"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 0.28 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo {} }\n`,
+  },
+  {
+    code: "AL4352",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k1 } }\n`,
+    at: ["3:72"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k1  kl_coef = 0 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k3 } }\n`,
+  },
+  {
     code: "AL4004",
     bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = -1 }\n`,
     at: ["3:68"],

@@ -15,6 +15,9 @@ import { datasetFileExistsCode, datasetFileExistsRule } from "./DatasetFileExist
 import { datasetLinesValidCode, datasetLinesValidRule } from "./DatasetLinesValid.js";
 import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
 import { instructionsColumnsCode, instructionsColumnsRule } from "./InstructionsColumns.js";
+import { groupBaselineNeedsTwoGenerationsCode, groupBaselineNeedsTwoGenerationsRule } from "./GroupBaselineNeedsTwoGenerations.js";
+import { grpoClipRangeCode, grpoClipRangeRule } from "./GrpoClipRange.js";
+import { grpoKlEstimatorInLossCode, grpoKlEstimatorInLossRule } from "./GrpoKlEstimatorInLoss.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -73,6 +76,9 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
   [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
   [trackingHasSinkRule, trackingHasSinkCode],
+  [groupBaselineNeedsTwoGenerationsRule, groupBaselineNeedsTwoGenerationsCode],
+  [grpoClipRangeRule, grpoClipRangeCode],
+  [grpoKlEstimatorInLossRule, grpoKlEstimatorInLossCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

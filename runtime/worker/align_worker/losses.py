@@ -236,6 +236,24 @@ def sft_loss(token_logp: Tensor, target_mask: Tensor, norm: str = "sample",
     return per_sample.sum() / _denom(denom, torch.as_tensor(nll.numel()))
 
 
+def bradley_terry_loss(score_c: Tensor, score_r: Tensor, margin: float = 0.0,
+                       denom: Optional[float] = None) -> Tensor:
+    """Reward-model training on pairs [P]: −Σ log σ(r(chosen) − r(rejected) − m) / denom.
+
+    Bradley-Terry's P(chosen ≻ rejected) = σ(r_c − r_r); a margin m > 0 asks the chosen response
+    to win by at least m (Llama 2's reward models use one per pair; here it is one constant).
+    """
+    per_pair = -F.logsigmoid(score_c - score_r - margin)
+    return per_pair.sum() / _denom(denom, torch.as_tensor(per_pair.numel()))
+
+
+def pairwise_accuracy(score_c: Tensor, score_r: Tensor) -> float:
+    """Fraction of pairs whose chosen response scores strictly higher; 0 for no pairs."""
+    if score_c.numel() == 0:
+        return 0.0
+    return float((score_c > score_r).float().mean())
+
+
 def dpo_loss(logp_c: Tensor, ref_c: Tensor, logp_r: Tensor, ref_r: Tensor, beta: float,
              denom: Optional[float] = None) -> Tensor:
     """DPO on offline pairs: -mean(log σ(β((log π_c − log ref_c) − (log π_r − log ref_r))))."""

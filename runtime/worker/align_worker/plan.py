@@ -16,7 +16,7 @@ from .pointer import Node, describe
 from .sinks import TrackingSpec, parse_tracking
 
 SUPPORTED_VERSION = 1
-STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "cgpo", "eval"]
+STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "reward_model", "cgpo", "eval"]
 WORKER_VARIANTS = STAGE_VARIANTS
 
 
@@ -134,6 +134,7 @@ class StageSpec:
     model: Optional[ModelSpec] = None
     reference: Optional[ModelSpec] = None
     data: List[DataSpec] = field(default_factory=list)
+    held_out: List[DataSpec] = field(default_factory=list)   # reward_model's evaluation pairs
     tasks: List[TaskSpec] = field(default_factory=list)
     judges: List[JudgeSpec] = field(default_factory=list)
     training: Optional[TrainingSpec] = None

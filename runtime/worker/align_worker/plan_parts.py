@@ -145,9 +145,11 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
     name = ref_name(node, "reward")
     decl = ctx.decl("rewards", name, node.pointer)
     src = decl.child("from")
-    stype = src.child("type").enum(["builtin", "hf", "local", "judge"])
+    stype = src.child("type").enum(["builtin", "hf", "local", "judge", "stage"])
     if stype == "judge":
         ref_or_str(src.child("judge"), "judge")
+    if stype == "stage":         # a reward_model stage's output; its configuration joins the closure
+        ctx.decl("stages", src.child("stage").str(), src.pointer)
     base = decl.child("baseline")
     btype = base.child("type").enum(["field", "generated", "none"])
     model = None

@@ -77,6 +77,14 @@ def dpo_stage(model: Dict[str, Any], data: List[Dict[str, Any]], beta: float = 0
             **{**TRAINING, **training}}
 
 
+def reward_model_stage(model: Dict[str, Any], data: List[Dict[str, Any]], held_out: Optional[List[Dict[str, Any]]] = None,
+                       eval_fraction: float = 0.1, margin: float = 0.0, lr: float = 1e-3, batch_size: int = 8,
+                       epochs: int = 1, **training: Any) -> Dict[str, Any]:
+    return {"variant": "reward_model", "needs": [], "output": "model", "model": model, "data": data,
+            "held_out": held_out, "eval_fraction": eval_fraction, "margin": margin, "epochs": epochs,
+            "lr": lr, "batch_size": batch_size, "max_length": 1024, **{**TRAINING, **training}}
+
+
 def generate_stage(model: Dict[str, Any], prompts: Dict[str, Any], template: Optional[str] = None,
                    samples: int = 1, temperature: float = 1.0, max_tokens: int = 8,
                    judges: Optional[List[str]] = None, keep: Optional[Dict[str, Any]] = None,

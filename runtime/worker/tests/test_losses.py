@@ -130,6 +130,25 @@ def test_dpo_loss_hand_computed():
     assert loss.item() == pytest.approx(-(math.log(sig(m1)) + math.log(sig(m2))) / 2, rel=1e-6)
 
 
+def test_bradley_terry_loss_hand_computed_with_and_without_margin():
+    c, r = t(2.0, 0.5), t(1.0, 1.5)
+    assert L.bradley_terry_loss(c, r).item() == pytest.approx(-(math.log(sig(1.0)) + math.log(sig(-1.0))) / 2, rel=1e-6)
+    # A margin of 0.5 asks for a wider win: the differences become 0.5 and -1.5.
+    assert L.bradley_terry_loss(c, r, margin=0.5).item() == pytest.approx(-(math.log(sig(0.5)) + math.log(sig(-1.5))) / 2, rel=1e-6)
+    assert L.bradley_terry_loss(c, r, denom=4.0).item() == pytest.approx(-(math.log(sig(1.0)) + math.log(sig(-1.0))) / 4, rel=1e-6)
+    assert L.pairwise_accuracy(c, r) == 0.5
+    assert L.pairwise_accuracy(t(1.0, 1.0), t(1.0, 0.0)) == 0.5     # a tie is not a win
+
+
+def test_bradley_terry_gradient_is_the_losing_probability():
+    c, r = t(2.0, 0.5).requires_grad_(), t(1.0, 1.5).requires_grad_()
+    L.bradley_terry_loss(c, r, margin=0.5).backward()
+    # d/dc of −log σ(c − r − m) = −(1 − σ(c − r − m)) = −σ(−(c − r − m)), averaged over 2 pairs
+    expected = [-sig(-0.5) / 2, -sig(1.5) / 2]
+    assert c.grad.tolist() == pytest.approx(expected, rel=1e-6)
+    assert r.grad.tolist() == pytest.approx([-g for g in expected], rel=1e-6)
+
+
 def test_multitask_weights():
     total = L.multitask_loss({"a": t(2.0), "b": t(-1.0)}, {"a": 0.3, "b": 0.7})
     assert total.item() == pytest.approx(0.3 * 2 - 0.7)

@@ -18,6 +18,8 @@ import { instructionsColumnsCode, instructionsColumnsRule } from "./Instructions
 import { groupBaselineNeedsTwoGenerationsCode, groupBaselineNeedsTwoGenerationsRule } from "./GroupBaselineNeedsTwoGenerations.js";
 import { grpoClipRangeCode, grpoClipRangeRule } from "./GrpoClipRange.js";
 import { grpoKlEstimatorInLossCode, grpoKlEstimatorInLossRule } from "./GrpoKlEstimatorInLoss.js";
+import { rewardModelRolesCode, rewardModelRolesRule } from "./RewardModelRoles.js";
+import { rewardModelStageBuiltinCode, rewardModelStageBuiltinRule } from "./RewardModelStageBuiltin.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -79,6 +81,8 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [groupBaselineNeedsTwoGenerationsRule, groupBaselineNeedsTwoGenerationsCode],
   [grpoClipRangeRule, grpoClipRangeCode],
   [grpoKlEstimatorInLossRule, grpoKlEstimatorInLossCode],
+  [rewardModelRolesRule, rewardModelRolesCode],
+  [rewardModelStageBuiltinRule, rewardModelStageBuiltinCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

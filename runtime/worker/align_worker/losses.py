@@ -156,6 +156,37 @@ def grpo_loss(logp: Tensor, logp_old: Tensor, logp_ref: Tensor, mask: Tensor, ad
     raise ValueError(f"unknown loss aggregation {aggregation!r} (token or sequence)")
 
 
+def gae(rewards: Tensor, values: Tensor, mask: Tensor, gamma: float, lam: float) -> Tuple[Tensor, Tensor]:
+    """Generalised advantage estimation over response tokens (PPO; Schulman et al. 2016).
+
+    rewards, values, mask [N, L] (token t of each response in column t; mask 1 on real tokens,
+    a response's tokens first). The value after a response's last token is 0 (the episode ends):
+    δ_t = r_t + γ·V_{t+1} − V_t,  A_t = δ_t + γλ·A_{t+1},  returns R_t = A_t + V_t.
+    Returns (advantages, returns), 0 on padding; neither carries a gradient.
+    """
+    m = mask.to(values.dtype)
+    r, v = rewards.detach() * m, values.detach() * m
+    adv = torch.zeros_like(v)
+    running = torch.zeros_like(v[:, 0])
+    for t in range(v.shape[1] - 1, -1, -1):
+        next_v = v[:, t + 1] if t + 1 < v.shape[1] else torch.zeros_like(running)
+        delta = r[:, t] + gamma * next_v - v[:, t]
+        running = (delta + gamma * lam * running) * m[:, t]
+        adv[:, t] = running
+    return adv, (adv + v) * m
+
+
+def clipped_value_loss(values: Tensor, values_old: Tensor, returns: Tensor, mask: Tensor, clip: float,
+                       denom: Optional[float] = None) -> Tensor:
+    """PPO's value loss: ½·max((V − R)², (clip(V, V_old ± c) − R)²) per token, summed over the
+    masked tokens / denom (default: their count)."""
+    m = mask.to(values.dtype)
+    target, old = returns.detach(), values_old.detach()
+    clipped = old + torch.clamp(values - old, -clip, clip)
+    per_token = 0.5 * torch.max((values - target) ** 2, (clipped - target) ** 2) * m
+    return per_token.sum() / _denom(denom, m.sum())
+
+
 def codpo_select(rewards: Tensor, feasible: Tensor,
                  valid: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
     """Choose CODPO pairs per prompt from rewards/feasible of shape [P, K].

@@ -149,6 +149,38 @@ def test_bradley_terry_gradient_is_the_losing_probability():
     assert r.grad.tolist() == pytest.approx([-g for g in expected], rel=1e-6)
 
 
+def test_gae_on_a_hand_made_trajectory():
+    # One response of 3 tokens (then padding), γ = 0.9, λ = 0.5:
+    # δ2 = 1 + 0 − 0.5 = 0.5;  δ1 = 0 + 0.9·0.5 − 0.4 = 0.05;  δ0 = −0.1 + 0.9·0.4 − 0.2 = 0.06
+    # A2 = 0.5;  A1 = 0.05 + 0.45·0.5 = 0.275;  A0 = 0.06 + 0.45·0.275 = 0.18375
+    rewards = t(-0.1, 0.0, 1.0, 7.0)[None]
+    values = t(0.2, 0.4, 0.5, 9.0)[None]
+    mask = torch.tensor([[1, 1, 1, 0]])
+    adv, ret = L.gae(rewards, values, mask, gamma=0.9, lam=0.5)
+    assert adv.flatten().tolist() == pytest.approx([0.18375, 0.275, 0.5, 0.0])
+    assert ret.flatten().tolist() == pytest.approx([0.38375, 0.675, 1.0, 0.0])
+    # λ = 1, γ = 1: the advantage is the return-to-go minus the value (Monte Carlo).
+    mc, _ = L.gae(rewards, values, mask, gamma=1.0, lam=1.0)
+    assert mc.flatten().tolist() == pytest.approx([0.9 - 0.2, 1.0 - 0.4, 1.0 - 0.5, 0.0])
+    # λ = 0: one-step TD errors.
+    td, _ = L.gae(rewards, values, mask, gamma=0.9, lam=0.0)
+    assert td.flatten().tolist() == pytest.approx([0.06, 0.05, 0.5, 0.0])
+
+
+def test_clipped_value_loss_clips_only_when_that_is_worse():
+    values, old, returns = t(1.0, 0.0), t(0.5, 0.5), t(2.0, 0.4)
+    mask = torch.ones(2)
+    # token 0: V moved 0.5 past old (clip 0.2 → 0.7): unclipped err 1.0², clipped 1.3² → 0.5·1.69
+    # token 1: V moved −0.5 (clipped → 0.3): unclipped 0.4², clipped 0.1² → 0.5·0.16
+    loss = L.clipped_value_loss(values, old, returns, mask, clip=0.2)
+    assert loss.item() == pytest.approx((0.5 * 1.69 + 0.5 * 0.16) / 2)
+    v = values.clone().requires_grad_()
+    L.clipped_value_loss(v, old, returns, mask, clip=0.2).backward()
+    # token 0's max is the clipped branch, constant in V beyond the clip: no gradient;
+    # token 1's is the unclipped one: d/dV ½(V − R)² / 2 = (0 − 0.4) / 2
+    assert v.grad.tolist() == pytest.approx([0.0, -0.2])
+
+
 def test_multitask_weights():
     total = L.multitask_loss({"a": t(2.0), "b": t(-1.0)}, {"a": 0.3, "b": 0.7})
     assert total.item() == pytest.approx(0.3 * 2 - 0.7)

@@ -15,6 +15,7 @@ import type {
 import { MAX_NESTING } from "./lexer.js";
 import { decodeNumber, decodeString } from "./literals.js";
 import { spanBetween as between, type Span } from "./span.js";
+import * as Tokens from "./tokens.js";
 
 /**
  * The fast path of `parse`: one pass from text straight to the Document, for files with no
@@ -80,11 +81,11 @@ const PUNCTUATION: Record<string, T> = {
 };
 
 /** The lexer's own patterns (grammar/tokens.ts), anchored where the scan is. */
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/y;
-const NUMBER =
-  /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)(?![A-Za-z0-9_]|[ \t]*[=:{(]))?/y;
-const SIMPLE_STRING = /"(?:[^"\\\n\r]|\\[^\n\r])*"/y;
-const TRIPLE_STRING = /"""(?:[^"\\]|\\[\s\S]|"(?!""))*"""/y;
+const sticky = (token: { PATTERN?: unknown }) => new RegExp((token.PATTERN as RegExp).source, "y");
+const IDENTIFIER = sticky(Tokens.Identifier);
+const NUMBER = sticky(Tokens.NumberLiteral);
+const SIMPLE_STRING = sticky(Tokens.SimpleString);
+const TRIPLE_STRING = sticky(Tokens.TripleString);
 const WHITESPACE = /[ \t\n\f\v\uFEFF]+/y;
 const COMMENT = /#[^\n\r]*/y;
 const KEYWORDS = new Set(["import", "as", "true", "false"]);

@@ -6,6 +6,7 @@ import { suggestionFix } from "../diagnostics/suggest.js";
 import type { CallVariant, FieldMap, FieldType } from "../schema/types.js";
 import { convert, wrongType } from "./convert.js";
 import { fromPlan, leaf, list, object, sortedObject, type LObject, type LValue } from "./located.js";
+import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
 
 /**
@@ -140,6 +141,9 @@ function anyValue(value: Value, scope: CheckScope, label: string): LValue | unde
 
 /** A call shape chosen by name: `crpg`, `crpg { ... }`, `hf("id")`, `none`, `satisfied(j)`. */
 export function convertVariants(value: Value, type: FieldType & { kind: "variants" }, scope: CheckScope, label: string): LValue | undefined {
+  if (type.stageModel && value.kind === "Reference" && !(value.path.length === 1 && type.variants.some((v) => v.name === value.path[0]!.name))) {
+    return convertStageModel(value, type.discriminator, scope, label);
+  }
   const callee = value.kind === "Call" ? value.callee : value.kind === "Reference" ? value : undefined;
   const names = type.variants.map((v) => v.name);
   const expected = `one of ${names.map((n) => `\`${n}\``).join(", ")}`;
@@ -156,6 +160,18 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
   if (!fields) return undefined;
   const constants = Object.entries(variant.constants ?? {}).map(([k, v]) => [k, fromPlan(v, value.span, false)] as const);
   return object([[type.discriminator, leaf(variant.name, callee.span)], ...fields.entries, ...constants], value.span);
+}
+
+/** `rm.model` where a stage's model is accepted beside the call shapes (a reward's `from`). */
+function convertStageModel(value: Reference, discriminator: string, scope: CheckScope, label: string): LValue | undefined {
+  const model = convertModel(value, scope, label);
+  if (!model || model.t !== "object") return undefined;
+  if (model.entries.has("model")) {
+    return wrongType(scope, value, label, "a reward_model stage's `.model`, or a call such as `hf(...)` or `judge(...)`", {
+      help: `a model declaration is a language model; to score with it, declare it here: \`from = hf(...)\``,
+    });
+  }
+  return object([[discriminator, leaf("stage", value.span)], ...model.entries], value.span);
 }
 
 /** The fields of a call: positional arguments fill `positional` in order, then named ones and the block. */

@@ -84,6 +84,12 @@ export function rewardInfo(plan: EstimatePlan, name: string, io: EstimateIO): Mo
   const reward = asObj(plan.rewards?.[name]);
   const from = asObj(reward?.["from"]);
   if (!reward || str(from, "type") === "judge") return undefined;
+  if (str(from, "type") === "stage") {
+    // A reward_model stage's output: the shape of the model that stage trained.
+    const base = baseModelName(plan, from);
+    const trained = base === undefined ? undefined : modelInfo(plan, base, io);
+    return trained && { ...trained, name, bytesPerParam: DTYPE_BYTES[str(reward, "dtype") ?? "bf16"] ?? 2, gradientCheckpointing: false, lora: undefined };
+  }
   return {
     name,
     arch: architectureOf(from, num(reward, "params"), io),

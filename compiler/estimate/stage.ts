@@ -54,6 +54,7 @@ export function estimateStage(context: StageContext, stage: Obj, shards: number)
   switch (variant) {
     case "sft":
     case "dpo":
+    case "reward_model":
     case "cgpo":
       return training(context, stage, model, shards);
     case "generate":
@@ -127,7 +128,7 @@ function trainingWorkload(context: StageContext, stage: Obj, model: ModelInfo): 
   const micro = num(stage, "micro_batch_size") ?? undefined;
   if (str(stage, "variant") !== "cgpo") {
     const sequences = micro ?? perRank(perRank(num(stage, "batch_size") ?? 8, context.ranks), accumulation);
-    const pairs = str(stage, "variant") === "dpo" ? 2 : 1;
+    const pairs = str(stage, "variant") === "dpo" || str(stage, "variant") === "reward_model" ? 2 : 1;
     return { tokens: sequences * pairs * (num(stage, "max_length") ?? 1024), rows: sequences * pairs, kvCache: 0 };
   }
   let tokens = 0;

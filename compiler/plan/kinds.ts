@@ -79,20 +79,29 @@ export function lowerJudge(decl: CheckedDeclaration): LObject {
 }
 
 /** Stage names referenced anywhere in a stage's fields (`{"stage": name, "output": ...}`). */
-export function stageNeeds(value: LValue, out = new Set<string>()): Set<string> {
-  if (value.t === "list") value.items.forEach((item) => stageNeeds(item, out));
+export function stageNeeds(value: LValue, follow: DeclarationOf = () => undefined, out = new Set<string>(), seen = new Set<LValue>()): Set<string> {
+  if (value.t === "list") value.items.forEach((item) => stageNeeds(item, follow, out, seen));
   if (value.t === "object") {
     const stage = value.entries.get("stage");
     if (stage?.t === "leaf" && typeof stage.value === "string" && value.entries.has("output")) out.add(stage.value);
-    for (const v of value.entries.values()) stageNeeds(v, out);
+    // A task's reward (and so the stages it reads: a reward_model's output, a generated baseline).
+    const referenced = follow(value);
+    if (referenced && !seen.has(referenced)) {
+      seen.add(referenced);
+      stageNeeds(referenced, follow, out, seen);
+    }
+    for (const v of value.entries.values()) stageNeeds(v, follow, out, seen);
   }
   return out;
 }
 
-export function lowerStage(decl: CheckedDeclaration): LObject {
+/** The lowered declaration a reference object such as `{"task": "t"}` names, if followed. */
+export type DeclarationOf = (reference: LObject) => LValue | undefined;
+
+export function lowerStage(decl: CheckedDeclaration, follow?: DeclarationOf): LObject {
   const name = decl.variant!.name as keyof typeof stageOutputs;
   const at = decl.symbol.declaration.variant!.span;
-  const needs = [...stageNeeds(decl.fields)].sort().map((n) => leaf(n, decl.headerSpan));
+  const needs = [...stageNeeds(decl.fields, follow)].sort().map((n) => leaf(n, decl.headerSpan));
   return object(
     [
       ["variant", leaf(name, at)],

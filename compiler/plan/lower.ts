@@ -5,7 +5,7 @@ import { fromPlan, get, leaf, object, sortedObject, toJson, walk, type LObject, 
 import { clusterFields, recipeFields } from "../schema/kinds/infra.js";
 import type { PlanValue } from "../schema/types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
-import { lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type LowerIO } from "./kinds.js";
+import { lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
 import { stageOrder } from "./order.js";
 
 /**
@@ -43,7 +43,8 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   const byKind = (kind: string) => input.declarations.filter((d) => d.symbol.kind.name === kind);
   const named = (kind: string, lower: (d: CheckedDeclaration) => LObject) =>
     sortedObject(byKind(kind).map((d) => [d.symbol.qualifiedName, lower(d)] as const), input.rootSpan);
-  const stages = named("stage", lowerStage);
+  const follow = referencedDeclarations(input.declarations);
+  const stages = named("stage", (d) => lowerStage(d, follow));
   const sections: [string, LValue][] = [
     ["recipe", lowerRecipe(byKind("recipe")[0], input)],
     ["models", named("model", (d) => lowerModel(d, input.io))],
@@ -61,7 +62,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
     version: PLAN_VERSION,
     compiler: { name: "align", version: COMPILER_VERSION },
     ...json,
-    stage_order: orderOf(byKind("stage")),
+    stage_order: orderOf(byKind("stage"), follow),
     cluster: toJson(cluster),
     launch: toJson(launch),
     estimates: {},
@@ -135,8 +136,23 @@ function defaults(fields: Record<string, { default: PlanValue | undefined }>, sp
   return object(Object.entries(fields).map(([k, f]) => [k, fromPlan(f.default ?? null, span)] as const), span, true);
 }
 
-function orderOf(stages: readonly CheckedDeclaration[]): string[] {
-  return stageOrder(stages.map((d) => ({ name: d.symbol.qualifiedName, needs: [...stageNeeds(d.fields)] })));
+function orderOf(stages: readonly CheckedDeclaration[], follow: DeclarationOf): string[] {
+  return stageOrder(stages.map((d) => ({ name: d.symbol.qualifiedName, needs: [...stageNeeds(d.fields, follow)] })));
+}
+
+/** Follows `{"task": t}` and `{"reward": r}` to those declarations, so a stage needs what its tasks' rewards read. */
+function referencedDeclarations(declarations: readonly CheckedDeclaration[]): DeclarationOf {
+  const byRef = new Map<string, LValue>();
+  for (const d of declarations) {
+    const kind = d.symbol.kind.name;
+    if (kind === "task" || kind === "reward") byRef.set(`${kind}:${d.symbol.qualifiedName}`, d.fields);
+  }
+  return (reference) => {
+    const only = reference.entries.size === 1 ? [...reference.entries][0] : undefined;
+    if (only === undefined) return undefined;
+    const [kind, name] = only;
+    return name.t === "leaf" && typeof name.value === "string" ? byRef.get(`${kind}:${name.value}`) : undefined;
+  };
 }
 
 function collect(value: LValue, pointer: string, input: LowerInput, spans: Map<string, Span>, provenance: [string, string][]): void {

@@ -70,6 +70,7 @@ export const stageSchema = z.discriminatedUnion("variant", [
   stageObject("render", s.render),
   stageObject("sft", s.sft),
   stageObject("dpo", s.dpo),
+  stageObject("reward_model", s.reward_model),
   stageObject("cgpo", s.cgpo),
   stageObject("eval", s.eval),
 ]);

@@ -195,6 +195,26 @@ export function variants<const D extends string, const V extends readonly CallVa
   }, opts.defaultNote);
 }
 
+/** The plan encoding of a reward_model stage's output where a `variants` field accepts one. */
+export type StageModelSource<D extends string> = { [K in D]: "stage" } & { stage: string; output: "model" };
+
+/** `variants`, also accepting a reward_model stage's `.model` (a reward's `from`). */
+export function variantsOrStageModel<const D extends string, const V extends readonly CallVariant[]>(
+  discriminator: D,
+  shapes: V,
+  doc: string,
+): FieldSpec<z.ZodType<VariantsOutput<D, V> | StageModelSource<D>>> {
+  return spec({ kind: "variants", discriminator, variants: shapes, stageModel: true }, doc, undefined, (zod) => {
+    const objects = shapes.map((v) => variantObjectSchema(zod, discriminator, v));
+    const stage = zod
+      .object({ [discriminator]: zod.literal("stage"), stage: zod.string(), output: zod.literal("model") })
+      .meta({ description: "A reward_model stage's trained model: `rm.model`." });
+    return zod.discriminatedUnion(discriminator, [...objects, stage] as unknown as [z.ZodObject, ...z.ZodObject[]]) as unknown as z.ZodType<
+      VariantsOutput<D, V> | StageModelSource<D>
+    >;
+  });
+}
+
 /** The plan encoding of a template: its text, the file it came from, its `{slot}` names. */
 export type TemplatePlan = {
   text: string;

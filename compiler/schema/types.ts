@@ -55,7 +55,13 @@ export type FieldType =
   /** A free-form block passed through as JSON (custom judge options). */
   | { readonly kind: "options" }
   /** One of several call shapes: `hf(...)`, `crpg { ... }`, `none`, `satisfied(j)`. */
-  | { readonly kind: "variants"; readonly discriminator: string; readonly variants: readonly CallVariant[] };
+  | {
+      readonly kind: "variants";
+      readonly discriminator: string;
+      readonly variants: readonly CallVariant[];
+      /** Also a reward_model stage's output, written `stage.model`: `{ <discriminator>: "stage", stage, output: "model" }`. */
+      readonly stageModel?: true;
+    };
 
 export type PlanValue =
   | string

@@ -66,6 +66,14 @@ describe("order and bounds", () => {
     expect(diagnose(broken).map((d) => d.code)).toEqual(["AL1001"]);
   });
 
+  it("a unit-like block name after a number is a block, even past a comment and a line break", () => {
+    // `s` and `h` are units: `10 s` is one slip, but `steps = 10  s { }` names a block `s`.
+    for (const gap of [" ", "  # note\n", "\n\n"]) {
+      const text = BASE.replace("lr = 1e-3", `lr = 1e-3  h${gap}{ rank = 4 }`);
+      expect(diagnose(text).map((d) => d.code)).not.toContain("AL1003");
+    }
+  });
+
   it("caps the diagnostics of an error-dense file", () => {
     const text = `${BASE}${Array.from({ length: 3000 }, (_, i) => `judge j${i} = math_answer { answer = 1x }`).join("\n")}\n`;
     const diagnostics = diagnose(text);

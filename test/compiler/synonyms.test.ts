@@ -43,7 +43,10 @@ describe("words from other tools", () => {
   it.each([
     ["lr = 1e-3", "learning_rate = 1e-3", "did you mean `lr`?", "lr"],
     ["kl_max = 0.5", "kl_coef = 0.5", "did you mean `kl_max`? (align bounds the KL with a gate", undefined],
-    ["crpg {", "grpo {", "did you mean `crpg`? (CRPG, like GRPO, needs no critic", "crpg"],
+    ["crpg {", "reinforce {", "did you mean `crpg`?", "crpg"],
+    ["crpg { generations = 4  kl_max = 0.5", "grpo { generations = 4  epsilon = 0.5", "did you mean `clip_eps`?", "clip_eps"],
+    ["crpg { generations = 4  kl_max = 0.5", "grpo { generations = 4  beta = 0.5", "did you mean `kl_coef`? (TRL's GRPOConfig calls the KL coefficient `beta`", "kl_coef"],
+    ["crpg { generations = 4  kl_max = 0.5", "grpo { generations = 4  num_iterations = 2", "did you mean `ppo_epochs`?", "ppo_epochs"],
     ["sharding = auto", "sharding = zero3", "did you mean `fsdp`?", "fsdp"],
     ["stage s = sft { model = m", "stage s = sft { warmup_ratio = 0.1  model = m", "did you mean `warmup`? (align counts warmup in optimizer steps", undefined],
     ["generations = 4", "num_generations = 4", "did you mean `generations`?", "generations"],

@@ -125,6 +125,24 @@ describe("estimateMemory: cgpo, generation and unknown sizes", () => {
     expect(estimate.fits).toBeNull();
   });
 
+  it("trains a reward_model stage like a model on pairs, and counts its output where a task scores with it", () => {
+    const plan = basePlan(
+      {
+        rm: { variant: "reward_model", model: { model: "tiny" }, batch_size: 8, max_length: 64, grad_accum: 1, micro_batch_size: null },
+        rl: { variant: "cgpo", policy: { model: "tiny" }, reference: null, tasks: [{ task: "arith" }], steps: 10, grad_accum: 1, micro_batch_size: null },
+      },
+      {
+        rewards: { learned: { from: { type: "stage", stage: "rm", output: "model" }, kind: "scalar", dtype: "fp32", baseline: { type: "none" } } },
+        tasks: { arith: { prompts: [{ dataset: "arith" }], reward: { reward: "learned" }, judges: [], weight: 1, batch_size: 4, optimizer: { variant: "grpo", generations: 4, max_tokens: 16 } } },
+      },
+    );
+    const estimates = estimateStages(plan);
+    const params = 2 * 12 * 64 * 64 + 2 * 259 * 64 + 64 * 64;
+    expect(estimates["rm"]!.components.optimizer).toBe(params * 8);
+    expect(estimates["rm"]!.components.reference).toBe(0);   // Bradley-Terry needs no reference
+    expect(estimates["rl"]!.components.reward).toBe(params * 4);   // the trained reward model, fp32
+  });
+
   it("estimates generate stages as weights plus KV cache", () => {
     const plan = basePlan({ gen: { variant: "generate", model: { model: "tiny" }, samples: 2, max_tokens: 16 } });
     const estimate = estimateStages(plan)["gen"]!;

@@ -1,23 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { Diagnostic } from "../../grammar/diagnostic.js";
 import { compileText } from "../compiler/helpers.js";
+import { codes, fixOnce } from "../support/fixes.js";
 
 /** The launch rules' fix-its (AL4100-AL4103): applying the fix makes the diagnostic go away. */
-
-function applyFix(text: string, diagnostic: Diagnostic): string {
-  const edits = [...(diagnostic.fix?.edits ?? [])].sort((a, b) => b.span.offset - a.span.offset);
-  return edits.reduce((out, e) => out.slice(0, e.span.offset) + e.newText + out.slice(e.span.offset + e.span.length), text);
-}
-
-function fixOnce(text: string, code: string): { fixed: string; title: string } {
-  const diagnostic = compileText(text).diagnostics.find((d) => d.code === code);
-  expect(diagnostic?.fix, `${code} has a fix`).toBeDefined();
-  return { fixed: applyFix(text, diagnostic!), title: diagnostic!.fix!.title };
-}
-
-function codes(text: string): string[] {
-  return compileText(text).diagnostics.map((d) => d.code);
-}
 
 describe("launch rule fix-its", () => {
   it("AL4100 adds each missing Kubernetes field, and the recipe then checks", () => {

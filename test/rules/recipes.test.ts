@@ -12,7 +12,7 @@ function diagnosticsOf(file: string): string[] {
 }
 
 describe("bundled recipes", () => {
-  for (const file of ["tiny.align", "cgpo.align", "mistakes-alpaca.align", "mistakes-hijack.align"]) {
+  for (const file of ["tiny.align", "cgpo.align", "compare.align", "mistakes-alpaca.align", "mistakes-hijack.align"]) {
     it(`${file} checks clean`, () => {
       expect(diagnosticsOf(file)).toEqual([]);
     });
@@ -32,5 +32,17 @@ describe("bundled recipes", () => {
     const estimates = compile("tiny.align", { cwd: recipes }).plan!.estimates;
     expect(Object.keys(estimates).sort()).toEqual(["before", "before_held_out", "evaluate", "held_out", "rl", "warmup"]);
     expect(estimates["rl"]).toMatchObject({ sharding: "none", fits: null, gpu_memory_bytes: null });
+  });
+
+  it("compare.align gives each optimizer the same data, judges and budget", () => {
+    const plan = compile("compare.align", { cwd: recipes }).plan!;
+    const tasks = ["with_crpg", "with_grpo", "with_rloo"].map((name) => plan.tasks[name]!);
+    expect(tasks.map((t) => t.optimizer.variant)).toEqual(["crpg", "grpo", "rloo"]);
+    const shared = (t: (typeof tasks)[number]) => JSON.stringify([t.prompts, t.reward, t.judges, t.batch_size, t.weight, t.optimizer.generations, t.optimizer.max_tokens, t.optimizer.temperature]);
+    expect(new Set(tasks.map(shared)).size).toBe(1);
+    const stages = ["crpg_rl", "grpo_rl", "rloo_rl"].map((name) => plan.stages[name]!);
+    const budget = (s: (typeof stages)[number]) => (s.variant === "cgpo" ? JSON.stringify([s.policy, s.steps, s.lr, s.warmup, s.schedule]) : s.variant);
+    expect(new Set(stages.map(budget)).size).toBe(1);
+    expect(plan.stage_order.filter((s) => s.endsWith("_eval"))).toEqual(["crpg_eval", "grpo_eval", "rloo_eval"]);
   });
 });

@@ -26,6 +26,8 @@ const DATA = {
 const QA = 'dataset qa = jsonl("qa.jsonl") { prompt = "question"  answer = "answer"  reference = "reference" }\n';
 const M = 'model m { from = hf("org/m") }\n';
 const R = 'reward r { from = hf("org/rm") }\n';
+const B = "model b { from = builtin() }\n";
+const PAIRS = 'dataset pairs = jsonl("pairs.jsonl") { prompt = "prompt"  chosen = "chosen"  rejected = "rejected" }\n';
 const ENDPOINT = 'model judge_llm { from = endpoint("http://judge:8000/v1", model = "j") }\n';
 
 interface Case {
@@ -54,6 +56,36 @@ const cases: readonly Case[] = [
     bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { kl_max = 0 } }\n`,
     at: ["3:66"],
     good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg { kl_max = 0.1 } }\n`,
+  },
+  {
+    code: "AL4350",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { generations = 1 } }\ntask u { prompts = [qa]  reward = r  optimizer = rloo { generations = 1 } }\n`,
+    at: ["3:71", "4:71"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { generations = 2 } }\ntask u { prompts = [qa]  reward = r  optimizer = rloo {} }\n`,
+  },
+  {
+    code: "AL4351",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 0 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 1.5 } }\n`,
+    at: ["3:68", "4:68"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { clip_eps = 0.28 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo {} }\n`,
+  },
+  {
+    code: "AL4352",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k1 } }\n`,
+    at: ["3:72"],
+    good: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k1  kl_coef = 0 } }\ntask u { prompts = [qa]  reward = r  optimizer = grpo { kl_estimator = k3 } }\n`,
+  },
+  {
+    code: "AL4353",
+    bad: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\nstage s = sft { model = rm.model  data = [render(pairs, template = "{prompt}", target = "chosen")] }\nreward r { from = s.model }\n`,
+    at: ["4:25", "5:19"],
+    good: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\nstage s = sft { model = b  data = [render(pairs, template = "{prompt}", target = "chosen")] }\nreward r { from = rm.model }\n`,
+  },
+  {
+    code: "AL4354",
+    bad: `${M}${PAIRS}stage rm = reward_model { model = m  data = [pairs] }\n`,
+    at: ["3:35"],
+    good: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\n`,
   },
   {
     code: "AL4004",

@@ -34,7 +34,7 @@ export const batchDividesRanksRule: Rule = {
       check(context, ranks, task.batch_size, 1, pointer("tasks", name, "batch_size"), `task \`${name}\``),
     );
     for (const [name, stage] of Object.entries(plan.stages)) {
-      if (stage.variant === "sft" || stage.variant === "dpo") {
+      if (stage.variant === "sft" || stage.variant === "dpo" || stage.variant === "reward_model") {
         out.push(...check(context, ranks, stage.batch_size, stage.grad_accum, pointer("stages", name, "batch_size"), `stage \`${name}\``));
       }
     }

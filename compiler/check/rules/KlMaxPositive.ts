@@ -25,7 +25,7 @@ export const klMaxPositiveRule: Rule = {
   check(context) {
     return Object.entries(context.plan.tasks).flatMap(([name, task]) => {
       const optimizer = task.optimizer;
-      if (optimizer.variant === "codpo" || optimizer.kl_max > 0) return [];
+      if (!("kl_max" in optimizer) || optimizer.kl_max > 0) return [];
       const effect = optimizer.variant === "crpg" ? "the KL gate" : "the KL filter";
       return [
         context.diagnostic(

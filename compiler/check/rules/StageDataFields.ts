@@ -35,6 +35,11 @@ export const stageDataFieldsRule: Rule = {
           return stage.data.flatMap((item, i) => [...needs(context, name, item, [...base, "data", i], ["target", "response"], "any"), ...renders(context, item, [...base, "data", i])]);
         case "dpo":
           return stage.data.flatMap((item, i) => [...needs(context, name, item, [...base, "data", i], ["chosen", "rejected"], "all"), ...renders(context, item, [...base, "data", i])]);
+        case "reward_model":
+          return [...stage.data.entries(), ...(stage.held_out ?? []).entries()].flatMap(([i, item], n) => {
+            const at = n < stage.data.length ? [...base, "data", i] : [...base, "held_out", i];
+            return [...needs(context, name, item, at, ["chosen", "rejected"], "all"), ...renders(context, item, at)];
+          });
         case "render":
           return [...renderTarget(context, stage.from, stage.target, [...base, "target"]), ...renders(context, stage.from, [...base, "from"])];
         case "generate": {

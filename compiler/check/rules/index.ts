@@ -16,6 +16,11 @@ import { datasetLinesValidCode, datasetLinesValidRule } from "./DatasetLinesVali
 import { datasetNotEmptyCode, datasetNotEmptyRule } from "./DatasetNotEmpty.js";
 import { instructionsColumnsCode, instructionsColumnsRule } from "./InstructionsColumns.js";
 import { instructionRowsValidCode, instructionRowsValidRule } from "./InstructionRowsValid.js";
+import { groupBaselineNeedsTwoGenerationsCode, groupBaselineNeedsTwoGenerationsRule } from "./GroupBaselineNeedsTwoGenerations.js";
+import { grpoClipRangeCode, grpoClipRangeRule } from "./GrpoClipRange.js";
+import { grpoKlEstimatorInLossCode, grpoKlEstimatorInLossRule } from "./GrpoKlEstimatorInLoss.js";
+import { rewardModelRolesCode, rewardModelRolesRule } from "./RewardModelRoles.js";
+import { rewardModelStageBuiltinCode, rewardModelStageBuiltinRule } from "./RewardModelStageBuiltin.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -79,6 +84,11 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [wandbOnlineNeedsKeyRule, wandbOnlineNeedsKeyCode],
   [wandbOfflineKeyUnusedRule, wandbOfflineKeyUnusedCode],
   [trackingHasSinkRule, trackingHasSinkCode],
+  [groupBaselineNeedsTwoGenerationsRule, groupBaselineNeedsTwoGenerationsCode],
+  [grpoClipRangeRule, grpoClipRangeCode],
+  [grpoKlEstimatorInLossRule, grpoKlEstimatorInLossCode],
+  [rewardModelRolesRule, rewardModelRolesCode],
+  [rewardModelStageBuiltinRule, rewardModelStageBuiltinCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

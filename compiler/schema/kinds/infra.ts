@@ -65,7 +65,7 @@ export const clusterFields = {
   }),
   gpu: enumOf(["cpu", "a100_40gb", "a100_80gb", "h100_80gb", "h200_141gb", "l40s_48gb", "b200_192gb"], "The GPU kind.", { default: "cpu" }),
   gpu_memory: nullable(size("Memory per GPU, overriding the GPU kind's."), "from gpu"),
-  sharding: enumOf(["auto", "ddp", "fsdp"], "How models are spread over GPUs; auto picks FSDP when a model does not fit one GPU.", {
+  sharding: enumOf(["auto", "ddp", "fsdp"], "How models are spread over GPUs; auto picks FSDP when a model does not fit one GPU. Under FSDP the trained model and every frozen model (reference, reward models, generators) are sharded, and Hugging Face checkpoints are read from their safetensors shard by shard, never whole on one rank (a trained model with LoRA excepted; docs/worker.md).", {
     default: "auto",
   }),
 };

@@ -1,4 +1,4 @@
-import { block, bool, call, enumOf, int, list, modelInput, nullable, num, pathStr, refName, secret, str, variants } from "../fields.js";
+import { block, bool, call, enumOf, int, list, modelInput, nullable, num, pathStr, refName, secret, str, variants, variantsOrStageModel } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 /** Call shapes shared by model and reward sources. */
@@ -106,7 +106,11 @@ const baseline = variants(
 );
 
 export const rewardFields = {
-  from: variants("type", [hfSource, localSource, builtinSource, judgeSource], "The reward model (sequence classification), or a judge."),
+  from: variantsOrStageModel(
+    "type",
+    [hfSource, localSource, builtinSource, judgeSource],
+    "The reward model (sequence classification), a judge, or a reward_model stage's trained model: `from = rm.model`.",
+  ),
   kind: enumOf(["scalar", "pairwise"], "Whether the model scores one response or compares two.", { default: "scalar" }),
   dtype: enumOf(["bf16", "fp16", "fp32"], "Precision the frozen reward model is loaded and run in.", { default: "bf16" }),
   baseline,

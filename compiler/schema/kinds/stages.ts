@@ -85,6 +85,19 @@ const dpo = {
   ...training,
 };
 
+const rewardModel = {
+  model: modelInput("The model the reward model starts from: a `builtin(...)` model, whose transformer gets a scalar head (AL4354)."),
+  data: list(data("A data source with chosen/rejected fields."), "Preference pairs to train on.", { nonEmpty: true }),
+  held_out: nullable(list(data("A data source with chosen/rejected fields."), "Pairs to measure accuracy on, never trained on."), "the last `eval_fraction` of the shuffled `data`"),
+  eval_fraction: num("Without `held_out`: the fraction of `data` held out (a seeded shuffle) to measure accuracy on.", { default: 0.1, min: 0, max: 0.9 }),
+  margin: num("Margin m of the loss `−log σ(r(chosen) − r(rejected) − m)`: the chosen response must win by at least m.", { default: 0, min: 0 }),
+  epochs: int("Passes over the data.", { default: 1, min: 1 }),
+  lr: num("Peak learning rate.", { default: 1e-5, min: 0 }),
+  batch_size: int("Pairs per step (global).", { default: 8, min: 1 }),
+  max_length: int("Prompt plus response are cut to their last this many tokens.", { default: 1024, min: 2 }),
+  ...training,
+};
+
 const cgpo = {
   policy: modelInput("The policy to train."),
   reference: nullable(modelInput("The reference model π_ref."), "the initial policy"),
@@ -107,7 +120,7 @@ const evalStage = {
 };
 
 /** Typed field maps by variant, for the plan schema. */
-export const stageVariantFields = { generate, judge: judgeStage, render, sft, dpo, cgpo, eval: evalStage } as const;
+export const stageVariantFields = { generate, judge: judgeStage, render, sft, dpo, reward_model: rewardModel, cgpo, eval: evalStage } as const;
 
 export const stageOutputs = {
   generate: "dataset",
@@ -115,6 +128,7 @@ export const stageOutputs = {
   render: "dataset",
   sft: "model",
   dpo: "model",
+  reward_model: "model",
   cgpo: "model",
   eval: "report",
 } as const;
@@ -132,6 +146,7 @@ export const stageKind: KindSpec = {
     { name: "render", doc: "Build a dataset from a template, choosing the target field. Also inline: `render(from, template = ..., target = ...)`.", positional: ["from"], fields: render, produces: "dataset" },
     { name: "sft", doc: "Supervised fine-tuning.", positional: [], fields: sft, produces: "model" },
     { name: "dpo", doc: "Direct preference optimization.", positional: [], fields: dpo, produces: "model" },
+    { name: "reward_model", doc: "Train a Bradley-Terry reward model on preference pairs; use it as `reward r { from = stage.model }`.", positional: [], fields: rewardModel, produces: "model" },
     { name: "cgpo", doc: "Constrained RLHF over tasks (CRPG, CODPO, CRRAFT per task).", positional: [], fields: cgpo, produces: "model" },
     { name: "eval", doc: "Generate and judge; writes a report.", positional: [], fields: evalStage, produces: "report" },
   ],

@@ -1,4 +1,4 @@
-import { call, enumOf, int, list, num, ref, template, variants } from "../fields.js";
+import { bool, call, enumOf, int, list, num, ref, template, variants } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 /** Sampling fields every optimizer has. */
@@ -7,6 +7,15 @@ const sampling = {
   temperature: num("Sampling temperature T > 0; the loss trains the tempered policy softmax(logits / T) it samples from.", { default: 1.0, min: 0 }),
   top_p: num("Nucleus sampling mass; 1 in a task (a truncated sampler has no unbiased policy gradient, AL6050).", { default: 1.0, min: 0, max: 1 }),
   max_tokens: int("Tokens generated per response at most.", { default: 256, min: 1 }),
+};
+
+/** How the baselines (GRPO, RLOO) compose with the mixture of judges, as the CGPO paper's baselines do. */
+const judgeComposition = {
+  judges_gate: bool(
+    "`true`: an infeasible sample's reward is replaced by `infeasible_reward` (constrained baseline); `false`: the judges are only reported.",
+    { default: true },
+  ),
+  infeasible_reward: num("The reward an infeasible sample gets when `judges_gate = true`.", { default: -1.0 }),
 };
 
 export const optimizer = variants(
@@ -28,8 +37,25 @@ export const optimizer = variants(
         default: "baseline",
       }),
     }),
+    call("grpo", "Group relative policy optimization (baseline): per-prompt group baseline, clipped importance ratio, KL penalty; needs generations ≥ 2. See docs/optimizers.md.", {
+      ...sampling,
+      scale_rewards: bool("Divide each advantage by its prompt group's reward std (DeepSeekMath GRPO); `false`: mean only (Dr. GRPO).", { default: true }),
+      clip_eps: num("Clip range ε: the per-token ratio `π/π_old` is clipped to `[1 - ε, 1 + ε]`; 0 < ε < 1 (AL4351).", { default: 0.2, min: 0 }),
+      ppo_epochs: int("Optimizer updates per rollout, each against the rollout's old log-probs (1: on-policy, the ratio is 1 and clipping never binds).", { default: 1, min: 1 }),
+      kl_coef: num("Coefficient β of the per-token KL penalty to the reference in the loss (0: none).", { default: 0.04, min: 0 }),
+      kl_estimator: enumOf(["k1", "k3"], "Per-token KL estimator: `k1` = log π − log π_ref (its gradient in the loss is zero in expectation, AL4352), `k3` = π_ref/π − log(π_ref/π) − 1 (DeepSeekMath).", { default: "k3" }),
+      loss_aggregation: enumOf(["token", "sequence"], "`sequence`: mean over samples of each sample's token mean (GRPO); `token`: sum over all tokens / tokens (DAPO).", {
+        default: "sequence",
+      }),
+      ...judgeComposition,
+    }),
+    call("rloo", "REINFORCE leave-one-out (baseline): each sample's baseline is the mean reward of its prompt's other samples; needs generations ≥ 2. See docs/optimizers.md.", {
+      ...sampling,
+      kl_coef: num("Coefficient β of the sequence KL `log π_old − log π_ref` subtracted from the reward (0: none).", { default: 0.05, min: 0 }),
+      ...judgeComposition,
+    }),
   ],
-  "The task's optimizer, e.g. `crpg { generations = 8  kl_max = 0.2 }`.",
+  "The task's optimizer, e.g. `crpg { generations = 8  kl_max = 0.2 }` or `grpo { generations = 8  kl_coef = 0.04 }`.",
 );
 
 export const taskFields = {

@@ -108,7 +108,7 @@ class FrozenModels:
                          sort_keys=True)
         ctx = self.ctx
         score = self._get(key, f"reward model {reward.name!r} ({reward.dtype})", lambda: load_reward_model(
-            src, reward.name, ctx.spec.seed, ctx.base_dir, ctx.dist.device, reward.dtype, self.shard))
+            src, reward.name, ctx.spec.seed, ctx.base_dir, ctx.dist.device, reward.dtype, self.shard, ctx.run_dir))
         return lockstep_score(score, self.sync)
 
 

@@ -230,6 +230,29 @@ def sequence_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
     return lp.sum(dim=1), tmask.sum(dim=1)
 
 
+def response_aligned(lp: torch.Tensor, tmask: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Token log-probs [N, T] laid out as in the padded batch → [N, L] with token t of every
+    response in column t, and its mask. Per-token losses (GRPO's ratio against old log-probs
+    scored in another batch, with other padding) need this common layout."""
+    return pad_rows([lp[i][tmask[i].bool()] for i in range(lp.shape[0])], lp.device)
+
+
+def pad_rows(rows: Sequence[torch.Tensor], device: Any = "cpu") -> Tuple[torch.Tensor, torch.Tensor]:
+    """1-D tensors of varying length → zero-padded [N, L] and its mask [N, L]."""
+    lens = torch.tensor([len(r) for r in rows], dtype=torch.long, device=device)
+    width = int(lens.max()) if len(rows) else 0
+    out = torch.nn.utils.rnn.pad_sequence(list(rows), batch_first=True) if width else torch.zeros(len(rows), 0, device=device)
+    return out, torch.arange(width, device=device)[None, :] < lens[:, None]
+
+
+def response_logprobs(lm: LanguageModel, prompts: Sequence[Sequence[int]],
+                      responses: Sequence[Sequence[int]], module=None,
+                      temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Response-aligned token log π [N, L] and mask [N, L] (see `response_aligned`)."""
+    lp, tmask = token_logprobs(lm, prompts, responses, module, None, temperature)
+    return response_aligned(lp, tmask)
+
+
 def token_batches(lengths: Sequence[int], budget: int) -> List[List[int]]:
     """Consecutive rows packed into micro-batches whose padded size (rows x longest) stays
     within `budget` tokens (a longer row goes alone)."""

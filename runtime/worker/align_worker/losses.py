@@ -77,6 +77,116 @@ def crpg_loss(logp: Tensor, advantages: Tensor, valid: Optional[Tensor] = None,
     return -(a * logp).sum() / _denom(denom, count)
 
 
+GROUP_STD_EPS = 1e-4      # GRPO's std floor (TRL's value): a group of equal rewards gets A = 0
+
+
+def gated_reward(reward: Tensor, feasible: Tensor, infeasible_reward: float, gate: bool) -> Tensor:
+    """The reward the baselines train on: r, or `infeasible_reward` for an infeasible sample when
+    the judges gate the reward (otherwise the judges are only reported)."""
+    if not gate:
+        return reward
+    return torch.where(feasible.bool(), reward, torch.full_like(reward, float(infeasible_reward)))
+
+
+def group_advantages(rewards: Tensor, scale: bool, valid: Optional[Tensor] = None,
+                     eps: float = GROUP_STD_EPS) -> Tensor:
+    """GRPO's per-prompt baseline on rewards [P, K]: A = r − mean_g(r), divided by std_g(r) + eps
+    when `scale` (DeepSeekMath), left unscaled otherwise (Dr. GRPO).
+
+    mean and the unbiased std are over each group's valid samples; invalid samples get A = 0, and
+    a group with a single valid sample has std 0, so its one sample gets A = 0 as well.
+    """
+    v = torch.ones_like(rewards) if valid is None else valid.to(rewards.dtype)
+    n = v.sum(dim=1, keepdim=True)
+    mean = (rewards * v).sum(dim=1, keepdim=True) / n.clamp(min=1.0)
+    dev = (rewards - mean) * v
+    if scale:
+        std = ((dev ** 2).sum(dim=1, keepdim=True) / (n - 1.0).clamp(min=1.0)).sqrt()
+        dev = dev / (std + eps)
+    return dev.detach()
+
+
+def rloo_advantages(rewards: Tensor, valid: Optional[Tensor] = None) -> Tensor:
+    """RLOO's leave-one-out baseline on rewards [P, K]: A_i = r_i − mean_{j≠i}(r_j) over the
+    prompt's valid samples. Invalid samples, and prompts with fewer than 2 valid samples, get 0."""
+    v = torch.ones_like(rewards) if valid is None else valid.to(rewards.dtype)
+    n = v.sum(dim=1, keepdim=True)
+    others = ((rewards * v).sum(dim=1, keepdim=True) - rewards) / (n - 1.0).clamp(min=1.0)
+    return ((rewards - others) * v * (n >= 2).to(rewards.dtype)).detach()
+
+
+def kl_estimate(logp: Tensor, logp_ref: Tensor, estimator: str) -> Tensor:
+    """Per-token estimate of KL(π‖π_ref) from tokens sampled by π (Schulman's estimators).
+
+    With x = log π_ref − log π: k1 = −x (unbiased, can be negative); k3 = e^x − x − 1 (unbiased,
+    never negative, lower variance). The reference is a constant.
+    """
+    x = logp_ref.detach() - logp
+    if estimator == "k1":
+        return -x
+    if estimator == "k3":
+        return torch.exp(x) - x - 1.0
+    raise ValueError(f"unknown KL estimator {estimator!r} (k1 or k3)")
+
+
+def clipped_surrogate(logp: Tensor, logp_old: Tensor, advantages: Tensor, clip_eps: float) -> Tensor:
+    """min(ρ·A, clip(ρ, 1−ε, 1+ε)·A) per token, ρ = exp(log π − log π_old); tokens [N, L], A [N]."""
+    ratio = torch.exp(logp - logp_old.detach())
+    a = advantages.detach()[:, None]
+    return torch.min(ratio * a, torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * a)
+
+
+def grpo_loss(logp: Tensor, logp_old: Tensor, logp_ref: Tensor, mask: Tensor, advantages: Tensor,
+              clip_eps: float, kl_coef: float, kl_estimator: str, aggregation: str,
+              denom: Optional[float] = None) -> Tensor:
+    """GRPO: per token ℓ = −(min(ρA, clip(ρ)A) − β·KL), then aggregated.
+
+    Token log-probs [N, L] are response-aligned (token t of each response in column t), mask [N, L].
+    "sequence": mean over samples of each sample's mean token loss (DeepSeekMath), denom = samples;
+    "token": Σ ℓ over every token / token count (DAPO), denom = tokens.
+    """
+    m = mask.to(logp.dtype)
+    per_token = -(clipped_surrogate(logp, logp_old, advantages, clip_eps)
+                  - kl_coef * kl_estimate(logp, logp_ref, kl_estimator)) * m
+    if aggregation == "token":
+        return per_token.sum() / _denom(denom, m.sum())
+    if aggregation == "sequence":
+        per_sample = per_token.sum(dim=1) / m.sum(dim=1).clamp(min=1.0)
+        return per_sample.sum() / _denom(denom, torch.as_tensor(per_sample.numel()))
+    raise ValueError(f"unknown loss aggregation {aggregation!r} (token or sequence)")
+
+
+def gae(rewards: Tensor, values: Tensor, mask: Tensor, gamma: float, lam: float) -> Tuple[Tensor, Tensor]:
+    """Generalised advantage estimation over response tokens (PPO; Schulman et al. 2016).
+
+    rewards, values, mask [N, L] (token t of each response in column t; mask 1 on real tokens,
+    a response's tokens first). The value after a response's last token is 0 (the episode ends):
+    δ_t = r_t + γ·V_{t+1} − V_t,  A_t = δ_t + γλ·A_{t+1},  returns R_t = A_t + V_t.
+    Returns (advantages, returns), 0 on padding; neither carries a gradient.
+    """
+    m = mask.to(values.dtype)
+    r, v = rewards.detach() * m, values.detach() * m
+    adv = torch.zeros_like(v)
+    running = torch.zeros_like(v[:, 0])
+    for t in range(v.shape[1] - 1, -1, -1):
+        next_v = v[:, t + 1] if t + 1 < v.shape[1] else torch.zeros_like(running)
+        delta = r[:, t] + gamma * next_v - v[:, t]
+        running = (delta + gamma * lam * running) * m[:, t]
+        adv[:, t] = running
+    return adv, (adv + v) * m
+
+
+def clipped_value_loss(values: Tensor, values_old: Tensor, returns: Tensor, mask: Tensor, clip: float,
+                       denom: Optional[float] = None) -> Tensor:
+    """PPO's value loss: ½·max((V − R)², (clip(V, V_old ± c) − R)²) per token, summed over the
+    masked tokens / denom (default: their count)."""
+    m = mask.to(values.dtype)
+    target, old = returns.detach(), values_old.detach()
+    clipped = old + torch.clamp(values - old, -clip, clip)
+    per_token = 0.5 * torch.max((values - target) ** 2, (clipped - target) ** 2) * m
+    return per_token.sum() / _denom(denom, m.sum())
+
+
 def codpo_select(rewards: Tensor, feasible: Tensor,
                  valid: Optional[Tensor] = None) -> Tuple[Tensor, Tensor, Tensor]:
     """Choose CODPO pairs per prompt from rewards/feasible of shape [P, K].
@@ -155,6 +265,24 @@ def sft_loss(token_logp: Tensor, target_mask: Tensor, norm: str = "sample",
         return nll.sum() / _denom(denom, mask.sum())
     per_sample = nll / mask.sum(dim=1).clamp(min=1.0)
     return per_sample.sum() / _denom(denom, torch.as_tensor(nll.numel()))
+
+
+def bradley_terry_loss(score_c: Tensor, score_r: Tensor, margin: float = 0.0,
+                       denom: Optional[float] = None) -> Tensor:
+    """Reward-model training on pairs [P]: −Σ log σ(r(chosen) − r(rejected) − m) / denom.
+
+    Bradley-Terry's P(chosen ≻ rejected) = σ(r_c − r_r); a margin m > 0 asks the chosen response
+    to win by at least m (Llama 2's reward models use one per pair; here it is one constant).
+    """
+    per_pair = -F.logsigmoid(score_c - score_r - margin)
+    return per_pair.sum() / _denom(denom, torch.as_tensor(per_pair.numel()))
+
+
+def pairwise_accuracy(score_c: Tensor, score_r: Tensor) -> float:
+    """Fraction of pairs whose chosen response scores strictly higher; 0 for no pairs."""
+    if score_c.numel() == 0:
+        return 0.0
+    return float((score_c > score_r).float().mean())
 
 
 def dpo_loss(logp_c: Tensor, ref_c: Tensor, logp_r: Tensor, ref_r: Tensor, beta: float,

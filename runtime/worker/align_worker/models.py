@@ -13,7 +13,7 @@ import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -228,29 +228,55 @@ def frozen_copy(lm: LanguageModel, dtype: Optional[torch.dtype] = None) -> Langu
 
 
 def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device: torch.device,
-                      dtype: str = "fp32", shard: bool = False) -> Callable[[list, list], torch.Tensor]:
+                      dtype: str = "fp32", shard: bool = False,
+                      run_dir: Optional[Path] = None) -> Callable[[list, list], torch.Tensor]:
     """A frozen sequence-classification reward model as `score(prompts, responses) -> [N]`.
 
-    `shard`: sharded over the world (forwards are collective; see frozen.lockstep_score)."""
-    if source["type"] == "builtin":
-        cfg = BuiltinConfig(source["layers"], source["width"], source["heads"], source["context"],
-                            source.get("vocab") or 259)
-        torch.manual_seed(seed_for(seed, "reward:" + name))
-        model = TinyRewardModel(cfg).to(device).eval()
+    `shard`: sharded over the world (forwards are collective; see frozen.lockstep_score).
+    A `stage` source is a reward_model stage's output under `run_dir`."""
+    where = f"/rewards/{escape(name)}/from"
+    if source["type"] in ("builtin", "stage"):
+        model, context = _builtin_reward(source, name, seed, run_dir, where)
+        model = model.to(device).eval()
         model.requires_grad_(False)
         if shard:
             from .sharded import shard_module
             shard_module(model, device)
         tok = ByteTokenizer()
-        return lambda ps, rs: _score_builtin(model, tok, cfg.context, ps, rs)
+        return lambda ps, rs: _score_builtin(model, tok, context, ps, rs)
     from .hf import load_hf_reward
     if source["type"] == "hf":
         ident = source["id"]
     else:
         path = resolve_path(base_dir, source["path"])
-        check_model_dir(path, f"/rewards/{escape(name)}/from")
+        check_model_dir(path, where)
         ident = str(path)
     return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype], f"/rewards/{escape(name)}/from", shard)
+
+
+def _builtin_reward(source: dict, name: str, seed: int, run_dir: Optional[Path],
+                    where: str) -> Tuple[TinyRewardModel, int]:
+    """A fresh seeded built-in reward model, or the one a reward_model stage trained and saved."""
+    if source["type"] == "builtin":
+        cfg = BuiltinConfig(source["layers"], source["width"], source["heads"], source["context"],
+                            source.get("vocab") or 259)
+        torch.manual_seed(seed_for(seed, "reward:" + name))
+        return TinyRewardModel(cfg), cfg.context
+    assert run_dir is not None, "a stage's reward model is read from the run directory"
+    path = run_dir / source["stage"] / "model"
+    try:
+        meta = json.loads((path / MODEL_META).read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UserError(f"{where}: no trained reward model of stage {source['stage']!r} in {path} "
+                        f"({exc.__class__.__name__}); run that stage first") from None
+    if meta.get("type") != "builtin_reward":
+        raise UserError(f"{where}: {path} holds a {meta.get('type')!r} model, not a reward model "
+                        f"(a reward's `from` must be a reward_model stage's output)")
+    c = meta["config"]
+    cfg = BuiltinConfig(c["layers"], c["width"], c["heads"], c["context"], c.get("vocab") or 259)
+    model = TinyRewardModel(cfg)
+    model.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
+    return model, cfg.context
 
 
 @torch.no_grad()

@@ -1,4 +1,5 @@
-"""Turn a task's rollout into loss work items for CRPG, CODPO or CRRAFT (CGPO, arXiv 2409.20370; docs/worker.md, "Losses").
+"""Turn a task's rollout into loss work items for CRPG, CODPO or CRRAFT (CGPO, arXiv 2409.20370;
+docs/worker.md, "Losses"), GRPO or RLOO (docs/optimizers.md).
 
 Each work item is one micro-batch forward returning ρ_l · loss_l, where loss_l is normalised by
 the task's global count (samples, kept prompts, or tokens) so that summing items over ranks and
@@ -13,8 +14,9 @@ import torch
 
 from . import losses as L
 from .distributed import Dist
-from .generation import sequence_logprobs
+from .generation import response_logprobs, sequence_logprobs
 from .models import LanguageModel
+from .plan import TaskSpec
 from .rollout import Rollout
 
 Work = Callable[[], torch.Tensor]
@@ -28,15 +30,28 @@ def _chunks(items: List[int], size: int) -> List[List[int]]:
 def build_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
                record: Dict[str, Any]) -> List[Work]:
     """Work items for the task's optimizer; fills optimizer-specific metrics into `record`."""
-    fn = {"crpg": crpg_work, "codpo": codpo_work, "crraft": crraft_work}[r.task.optimizer.variant]
+    fn = {"crpg": crpg_work, "codpo": codpo_work, "crraft": crraft_work, "grpo": grpo_work,
+          "rloo": rloo_work}[r.task.optimizer.variant]
     record["_loss_local"] = 0.0
     return fn(r, policy, d, norm, micro, record)
+
+
+def inner_updates(task: TaskSpec) -> int:
+    """Optimizer updates per rollout: GRPO's ppo_epochs (the same work re-run, each pass against
+    the rollout's old log-probs); 1 for the others."""
+    return task.optimizer.ppo_epochs if task.optimizer.variant == "grpo" else 1
 
 
 def _forward(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
              temperature: float = 1.0) -> torch.Tensor:
     logp, _ = sequence_logprobs(policy, prompts, responses, module=policy.module, temperature=temperature)
     return logp.float().cpu() if logp.device.type != "cpu" else logp.float()
+
+
+def _forward_tokens(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
+                    temperature: float) -> Tuple[torch.Tensor, torch.Tensor]:
+    logp, mask = response_logprobs(policy, prompts, responses, module=policy.module, temperature=temperature)
+    return logp.float().cpu(), mask.cpu()
 
 
 def _global(d: Dist, *values: float) -> List[float]:
@@ -57,6 +72,13 @@ def crpg_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
     record.update({"kl_gate_zero_rate": gate_zero / max(n_valid, 1.0),
                    "kl_gate_mean": gate_sum / max(n_valid, 1.0), "skipped_prompts": int(skipped),
                    "advantage_abs_mean": float(adv.abs().mean()) if adv.numel() else 0.0})
+    return _reinforce_work(r, policy, adv, denom, micro, record)
+
+
+def _reinforce_work(r: Rollout, policy: LanguageModel, adv: torch.Tensor, denom: float, micro: int,
+                    record: Dict[str, Any]) -> List[Work]:
+    """Items of −Σ A·log π / denom over the valid samples (CRPG, RLOO)."""
+    opt, w = r.task.optimizer, r.task.weight
     idx = [i for i in range(len(r.texts)) if bool(r.valid[i])]
     prompts = [r.prompt_ids[i // r.k] for i in range(len(r.texts))]
 
@@ -65,6 +87,70 @@ def crpg_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
             logp = _forward(policy, [prompts[i] for i in chunk], [r.sample_ids[i] for i in chunk], opt.temperature)
             loss = L.crpg_loss(logp, adv[chunk], None, denom)
             record["_loss_local"] += float(loss.detach())
+            return w * loss
+        return run
+    return [item(c) for c in _chunks(idx, micro)]
+
+
+def _group_metrics(r: Rollout, d: Dist, adv: torch.Tensor) -> Dict[str, Any]:
+    """Prompts with no valid sample (skipped) and with no signal (every advantage 0, as when all
+    of a prompt's samples get the same reward), over the global batch."""
+    skipped, flat = _global(d, float((r.grid(r.valid.float()).sum(1) == 0).sum()),
+                            float((r.grid(adv).abs().sum(1) == 0).sum()))
+    return {"skipped_prompts": int(skipped), "zero_advantage_prompts": int(flat),
+            "advantage_abs_mean": float(adv.abs().mean()) if adv.numel() else 0.0}
+
+
+def _trained_reward(r: Rollout) -> torch.Tensor:
+    """GRPO's and RLOO's reward: r(s,a), or the declared penalty where judges gate it; 0 where a
+    judge asked to skip the sample (it leaves every baseline through `valid`)."""
+    opt = r.task.optimizer
+    reward = L.gated_reward(r.raw, r.feasible, opt.infeasible_reward, opt.judges_gate)
+    return torch.where(r.valid, reward, torch.zeros_like(reward))
+
+
+def rloo_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+              record: Dict[str, Any]) -> List[Work]:
+    """RLOO: REINFORCE with the leave-one-out baseline on r − β·(log π_old − log π_ref)."""
+    opt = r.task.optimizer
+    kl = (r.logp_old - r.logp_ref) * r.valid
+    reward = _trained_reward(r) - opt.kl_coef * kl
+    adv = L.rloo_advantages(r.grid(reward), r.grid(r.valid)).flatten()
+    valid = r.valid.float()
+    n_valid, n_tokens, kl_sum = _global(d, float(valid.sum()), float((r.lengths * valid).sum()), float(kl.sum()))
+    record.update({**_group_metrics(r, d, adv), "kl_mean": kl_sum / max(n_valid, 1.0)})
+    return _reinforce_work(r, policy, adv, n_tokens if norm == "token" else n_valid, micro, record)
+
+
+def grpo_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
+              record: Dict[str, Any]) -> List[Work]:
+    """GRPO: the clipped per-token surrogate on group-normalised advantages, minus β·KL.
+
+    The items are re-run for each of `ppo_epochs` updates; the loss reported is the first pass's.
+    `loss_aggregation`, not the stage's loss_norm, sets the denominator."""
+    opt, w, tok = r.task.optimizer, r.task.weight, r.tokens_old
+    assert tok is not None, "a GRPO rollout carries per-token log-probs"
+    adv = L.group_advantages(r.grid(_trained_reward(r)), opt.scale_rewards, r.grid(r.valid)).flatten()
+    valid = r.valid.float()
+    mask = tok.mask.float() * valid[:, None]
+    kl = L.kl_estimate(tok.old, tok.ref, opt.kl_estimator) * mask
+    n_valid, n_tokens, kl_sum = _global(d, float(valid.sum()), float(mask.sum()), float(kl.sum()))
+    denom = n_tokens if opt.loss_aggregation == "token" else n_valid
+    record.update({**_group_metrics(r, d, adv), "kl_mean": kl_sum / max(n_valid, 1.0)})
+    idx = [i for i in range(len(r.texts)) if bool(r.valid[i])]
+
+    def item(chunk: List[int]) -> Work:
+        passes = [0]
+
+        def run() -> torch.Tensor:
+            logp, m = _forward_tokens(policy, [r.prompt_ids[i // r.k] for i in chunk],
+                                      [r.sample_ids[i] for i in chunk], opt.temperature)
+            width = logp.shape[1]
+            loss = L.grpo_loss(logp, tok.old[chunk, :width], tok.ref[chunk, :width], m, adv[chunk],
+                               opt.clip_eps, opt.kl_coef, opt.kl_estimator, opt.loss_aggregation, denom)
+            if passes[0] == 0:
+                record["_loss_local"] += float(loss.detach())
+            passes[0] += 1
             return w * loss
         return run
     return [item(c) for c in _chunks(idx, micro)]

@@ -16,7 +16,7 @@ from .pointer import Node, describe
 from .sinks import TrackingSpec, parse_tracking
 
 SUPPORTED_VERSION = 1
-STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "cgpo", "eval"]
+STAGE_VARIANTS = ["generate", "judge", "render", "sft", "dpo", "reward_model", "cgpo", "eval"]
 WORKER_VARIANTS = STAGE_VARIANTS
 
 
@@ -78,7 +78,7 @@ class RewardSpec:
 
 @dataclass
 class OptimizerSpec:
-    variant: str                        # crpg | codpo | crraft
+    variant: str                        # crpg | codpo | crraft | grpo | rloo
     generations: int
     temperature: float
     top_p: float
@@ -87,6 +87,15 @@ class OptimizerSpec:
     beta: float = 0.1
     lam: float = 0.0
     fallback: str = "baseline"
+    # GRPO and RLOO (docs/optimizers.md)
+    kl_coef: float = 0.0
+    judges_gate: bool = True
+    infeasible_reward: float = -1.0
+    scale_rewards: bool = True
+    clip_eps: float = 0.2
+    ppo_epochs: int = 1
+    kl_estimator: str = "k3"
+    loss_aggregation: str = "sequence"
 
 
 @dataclass
@@ -125,6 +134,7 @@ class StageSpec:
     model: Optional[ModelSpec] = None
     reference: Optional[ModelSpec] = None
     data: List[DataSpec] = field(default_factory=list)
+    held_out: List[DataSpec] = field(default_factory=list)   # reward_model's evaluation pairs
     tasks: List[TaskSpec] = field(default_factory=list)
     judges: List[JudgeSpec] = field(default_factory=list)
     training: Optional[TrainingSpec] = None

@@ -145,9 +145,11 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
     name = ref_name(node, "reward")
     decl = ctx.decl("rewards", name, node.pointer)
     src = decl.child("from")
-    stype = src.child("type").enum(["builtin", "hf", "local", "judge"])
+    stype = src.child("type").enum(["builtin", "hf", "local", "judge", "stage"])
     if stype == "judge":
         ref_or_str(src.child("judge"), "judge")
+    if stype == "stage":         # a reward_model stage's output; its configuration joins the closure
+        ctx.decl("stages", src.child("stage").str(), src.pointer)
     base = decl.child("baseline")
     btype = base.child("type").enum(["field", "generated", "none"])
     model = None
@@ -162,7 +164,7 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
 
 
 def parse_optimizer(node: Node) -> OptimizerSpec:
-    variant = node.child("variant").enum(["crpg", "codpo", "crraft"])
+    variant = node.child("variant").enum(["crpg", "codpo", "crraft", "grpo", "rloo"])
     spec = OptimizerSpec(variant, node.child("generations").int(minimum=1),
                          node.child("temperature").num(minimum=0.0),
                          node.child("top_p").num(positive=True), node.child("max_tokens").int(minimum=1))
@@ -182,7 +184,25 @@ def parse_optimizer(node: Node) -> OptimizerSpec:
         spec.lam = node.child("lambda").num(minimum=0.0)
         if spec.generations < 2:
             raise node.child("generations").fail("codpo needs generations >= 2 (a chosen and a rejected sample)")
+    if variant in ("grpo", "rloo"):
+        _parse_group_baseline(node, spec)
     return spec
+
+
+def _parse_group_baseline(node: Node, spec: OptimizerSpec) -> None:
+    """GRPO's and RLOO's fields; both compare a prompt's samples, so they need K >= 2."""
+    if spec.generations < 2:
+        raise node.child("generations").fail(f"{spec.variant} needs generations >= 2 (its baseline is the "
+                                             "prompt's other samples)")
+    spec.kl_coef = node.child("kl_coef").num(minimum=0.0)
+    spec.judges_gate = node.child("judges_gate").bool()
+    spec.infeasible_reward = node.child("infeasible_reward").num()
+    if spec.variant == "grpo":
+        spec.scale_rewards = node.child("scale_rewards").bool()
+        spec.clip_eps = node.child("clip_eps").num(positive=True)
+        spec.ppo_epochs = node.child("ppo_epochs").int(minimum=1)
+        spec.kl_estimator = node.child("kl_estimator").enum(["k1", "k3"])
+        spec.loss_aggregation = node.child("loss_aggregation").enum(["token", "sequence"])
 
 
 def parse_task(ctx: Ctx, node: Node) -> TaskSpec:

@@ -1,4 +1,4 @@
-"""Per-variant parsing of a stage body (generate, judge, render, sft, dpo, cgpo, eval)."""
+"""Per-variant parsing of a stage body (generate, judge, render, sft, dpo, reward_model, cgpo, eval)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def parse_stage_body(root: Node, node: Node, spec: StageSpec) -> None:
     ctx.closure["/recipe/seed"] = spec.seed
     parse_cluster(root, spec)
     {"generate": _generate, "judge": _judge, "render": _render, "sft": _sft, "dpo": _dpo,
-     "cgpo": _cgpo, "eval": _eval}[spec.variant](ctx, node, spec)
+     "reward_model": _reward_model, "cgpo": _cgpo, "eval": _eval}[spec.variant](ctx, node, spec)
     spec.config = ctx.closure
 
 
@@ -122,6 +122,20 @@ def _dpo(ctx: Ctx, node: Node, spec: StageSpec) -> None:
     _data_list(ctx, node, spec)
     spec.fields["beta"] = node.child("beta").num(positive=True)
     spec.fields["max_prompt_length"] = node.opt("max_prompt_length").opt_int(minimum=1)
+    _epochs(node, spec)
+    _train_common(node, spec)
+
+
+def _reward_model(ctx: Ctx, node: Node, spec: StageSpec) -> None:
+    spec.model = parse_model(ctx, node.child("model"))
+    _data_list(ctx, node, spec)
+    held = node.opt("held_out")
+    spec.held_out = [] if held.is_null() else [parse_data(ctx, d) for d in held.items()]
+    fraction = node.child("eval_fraction")
+    spec.fields["eval_fraction"] = fraction.num(minimum=0.0)
+    if spec.fields["eval_fraction"] >= 1:
+        raise fraction.fail(f"expected a fraction below 1, got {spec.fields['eval_fraction']:g}")
+    spec.fields["margin"] = node.child("margin").num(minimum=0.0)
     _epochs(node, spec)
     _train_common(node, spec)
 

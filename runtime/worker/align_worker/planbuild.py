@@ -41,7 +41,10 @@ def optimizer(variant: str = "crpg", generations: int = 4, temperature: float = 
     opt = {"variant": variant, "generations": generations, "temperature": temperature, "top_p": top_p,
            "max_tokens": max_tokens}
     defaults = {"crpg": {"kl_max": 0.1}, "codpo": {"beta": 0.1, "lambda": 0.0},
-                "crraft": {"kl_max": 0.1, "fallback": "baseline"}}[variant]
+                "crraft": {"kl_max": 0.1, "fallback": "baseline"},
+                "grpo": {"kl_coef": 0.04, "judges_gate": True, "infeasible_reward": -1.0, "scale_rewards": True,
+                         "clip_eps": 0.2, "ppo_epochs": 1, "kl_estimator": "k3", "loss_aggregation": "sequence"},
+                "rloo": {"kl_coef": 0.05, "judges_gate": True, "infeasible_reward": -1.0}}[variant]
     opt.update(defaults)
     opt.update(extra)
     return opt
@@ -72,6 +75,14 @@ def dpo_stage(model: Dict[str, Any], data: List[Dict[str, Any]], beta: float = 0
     return {"variant": "dpo", "needs": [], "output": "model", "model": model, "data": data,
             "reference": None, "beta": beta, "epochs": epochs, "lr": lr, "batch_size": batch_size,
             **{**TRAINING, **training}}
+
+
+def reward_model_stage(model: Dict[str, Any], data: List[Dict[str, Any]], held_out: Optional[List[Dict[str, Any]]] = None,
+                       eval_fraction: float = 0.1, margin: float = 0.0, lr: float = 1e-3, batch_size: int = 8,
+                       epochs: int = 1, **training: Any) -> Dict[str, Any]:
+    return {"variant": "reward_model", "needs": [], "output": "model", "model": model, "data": data,
+            "held_out": held_out, "eval_fraction": eval_fraction, "margin": margin, "epochs": epochs,
+            "lr": lr, "batch_size": batch_size, "max_length": 1024, **{**TRAINING, **training}}
 
 
 def generate_stage(model: Dict[str, Any], prompts: Dict[str, Any], template: Optional[str] = None,

@@ -7,12 +7,12 @@ prompt's rank, so per-prompt choices (CODPO, CRRAFT) are local and only batch me
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
 from .data import rank_slice, render
-from .generation import generate, sequence_logprobs, token_batches
+from .generation import generate, pad_rows, token_batches, token_logprobs
 from .judge_client import JudgeResult
 from .models import LanguageModel
 from .plan import TaskSpec
@@ -22,6 +22,14 @@ from .tokenizer import system_of
 
 GEN_CHUNK = 256          # sequences per generate() call (bounds KV-cache memory)
 SCORE_TOKENS = 16384     # padded tokens per no-grad reference forward (bounds activations, logits)
+
+
+@dataclass
+class TokenScores:
+    """Response-aligned per-token log-probs [P·K, L] of the sampling policy and the reference."""
+    old: torch.Tensor
+    ref: torch.Tensor
+    mask: torch.Tensor
 
 
 @dataclass
@@ -42,6 +50,7 @@ class Rollout:
     baselines: List[Baseline]           # [P]
     prompt_tokens: int
     prompts_truncated: int = 0          # prompts cut to max_prompt_tokens (truncation = left)
+    tokens_old: Optional["TokenScores"] = None   # GRPO only: per-token log π_old and log π_ref
 
     @property
     def k(self) -> int:
@@ -86,15 +95,50 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     # The sharded root when forwards are collective; else the bare module (a DDP wrapper would
     # broadcast buffers in every forward, a collective the ranks' batch counts need not match).
     # Policy, old policy and reference all at the sampling temperature (docs/worker.md).
-    t = opt.temperature
-    logp_old = score_no_grad(policy, rep_ids, tokens, module=gen_module or policy.unwrapped(), sync=sync,
-                             temperature=t)
-    logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
+    t, module = opt.temperature, gen_module or policy.unwrapped()
+    per_token = None
+    if opt.variant == "grpo":                       # GRPO's ratio and KL are per token
+        old, mask = score_tokens_no_grad(policy, rep_ids, tokens, module=module, sync=sync, temperature=t)
+        ref, _ = score_tokens_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
+        per_token = TokenScores(old, ref, mask)
+        logp_old, logp_ref = (old * mask).sum(dim=1), (ref * mask).sum(dim=1)
+    else:
+        logp_old = score_no_grad(policy, rep_ids, tokens, module=module, sync=sync, temperature=t)
+        logp_ref = score_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
     return Rollout(task, rows, prompt_ids, tokens, texts, logp_old, logp_ref,
                    torch.tensor([len(t) for t in tokens], dtype=torch.float32), results,
                    torch.tensor([r.feasible for r in results]), torch.tensor([not r.skip for r in results]),
                    raw, reward.calibrated(raw, baselines, opt.generations), baselines,
-                   sum(len(p) for p in prompt_ids) * opt.generations, truncated)
+                   sum(len(p) for p in prompt_ids) * opt.generations, truncated, per_token)
+
+
+@torch.no_grad()
+def score_tokens_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
+                         module=None, budget: int = SCORE_TOKENS,
+                         sync: Optional[Callable[[float], float]] = None,
+                         temperature: float = 1.0) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Response-aligned token log-probs [N, L] and mask [N, L] without gradient, batched as
+    `score_no_grad` batches."""
+    rows: List[torch.Tensor] = [torch.zeros(0)] * len(prompts)
+    for batch, lp, tmask in _scored_batches(lm, prompts, responses, module, budget, sync, temperature):
+        for j, i in enumerate(batch):
+            rows[i] = lp[j][tmask[j].bool()].float().cpu()
+    return pad_rows(rows)
+
+
+def _scored_batches(lm: LanguageModel, prompts: List[List[int]], responses: List[List[int]], module,
+                    budget: int, sync: Optional[Callable[[float], float]], temperature: float):
+    """(rows, token log-probs, target mask) per micro-batch of at most `budget` padded tokens;
+    `sync` makes every rank run as many micro-batches as the busiest, padding with a one-token row."""
+    lengths = [min(len(p) + len(r), lm.context) for p, r in zip(prompts, responses)]
+    batches = token_batches(lengths, budget)
+    calls = len(batches) if sync is None else int(sync(float(len(batches))))
+    for b in range(calls):
+        rows = batches[b] if b < len(batches) else []
+        ps = [prompts[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        rs = [responses[i] for i in rows] or [[lm.tokenizer.eos_id]]
+        lp, tmask = token_logprobs(lm, ps, rs, module, temperature=temperature)
+        yield rows, lp, tmask
 
 
 @torch.no_grad()
@@ -104,17 +148,10 @@ def score_no_grad(lm: LanguageModel, prompts: List[List[int]], responses: List[L
     """Sequence log-probs [N] without gradient, in micro-batches of at most `budget` padded
     tokens. `sync` (a sharded model, whose forwards are collective) makes every rank run as
     many micro-batches as the busiest one, padding with a one-token row."""
-    lengths = [min(len(p) + len(r), lm.context) for p, r in zip(prompts, responses)]
-    batches = token_batches(lengths, budget)
-    calls = len(batches) if sync is None else int(sync(float(len(batches))))
     out = torch.zeros(len(prompts))
-    for b in range(calls):
-        rows = batches[b] if b < len(batches) else []
-        ps = [prompts[i] for i in rows] or [[lm.tokenizer.eos_id]]
-        rs = [responses[i] for i in rows] or [[lm.tokenizer.eos_id]]
-        lp, _ = sequence_logprobs(lm, ps, rs, module, temperature=temperature)
+    for rows, lp, _ in _scored_batches(lm, prompts, responses, module, budget, sync, temperature):
         if rows:
-            out[rows] = lp.float().cpu()
+            out[rows] = lp.sum(dim=1).float().cpu()
     return out
 
 

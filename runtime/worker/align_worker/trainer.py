@@ -164,11 +164,14 @@ class Trainer:
                                      None, module=self.policy.module)
         return logits.float().sum() * 0.0
 
-    def optimizer_step(self) -> Tuple[float, float]:
+    def optimizer_step(self, schedule: bool = True) -> Tuple[float, float]:
+        """Clip, step, zero; `schedule`: advance the LR schedule (once per stage step, however
+        many inner updates the step takes)."""
         lr = self.opt.param_groups[0]["lr"]
         norm = clip_gradients(self.policy.module, self.training.clip)
         self.opt.step()
-        self.sched.step()
+        if schedule:
+            self.sched.step()
         self.opt.zero_grad(set_to_none=True)
         return norm, lr
 
@@ -181,7 +184,12 @@ class Trainer:
             t0 = time.time()
             work, info = step_fn(step)
             loss = self.accumulate(work)
-            grad_norm, lr = self.optimizer_step()
+            inner = info.pop("inner_updates", [])      # GRPO's ppo_epochs > 1: more updates, same batch
+            info["optimizer_updates"] = 1 + len(inner)
+            grad_norm, lr = self.optimizer_step(schedule=not inner)
+            for i, more in enumerate(inner):
+                self.accumulate(more)
+                self.optimizer_step(schedule=i == len(inner) - 1)
             self._report(step + 1, time.time() - t0, loss, grad_norm, lr, info)
             if step + 1 == self.total:
                 break

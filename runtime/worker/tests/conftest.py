@@ -65,7 +65,7 @@ ARITH_FIELDS = {"prompt": "prompt", "answer": "answer", "response": "response"}
 
 def arith_plan(variant="crpg", steps=3, tasks=None, k=4, batch=4, **training):
     """A plan with a tiny model, arithmetic data, a math judge, and sft/cgpo/generate/eval stages."""
-    opt = pb.optimizer(variant, generations=k, max_tokens=3, **({"kl_max": 2.0} if variant != "codpo" else {}))
+    opt = pb.optimizer(variant, generations=k, max_tokens=3, **({"kl_max": 2.0} if variant in ("crpg", "crraft") else {}))
     tasks = tasks or {"arith": pb.task(["train"], "correct", ["math"], opt, batch_size=batch)}
     return pb.plan(
         seed=7, models={"tiny": pb.builtin_model(layers=1, width=32, heads=2, context=24)},

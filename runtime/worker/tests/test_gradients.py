@@ -1,9 +1,9 @@
-"""The CRPG gradient equals mean(A · ∇ log π) on a tiny model, computed two ways."""
+"""Policy gradients on a tiny model, each computed two ways: CRPG, GRPO and RLOO."""
 
 import torch
 
 from align_worker import losses as L
-from align_worker.generation import generate, sequence_logprobs
+from align_worker.generation import generate, response_logprobs, sequence_logprobs
 from conftest import tiny_lm
 
 
@@ -55,3 +55,66 @@ def test_gate_and_advantages_carry_no_gradient():
     adv, gate = L.crpg_advantages(logp, logp.detach() - 0.1, torch.tensor([0.9, 0.3]),
                                   torch.tensor([True, True]), kl_max=1.0)
     assert not adv.requires_grad and not gate.requires_grad
+
+
+def _sampled(seed):
+    lm = tiny_lm(seed=seed)
+    tok = lm.tokenizer
+    prompts = [tok.encode_prompt(p) for p in ["1+2=", "3+4="] for _ in range(3)]
+    samples = generate(lm, prompts, seeds=list(range(6)), temperature=1.0, top_p=1.0, max_tokens=4)
+    return lm, prompts, samples
+
+
+def test_grpo_gradient_equals_the_hand_derived_token_weights():
+    # At ρ = 1 (first inner update) the per-token gradient of -(ρA - β·k3) is
+    # (-A + β(1 - π_ref/π)) ∇log π_t; "sequence" aggregation weights sample i by 1/(N·|o_i|).
+    lm, prompts, samples = _sampled(7)
+    ref = tiny_lm(seed=8)
+    with torch.no_grad():
+        ref_lp, _ = response_logprobs(ref, prompts, samples.tokens)
+        old_lp, _ = response_logprobs(lm, prompts, samples.tokens)
+    adv = L.group_advantages(torch.tensor([0.9, 0.2, 0.5, 0.1, 0.7, 0.7]).view(2, 3), scale=True).flatten()
+    params = list(lm.module.parameters())
+    beta, n = 0.3, len(prompts)
+
+    logp, mask = response_logprobs(lm, prompts, samples.tokens)
+    g1 = torch.autograd.grad(L.grpo_loss(logp, old_lp, ref_lp, mask, adv, 0.2, beta, "k3", "sequence"), params)
+
+    g2 = [torch.zeros_like(p) for p in params]
+    for i in range(n):
+        lp_i, m_i = response_logprobs(lm, [prompts[i]], [samples.tokens[i]])
+        k = int(m_i.sum())
+        coef = (-adv[i] + beta * (1 - torch.exp(ref_lp[i, :k] - old_lp[i, :k]))) / (n * k)
+        grads = torch.autograd.grad((coef * lp_i[0, :k]).sum(), params)
+        for acc, g in zip(g2, grads):
+            acc += g
+
+    for a, b in zip(g1, g2):
+        assert torch.allclose(a, b, atol=1e-6, rtol=1e-4)
+    assert any(a.abs().max() > 1e-6 for a in g1)
+
+
+def test_rloo_gradient_equals_mean_leave_one_out_advantage_weighted_score_function():
+    lm, prompts, samples = _sampled(9)
+    ref = tiny_lm(seed=10)
+    with torch.no_grad():
+        logp_ref, _ = sequence_logprobs(ref, prompts, samples.tokens)
+    beta = 0.05                                           # KL in the reward, at sampling time
+    reward = torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0]) - beta * (samples.logp - logp_ref)
+    adv = L.rloo_advantages(reward.view(2, 3)).flatten()
+    params = list(lm.module.parameters())
+
+    logp, _ = sequence_logprobs(lm, prompts, samples.tokens)
+    g1 = torch.autograd.grad(L.crpg_loss(logp, adv), params)
+
+    g2 = [torch.zeros_like(p) for p in params]
+    for i in range(len(prompts)):
+        others = [reward[j] for j in range(3 * (i // 3), 3 * (i // 3) + 3) if j != i]
+        a_i = reward[i] - sum(others) / 2                  # leave-one-out, by hand
+        lp_i, _ = sequence_logprobs(lm, [prompts[i]], [samples.tokens[i]])
+        for acc, g in zip(g2, torch.autograd.grad(lp_i.sum(), params)):
+            acc -= a_i * g / len(prompts)
+
+    for a, b in zip(g1, g2):
+        assert torch.allclose(a, b, atol=1e-6, rtol=1e-4)
+    assert any(a.abs().max() > 1e-6 for a in g1)

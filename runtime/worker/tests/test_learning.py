@@ -11,10 +11,11 @@ everything. Over seeds 1234, 1 and 2 the gains were +0.13..+0.23 (sampled) and +
 import importlib.util
 import sys
 
+import pytest
 import torch
 
 from align_worker import losses as L
-from align_worker.generation import generate, sequence_logprobs
+from align_worker.generation import generate, response_logprobs, sequence_logprobs
 from align_worker.models import frozen_copy
 from conftest import WORKER, tiny_lm
 
@@ -83,3 +84,79 @@ def assert_crpg_moves_a_torn_policy(lm):
     greedy = generate(lm, [prompt], [0], 0.0, 1.0, 3).tokens[0]
     assert p1 > p0 + 0.25 and p1 > 0.8, (p0, p1)
     assert greedy == right
+
+
+def torn_policy(lm):
+    """SFT on "2" and "3" for "1+1=" equally: π("2") ≈ 0.5, as after noisy SFT."""
+    tok = lm.tokenizer
+    prompt, right, wrong = tok.encode_prompt("1+1="), tok.encode_response("2"), tok.encode_response("3")
+    sft = torch.optim.Adam(lm.module.parameters(), lr=3e-3)
+    for _ in range(150):
+        lp, _ = sequence_logprobs(lm, [prompt] * 2, [right, wrong])
+        sft.zero_grad()
+        (-lp.mean()).backward()
+        sft.step()
+    return prompt, right
+
+
+def p_of(lm, prompt, response):
+    with torch.no_grad():
+        lp, _ = sequence_logprobs(lm, [prompt], [response])
+    return float(lp.exp())
+
+
+def assert_moves_a_torn_policy(lm, update, steps=30, sign=1.0):
+    """`update(lm, ref, prompt, samples, reward)` takes the optimizer's exact step(s) on a group of
+    16 samples of one prompt, reward 1 for "2" and 0 otherwise; π("2") must rise and be greedy.
+    With `sign = -1` the update's loss is negated (a flipped sign): π("2") must fall instead."""
+    prompt, right = torn_policy(lm)
+    ref = frozen_copy(lm)
+    p0 = p_of(lm, prompt, right)
+    assert 0.3 < p0 < 0.7
+    for step in range(steps):
+        s = generate(lm, [prompt] * 16, list(range(step * 16, step * 16 + 16)), 1.0, 1.0, 3)
+        update(lm, ref, prompt, s, torch.tensor([float(t == right) for t in s.tokens]))
+    p1 = p_of(lm, prompt, right)
+    greedy = generate(lm, [prompt], [0], 0.0, 1.0, 3).tokens[0]
+    if sign > 0:
+        assert p1 > p0 + 0.25 and p1 > 0.8, (p0, p1)
+        assert greedy == right
+    else:
+        assert p1 < p0 - 0.25 and p1 < 0.2, (p0, p1)
+        assert greedy != right
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["rewarded", "flipped-sign"])
+def test_grpo_moves_a_torn_policy_to_the_rewarded_answer(sign):
+    torch.manual_seed(0)
+    lm = tiny_lm(seed=11)
+    opt = torch.optim.Adam(lm.module.parameters(), lr=1e-3)
+
+    def update(lm, ref, prompt, s, reward):
+        with torch.no_grad():
+            old, _ = response_logprobs(lm, [prompt] * 16, s.tokens)
+            ref_lp, _ = response_logprobs(ref, [prompt] * 16, s.tokens)
+        adv = L.group_advantages(reward[None], scale=True).flatten()
+        for _ in range(2):                                # ppo_epochs = 2: the ratio moves off 1
+            logp, mask = response_logprobs(lm, [prompt] * 16, s.tokens)
+            opt.zero_grad()
+            (sign * L.grpo_loss(logp, old, ref_lp, mask, adv, 0.2, 0.04, "k3", "token")).backward()
+            opt.step()
+    assert_moves_a_torn_policy(lm, update, sign=sign)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["rewarded", "flipped-sign"])
+def test_rloo_moves_a_torn_policy_to_the_rewarded_answer(sign):
+    torch.manual_seed(0)
+    lm = tiny_lm(seed=11)
+    opt = torch.optim.Adam(lm.module.parameters(), lr=1e-3)
+
+    def update(lm, ref, prompt, s, reward):
+        with torch.no_grad():
+            logp_ref, _ = sequence_logprobs(ref, [prompt] * 16, s.tokens)
+        adv = L.rloo_advantages((reward - 0.05 * (s.logp - logp_ref))[None]).flatten()
+        logp, _ = sequence_logprobs(lm, [prompt] * 16, s.tokens)
+        opt.zero_grad()
+        (sign * L.crpg_loss(logp, adv)).backward()
+        opt.step()
+    assert_moves_a_torn_policy(lm, update, steps=40, sign=sign)

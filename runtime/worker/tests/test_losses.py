@@ -130,6 +130,57 @@ def test_dpo_loss_hand_computed():
     assert loss.item() == pytest.approx(-(math.log(sig(m1)) + math.log(sig(m2))) / 2, rel=1e-6)
 
 
+def test_bradley_terry_loss_hand_computed_with_and_without_margin():
+    c, r = t(2.0, 0.5), t(1.0, 1.5)
+    assert L.bradley_terry_loss(c, r).item() == pytest.approx(-(math.log(sig(1.0)) + math.log(sig(-1.0))) / 2, rel=1e-6)
+    # A margin of 0.5 asks for a wider win: the differences become 0.5 and -1.5.
+    assert L.bradley_terry_loss(c, r, margin=0.5).item() == pytest.approx(-(math.log(sig(0.5)) + math.log(sig(-1.5))) / 2, rel=1e-6)
+    assert L.bradley_terry_loss(c, r, denom=4.0).item() == pytest.approx(-(math.log(sig(1.0)) + math.log(sig(-1.0))) / 4, rel=1e-6)
+    assert L.pairwise_accuracy(c, r) == 0.5
+    assert L.pairwise_accuracy(t(1.0, 1.0), t(1.0, 0.0)) == 0.5     # a tie is not a win
+
+
+def test_bradley_terry_gradient_is_the_losing_probability():
+    c, r = t(2.0, 0.5).requires_grad_(), t(1.0, 1.5).requires_grad_()
+    L.bradley_terry_loss(c, r, margin=0.5).backward()
+    # d/dc of −log σ(c − r − m) = −(1 − σ(c − r − m)) = −σ(−(c − r − m)), averaged over 2 pairs
+    expected = [-sig(-0.5) / 2, -sig(1.5) / 2]
+    assert c.grad.tolist() == pytest.approx(expected, rel=1e-6)
+    assert r.grad.tolist() == pytest.approx([-g for g in expected], rel=1e-6)
+
+
+def test_gae_on_a_hand_made_trajectory():
+    # One response of 3 tokens (then padding), γ = 0.9, λ = 0.5:
+    # δ2 = 1 + 0 − 0.5 = 0.5;  δ1 = 0 + 0.9·0.5 − 0.4 = 0.05;  δ0 = −0.1 + 0.9·0.4 − 0.2 = 0.06
+    # A2 = 0.5;  A1 = 0.05 + 0.45·0.5 = 0.275;  A0 = 0.06 + 0.45·0.275 = 0.18375
+    rewards = t(-0.1, 0.0, 1.0, 7.0)[None]
+    values = t(0.2, 0.4, 0.5, 9.0)[None]
+    mask = torch.tensor([[1, 1, 1, 0]])
+    adv, ret = L.gae(rewards, values, mask, gamma=0.9, lam=0.5)
+    assert adv.flatten().tolist() == pytest.approx([0.18375, 0.275, 0.5, 0.0])
+    assert ret.flatten().tolist() == pytest.approx([0.38375, 0.675, 1.0, 0.0])
+    # λ = 1, γ = 1: the advantage is the return-to-go minus the value (Monte Carlo).
+    mc, _ = L.gae(rewards, values, mask, gamma=1.0, lam=1.0)
+    assert mc.flatten().tolist() == pytest.approx([0.9 - 0.2, 1.0 - 0.4, 1.0 - 0.5, 0.0])
+    # λ = 0: one-step TD errors.
+    td, _ = L.gae(rewards, values, mask, gamma=0.9, lam=0.0)
+    assert td.flatten().tolist() == pytest.approx([0.06, 0.05, 0.5, 0.0])
+
+
+def test_clipped_value_loss_clips_only_when_that_is_worse():
+    values, old, returns = t(1.0, 0.0), t(0.5, 0.5), t(2.0, 0.4)
+    mask = torch.ones(2)
+    # token 0: V moved 0.5 past old (clip 0.2 → 0.7): unclipped err 1.0², clipped 1.3² → 0.5·1.69
+    # token 1: V moved −0.5 (clipped → 0.3): unclipped 0.4², clipped 0.1² → 0.5·0.16
+    loss = L.clipped_value_loss(values, old, returns, mask, clip=0.2)
+    assert loss.item() == pytest.approx((0.5 * 1.69 + 0.5 * 0.16) / 2)
+    v = values.clone().requires_grad_()
+    L.clipped_value_loss(v, old, returns, mask, clip=0.2).backward()
+    # token 0's max is the clipped branch, constant in V beyond the clip: no gradient;
+    # token 1's is the unclipped one: d/dV ½(V − R)² / 2 = (0 − 0.4) / 2
+    assert v.grad.tolist() == pytest.approx([0.0, -0.2])
+
+
 def test_multitask_weights():
     total = L.multitask_loss({"a": t(2.0), "b": t(-1.0)}, {"a": 0.3, "b": 0.7})
     assert total.item() == pytest.approx(0.3 * 2 - 0.7)
@@ -140,3 +191,77 @@ def test_global_denominator_makes_split_batches_exact():
     whole = L.crpg_loss(logp, adv)
     parts = L.crpg_loss(logp[:1], adv[:1], denom=4) + L.crpg_loss(logp[1:], adv[1:], denom=4)
     assert parts.item() == pytest.approx(whole.item())
+
+
+# ----- GRPO and RLOO (issue 15) ----------------------------------------------------------------
+
+def test_group_baseline_without_std_is_reward_minus_group_mean():
+    adv = L.group_advantages(t(1, 2, 3, 0, 0, 4).view(2, 3), scale=False)
+    assert adv.flatten().tolist() == pytest.approx([-1, 0, 1, -4 / 3, -4 / 3, 8 / 3])
+
+
+def test_group_baseline_with_std_divides_by_the_unbiased_group_std():
+    adv = L.group_advantages(t(1, 2, 3, 0, 0, 4).view(2, 3), scale=True)
+    std2 = 4 / math.sqrt(3)                       # devs (-4/3, -4/3, 8/3): var = (96/9) / 2
+    eps = L.GROUP_STD_EPS
+    assert adv.flatten().tolist() == pytest.approx(
+        [-1 / (1 + eps), 0, 1 / (1 + eps), -4 / 3 / (std2 + eps), -4 / 3 / (std2 + eps), 8 / 3 / (std2 + eps)])
+    # Equal rewards: A = 0, not 0/0.
+    assert L.group_advantages(t(2, 2, 2)[None], scale=True).tolist() == [[0, 0, 0]]
+
+
+def test_group_baseline_ignores_skipped_samples_and_lone_samples():
+    adv = L.group_advantages(t(1, 5, 3, 7, 9, 8).view(2, 3), scale=True,
+                             valid=torch.tensor([[True, False, True], [False, True, False]]))
+    eps = L.GROUP_STD_EPS                          # group 1: mean 2, std √2; group 2: one sample
+    assert adv.flatten().tolist() == pytest.approx([-1 / (math.sqrt(2) + eps), 0, 1 / (math.sqrt(2) + eps), 0, 0, 0])
+
+
+def test_rloo_leave_one_out_baseline():
+    adv = L.rloo_advantages(t(1, 2, 3, 6)[None])
+    # r_i - mean of the other three: 1 - 11/3, 2 - 10/3, 3 - 3, 6 - 2 (= K/(K-1)·(r - mean))
+    assert adv.flatten().tolist() == pytest.approx([-8 / 3, -4 / 3, 0, 4])
+    masked = L.rloo_advantages(t(1, 9, 3, 2, 5, 0).view(2, 3),
+                               valid=torch.tensor([[True, False, True], [True, False, False]]))
+    assert masked.flatten().tolist() == pytest.approx([-2, 0, 2, 0, 0, 0])
+
+
+def test_judges_gate_replaces_infeasible_rewards_or_only_reports():
+    r, feas = t(0.7, 0.9), torch.tensor([True, False])
+    assert L.gated_reward(r, feas, -1.0, gate=True).tolist() == pytest.approx([0.7, -1.0])
+    assert L.gated_reward(r, feas, -1.0, gate=False).tolist() == pytest.approx([0.7, 0.9])
+
+
+def test_kl_estimators_k1_and_k3():
+    logp, ref = t(-1, -2, -3), t(-1.5, -1, -3)
+    assert L.kl_estimate(logp, ref, "k1").tolist() == pytest.approx([0.5, -1.0, 0.0])
+    assert L.kl_estimate(logp, ref, "k3").tolist() == pytest.approx([math.exp(-0.5) - 0.5, math.e - 2, 0.0])
+    with pytest.raises(ValueError, match="k2"):
+        L.kl_estimate(logp, ref, "k2")
+
+
+def test_clipping_active_and_inactive():
+    old = t(0, 0, 0, 0)[:, None]
+    logp = t(0.5, -0.5, 0.5, -0.5)[:, None].requires_grad_()
+    adv = t(1, 1, -1, -1)
+    surr = L.clipped_surrogate(logp, old, adv, clip_eps=0.2)
+    hi, lo = math.exp(0.5), math.exp(-0.5)
+    # A > 0: ρ = 1.65 is clipped to 1.2, ρ = 0.61 is not; A < 0: ρ = 1.65 is not, ρ = 0.61 is (0.8).
+    assert surr.flatten().tolist() == pytest.approx([1.2, lo, -hi, -0.8])
+    surr.sum().backward()
+    assert logp.grad.flatten().tolist() == pytest.approx([0.0, lo, -hi, 0.0])   # clipped: no gradient
+
+
+def test_grpo_loss_token_and_sequence_aggregation():
+    logp = t(-1, -2, -1, 0).view(2, 2)
+    ref = t(-1.5, -2, -0.5, 0).view(2, 2)
+    mask = torch.tensor([[True, True], [True, False]])
+    adv = t(1, -2)
+    kw = dict(clip_eps=0.2, kl_estimator="k1")
+    # ρ = 1: per-token ℓ = -A + β·k1, k1 = [[0.5, 0], [-0.5, ·]]
+    assert L.grpo_loss(logp, logp, ref, mask, adv, kl_coef=0.0, aggregation="token", **kw).item() == pytest.approx(0.0)
+    assert L.grpo_loss(logp, logp, ref, mask, adv, kl_coef=0.0, aggregation="sequence", **kw).item() == pytest.approx(0.5)
+    # β = 0.1: ℓ = [[-0.95, -1], [1.95]]; token (-0.95 - 1 + 1.95) / 3; sequence (-1.95/2 + 1.95) / 2
+    assert L.grpo_loss(logp, logp, ref, mask, adv, kl_coef=0.1, aggregation="token", **kw).item() == pytest.approx(0.0, abs=1e-6)
+    assert L.grpo_loss(logp, logp, ref, mask, adv, kl_coef=0.1, aggregation="sequence", **kw).item() == pytest.approx(0.4875)
+    assert L.grpo_loss(logp, logp, ref, mask, adv, kl_coef=0.1, aggregation="sequence", denom=4, **kw).item() == pytest.approx(0.4875 / 2)

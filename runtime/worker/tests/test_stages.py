@@ -1,5 +1,5 @@
 """Stages end to end through the CLI entry point (in-process): sft, dpo, cgpo (crpg, codpo,
-crraft, multi-task), generate with judges and keep, eval; metrics and outputs."""
+crraft, grpo, rloo, multi-task), generate with judges and keep, eval; metrics and outputs."""
 
 import json
 
@@ -51,7 +51,7 @@ def test_dpo_runs_and_prefers_chosen(workspace):
     assert losses[-1] < losses[0] - 0.05
 
 
-@pytest.mark.parametrize("variant", ["crpg", "codpo", "crraft"])
+@pytest.mark.parametrize("variant", ["crpg", "codpo", "crraft", "grpo", "rloo"])
 def test_cgpo_each_optimizer_runs_with_judges(workspace, judge_server, variant):
     plan = arith_plan(variant=variant, steps=2)
     url = judge_server(plan)
@@ -67,7 +67,31 @@ def test_cgpo_each_optimizer_runs_with_judges(workspace, judge_server, variant):
     assert rec["samples"] == 16 and set(rec["feasible_rate_by_judge"]) == {"math"}
     if variant == "crpg":
         assert "kl_gate_zero_rate" in rec
+    if variant in ("grpo", "rloo"):
+        assert rec["kl_mean"] == pytest.approx(0.0, abs=1e-5)   # step 1: the policy is the reference
     assert judge_server.app.requests >= 2
+
+
+def test_grpo_inner_updates_reuse_the_rollout_and_step_the_schedule_once(workspace, judge_server):
+    # The untrained model fails every problem, so every advantage is 0; the k1 penalty's gradient
+    # β·∇log π is not, so the policy must leave the reference.
+    grpo = pb.optimizer("grpo", generations=4, max_tokens=3, ppo_epochs=3, loss_aggregation="token",
+                        kl_estimator="k1", kl_coef=0.5)
+    crpg = pb.optimizer("crpg", generations=2, max_tokens=3, kl_max=2.0)
+    tasks = {"g": pb.task(["train"], "correct", ["math"], grpo, batch_size=2),
+             "c": pb.task(["test"], "correct", [], crpg, batch_size=2)}
+    plan = arith_plan(tasks=tasks, steps=3, schedule="linear")
+    url = judge_server(plan)
+    assert run(plan, workspace, "cgpo", url) == 0
+    lines = read_jsonl(workspace / "run" / "cgpo" / "metrics.jsonl")
+    total = [r for r in lines if r.get("task") is None]
+    # 3 updates per step, but the schedule is per stage step: lr·(1 - s/3) at steps s = 0, 1, 2.
+    assert [r["lr"] for r in total] == pytest.approx([1e-3, 1e-3 * 2 / 3, 1e-3 / 3])
+    assert [r["optimizer_updates"] for r in total] == [3, 3, 3]
+    g = [r for r in lines if r.get("task") == "g"]
+    assert g[0]["kl_mean"] == pytest.approx(0.0, abs=1e-5)
+    assert g[1]["kl_mean"] > 1e-3                   # KL(π‖π_ref) > 0 once π has moved
+    assert g[0]["zero_advantage_prompts"] == 2
 
 
 def test_multitask_weights_and_one_step(workspace, judge_server):

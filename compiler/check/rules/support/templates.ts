@@ -40,7 +40,7 @@ function stageTemplates(plan: Plan): TemplateUse[] {
       uses.push(...inlineRenders(plan, stage.from, `${base}/from`));
     } else if (stage.variant === "judge") {
       uses.push(...inlineRenders(plan, stage.from, `${base}/from`));
-    } else if (stage.variant === "sft" || stage.variant === "dpo") {
+    } else if (stage.variant === "sft" || stage.variant === "dpo" || stage.variant === "reward_model") {
       stage.data.forEach((item, index) => uses.push(...inlineRenders(plan, item, `${base}/data/${index}`)));
     } else if (stage.variant === "eval" && stage.prompts) {
       uses.push(...inlineRenders(plan, stage.prompts, `${base}/prompts`));

@@ -12,6 +12,9 @@ def runner(variant: str) -> Callable[[RunContext], Dict]:
     if variant in ("sft", "dpo"):
         from . import offline
         return offline.run_sft if variant == "sft" else offline.run_dpo
+    if variant == "reward_model":
+        from . import reward_model
+        return reward_model.run
     if variant == "cgpo":
         from . import cgpo
         return cgpo.run

@@ -11,7 +11,7 @@ from ..generation import generate
 from .. import sharded
 from ..frozen import AdaptersOff, FrozenModels, lockstep
 from ..models import DTYPES, disable_dropout, load_model
-from ..objectives import build_work, token_count
+from ..objectives import Work, build_work, inner_updates, token_count
 from ..plan import TaskSpec
 from ..rewards import RewardFunction
 from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
@@ -92,7 +92,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     norm, micro = spec.training.loss_norm, spec.training.micro_batch_size or 1 << 30
 
     def step_fn(step: int):
-        work, records, tokens = [], [], 0
+        phases: List[List[Work]] = [[]]        # phases[e]: the work of inner update e
+        records, tokens = [], 0
         for ts in tasks:
             positions, rows = ts.batch(step)
             r = make_rollout(ts.task, step, positions, rows, policy, reference, ts.reward, ts.judge,
@@ -104,10 +105,13 @@ def run(ctx: RunContext) -> Dict[str, Any]:
             if samples.wanted(step + 1):
                 samples.write(sample_rows(r, step + 1))
             record["weight"] = ts.task.weight
-            work += build_work(r, policy, d, norm, micro, record)
+            items = build_work(r, policy, d, norm, micro, record)
+            for e in range(inner_updates(ts.task)):
+                phases += [[] for _ in range(e + 1 - len(phases))]
+                phases[e] += items
             records.append(record)
             tokens += token_count(r)
-        return work, {"tasks": records, "tokens": tokens}
+        return phases[0], {"tasks": records, "tokens": tokens, "inner_updates": phases[1:]}
     trainer.run(step_fn)
     return {"steps": spec.fields["steps"]}
 

@@ -1,0 +1,135 @@
+"""The reward_model stage: a Bradley-Terry reward model trained on (prompt, chosen, rejected) pairs.
+
+The model is the built-in transformer with a scalar head (TinyRewardModel) read at each
+sequence's last token, as the built-in reward models are scored; the saved directory (kind
+`builtin_reward` in align_model.json) loads as a reward's `from = stage.model` source. Held-out
+pairs (the `held_out` data, else the last `eval_fraction` of a seeded shuffle) are never trained
+on; their pairwise accuracy goes to result.json and the stage's last metrics line.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, Tuple
+
+import torch
+
+from .. import losses as L
+from ..context import RunContext
+from ..data import Order, load_rows, rank_slice
+from ..errors import UserError
+from ..model_builtin import BuiltinConfig, TinyRewardModel
+from ..models import LanguageModel, cast, seed_for
+from ..seeding import seed_everything
+from ..tokenizer import ByteTokenizer, system_of
+from ..trainer import Trainer
+
+Pair = Tuple[List[int], List[int]]      # prompt + chosen, prompt + rejected (token ids)
+
+
+def _pairs(ctx: RunContext, sources: List[Any], where: str) -> List[Dict[str, Any]]:
+    rows: List[Dict[str, Any]] = []
+    for spec in sources:
+        rows += load_rows(spec, ctx.base_dir, ctx.run_dir)
+    for r in rows:
+        if not (isinstance(r.get("chosen"), str) and isinstance(r.get("rejected"), str)):
+            raise UserError(f"{where}: reward-model rows need text fields chosen and rejected "
+                            f"(fields: {', '.join(sorted(r))})")
+    return rows
+
+
+def split_held_out(n: int, fraction: float, seed: int) -> Tuple[List[int], List[int]]:
+    """(train, held-out) row indices: a seeded permutation, its last ⌈fraction·n⌉ held out."""
+    perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed)).tolist()
+    n_out = math.ceil(fraction * n) if fraction > 0 else 0
+    return sorted(perm[:n - n_out]), sorted(perm[n - n_out:])
+
+
+def _encode(rows: List[Dict[str, Any]], tok: ByteTokenizer, context: int) -> List[Pair]:
+    def seq(r: Dict[str, Any], answer: str) -> List[int]:
+        ids = tok.encode_prompt(str(r.get("prompt", "")), system_of(r)) + tok.encode_response(answer)
+        return ids[-context:]        # the end is what the head reads
+    return [(seq(r, r["chosen"]), seq(r, r["rejected"])) for r in rows]
+
+
+def _batch(seqs: List[List[int]], pad: int, device: torch.device) -> Tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(s) for s in seqs)
+    ids = torch.full((len(seqs), width), pad, dtype=torch.long)
+    mask = torch.zeros_like(ids)
+    for i, s in enumerate(seqs):
+        ids[i, :len(s)] = torch.tensor(s)
+        mask[i, :len(s)] = 1
+    return ids.to(device), mask.to(device)
+
+
+def _scores(module: torch.nn.Module, pairs: List[Pair], pad: int, device: torch.device) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Scores of the chosen and the rejected sequences [P], in one forward."""
+    ids, mask = _batch([p[0] for p in pairs] + [p[1] for p in pairs], pad, device)
+    scores = module(ids, mask).float()
+    return scores[:len(pairs)], scores[len(pairs):]
+
+
+def _reward_net(ctx: RunContext) -> LanguageModel:
+    spec = ctx.spec
+    src = spec.model.source
+    if src["type"] != "builtin":
+        raise UserError(f"{spec.pointer}/model: a reward_model stage trains a builtin(...) model; "
+                        f"{src['type']} models are not supported yet")
+    cfg = BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"], src.get("vocab") or 259)
+    torch.manual_seed(seed_for(spec.seed, spec.model.name))
+    module = TinyRewardModel(cfg)
+    cast(module, ctx.dist.device, torch.float32)
+    module.train(True)
+    return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context,
+                         {"type": "builtin_reward", "config": cfg.to_dict()})
+
+
+def run(ctx: RunContext) -> Dict[str, Any]:
+    spec, d = ctx.spec, ctx.dist
+    seed_everything(spec.seed, d.rank)
+    rows = _pairs(ctx, spec.data, spec.pointer + "/data")
+    if spec.held_out:
+        train_rows, held_rows = rows, _pairs(ctx, spec.held_out, spec.pointer + "/held_out")
+    else:
+        train_idx, held_idx = split_held_out(len(rows), spec.fields["eval_fraction"], spec.seed)
+        train_rows, held_rows = [rows[i] for i in train_idx], [rows[i] for i in held_idx]
+    if not train_rows:
+        raise UserError(f"{spec.pointer}/data: no pairs left to train on after holding some out")
+    net = _reward_net(ctx)
+    context = min(spec.fields["max_length"], net.context)
+    train, held = _encode(train_rows, net.tokenizer, context), _encode(held_rows, net.tokenizer, context)
+    per_step = spec.fields["batch_size"] * spec.training.grad_accum
+    total = math.ceil(len(train) * spec.fields["epochs"] / per_step)
+    order = Order(len(train), spec.seed, True, spec.name)
+    margin, pad = spec.fields["margin"], net.tokenizer.pad_id
+    trainer = Trainer(ctx, net, total, spec.fields["lr"])
+    trainer.prepare_run_dir()
+
+    def step_fn(step: int) -> Tuple[list, Dict[str, Any]]:
+        mine = rank_slice(order.take(step * per_step, per_step), d.rank, d.world, spec.pointer + "/batch_size")
+        m = ctx.spec.training.micro_batch_size or max(1, len(mine))
+
+        def item(chunk: List[int]):
+            def run_chunk() -> torch.Tensor:
+                c, r = _scores(net.module, [train[i] for i in chunk], pad, d.device)
+                return L.bradley_terry_loss(c, r, margin, float(per_step))
+            return run_chunk
+        tokens = sum(len(train[i][0]) + len(train[i][1]) for i in mine)
+        return [item(mine[i:i + m]) for i in range(0, len(mine), m)], {"tokens": tokens}
+    trainer.run(step_fn)
+    accuracy = held_out_accuracy(net.unwrapped(), held, pad, d.device)
+    return {"steps": total, "pairs": len(train), "held_out_pairs": len(held), "held_out_accuracy": accuracy}
+
+
+@torch.no_grad()
+def held_out_accuracy(module: torch.nn.Module, pairs: List[Pair], pad: int, device: torch.device,
+                      chunk: int = 64) -> float:
+    """Pairwise accuracy of the trained model on pairs it never saw (every rank computes it)."""
+    if not pairs:
+        return 0.0
+    module.eval()
+    wins = 0.0
+    for i in range(0, len(pairs), chunk):
+        c, r = _scores(module, pairs[i:i + chunk], pad, device)
+        wins += L.pairwise_accuracy(c, r) * c.numel()
+    return wins / len(pairs)

@@ -2,7 +2,7 @@
  * Multi-node runs where every node runs the program (launch/torchrun.sh, and through it the
  * Kubernetes and SkyPilot targets; docs/launch.md, "Follower mode"). Node 0 leads: it alone locks
  * the run directory, runs the judge server and decides which stages run; it publishes each stage
- * it starts (and the run's end) on a tiny HTTP endpoint at MASTER_ADDR:MASTER_PORT+1
+ * it starts (and the run's end) on a tiny read-only HTTP endpoint at MASTER_ADDR:MASTER_PORT+1
  * (ALIGN_COORD_PORT overrides). The other nodes follow: they long-poll that endpoint and start
  * their ranks for each stage node 0 starts. Protocol, one request kind:
  *   GET /events?from=I&node=N  →  {"session": S, "events": [event I, event I+1, ...]}
@@ -49,7 +49,11 @@ export interface Leader {
   close(graceMs?: number): Promise<void>;
 }
 
-/** Node 0's endpoint for `followers` other nodes, on host:port. */
+/**
+ * Node 0's endpoint for `followers` other nodes, on `port` of every interface: binding MASTER_ADDR
+ * itself would need its DNS name to resolve on node 0 at once, which pod DNS does not promise.
+ * `host` (MASTER_ADDR) only names it in the URL the followers use.
+ */
 export async function startLeader(host: string, port: number, followers: number): Promise<Leader> {
   const session = randomUUID();
   const events: NodeEvent[] = [];
@@ -84,8 +88,8 @@ export async function startLeader(host: string, port: number, followers: number)
     waiting.push(done);
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(new Error(`cannot start the node coordinator on ${host}:${port}: ${e.message}`)));
-    server.listen(port, host, () => resolve());
+    server.once("error", (e) => reject(new Error(`cannot start the node coordinator on port ${port}: ${e.message}`)));
+    server.listen(port, () => resolve());
   });
   const allRead = () => seen.size >= followers && [...seen.values()].every((n) => n >= events.length);
   return {

@@ -67,7 +67,7 @@ async function leadNodes(node: TorchrunNode): Promise<Leader> {
   try {
     leader = await startLeader(node.addr, port, node.nnodes - 1);
   } catch (error) {
-    throw new LauncherEnvError(`${(error as Error).message} (MASTER_ADDR must be this node's address; ALIGN_COORD_PORT picks another port)`);
+    throw new LauncherEnvError(`${(error as Error).message} (ALIGN_COORD_PORT picks another port, the same on every node)`);
   }
   say(`align run: node 0 of ${node.nnodes}: the other nodes follow at ${leader.url}`);
   return leader;

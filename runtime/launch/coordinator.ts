@@ -80,17 +80,21 @@ export async function startLeader(host: string, port: number, followers: number)
     }
     seen.set(node, Math.max(seen.get(node) ?? 0, from));
     if (from < events.length) return reply(res, from, node);
-    const timer = setTimeout(() => done(), LONG_POLL_MS);
+    const timer = setTimeout(() => done(), LONG_POLL_MS).unref();
     const done = () => {
       clearTimeout(timer);
       if (!res.writableEnded) reply(res, from, node);
     };
     waiting.push(done);
   });
+  // The coordinator never keeps node 0's process alive by itself: a program that dies without
+  // closing it must exit, so that the followers see node 0 go away instead of waiting on it.
+  server.on("connection", (socket) => socket.unref());
   await new Promise<void>((resolve, reject) => {
     server.once("error", (e) => reject(new Error(`cannot start the node coordinator on port ${port}: ${e.message}`)));
     server.listen(port, () => resolve());
   });
+  server.unref();
   const allRead = () => seen.size >= followers && [...seen.values()].every((n) => n >= events.length);
   return {
     url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,

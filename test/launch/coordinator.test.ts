@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { coordinatorPort, LeaderFeed, startLeader } from "../../runtime/launch/coordinator.js";
 import { freePort } from "../../runtime/launch/local.js";
@@ -42,6 +44,28 @@ describe("node coordinator", () => {
     await expect(feed.event(1)).rejects.toThrow(new RegExp(`^timed out after 1 s waiting for node 0's coordinator at http://127\\.0\\.0\\.1:${port} to answer again`));
     expect(await feed.lost).toMatch(/to answer again/);
   });
+
+  it("never keeps node 0's process alive: a program that dies without closing it exits, and its followers see it go", async () => {
+    const port = await freePort();
+    const module = path.resolve("runtime/launch/coordinator.ts");
+    const code = `const { startLeader } = await import(${JSON.stringify(module)});
+      const leader = await startLeader("127.0.0.1", ${port}, 1);
+      leader.publish({ kind: "stage", stage: "warmup", resume: false });
+      setTimeout(() => {}, 3000);`;   // the program's own work, then it ends without close()
+    const child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (c: string) => (stderr += c));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    try {
+      const feed = new LeaderFeed({ url: `http://127.0.0.1:${port}`, nodeRank: 1, connectTimeoutMs: 20_000, lostTimeoutMs: 1000 });
+      expect(await feed.event(0)).toEqual({ kind: "stage", stage: "warmup", resume: false });
+      const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running after 15 s"), 15_000))]);
+      expect(code, stderr).toBe(0);
+      await expect(feed.event(1)).rejects.toThrow(/to answer again/);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 30_000);
 
   it("ends a follower's feed when node 0 restarted (a new session on the same port)", async () => {
     const port = await freePort();

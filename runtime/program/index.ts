@@ -87,7 +87,7 @@ function publishing(launcher: RankLauncher, leader: Leader): RankLauncher {
 function followTimeoutMs(): number {
   const given = process.env["ALIGN_FOLLOW_TIMEOUT"];
   const seconds = given === undefined || given === "" ? 900 : Number(given);
-  if (!(seconds > 0)) throw new ArgsError(`ALIGN_FOLLOW_TIMEOUT must be a number of seconds, got "${given}"`);
+  if (!(seconds > 0)) throw new LauncherEnvError(`ALIGN_FOLLOW_TIMEOUT must be a number of seconds, got "${given}"`);
   return seconds * 1000;
 }
 

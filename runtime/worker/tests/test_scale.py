@@ -313,7 +313,7 @@ def test_reference_scoring_keeps_to_its_token_budget_and_never_holds_the_batchs_
     grown_whole, expected = peak_growth(whole_batch)
     assert torch.allclose(bounded, expected, atol=1e-4)
     bound = full_logits * 0.75            # 4 rows of 64 tokens: a quarter of the logits (+ blocks)
-    assert grown < bound < grown_whole, (grown >> 20, bound >> 20, grown_whole >> 20)
+    assert grown < bound < grown_whole, (grown // 2**20, bound // 2**20, grown_whole // 2**20)
 
 
 def test_dropout_is_off_for_rl_and_dpo_even_in_train_mode():

@@ -316,6 +316,30 @@ def test_reference_scoring_keeps_to_its_token_budget_and_never_holds_the_batchs_
     assert grown < bound < grown_whole, (grown >> 20, bound >> 20, grown_whole >> 20)
 
 
+def test_reward_scoring_keeps_to_its_token_budget(tmp_path):
+    """A reward model whose MLP activations dominate (intermediate 8192): 64 rows of ~40 tokens
+    in one forward, as the former 64-row batches ran, hold ~80 MiB per MLP activation; batches
+    of 256 tokens hold an eighth of that, and score the same."""
+    from align_worker.frozen import lockstep_score
+    from align_worker.models import load_reward_model
+    tok = F.build_tokenizer()
+    cfg = F.llama_config(tok, hidden=64, context=128, num_labels=1)
+    cfg.intermediate_size = 8192
+    torch.manual_seed(0)
+    transformers.LlamaForSequenceClassification(cfg).save_pretrained(str(tmp_path / "rm"))
+    tok.save_pretrained(str(tmp_path / "rm"))
+    scorer = load_reward_model({"type": "local", "path": "rm"}, "rm", 0, tmp_path, torch.device("cpu"))
+    prompts = [f"Q: What is {i}+{i + 1}= " for i in range(64)]
+    responses = ["the answer is " * 4 + str(2 * i + 1) + " hello world" * 3 for i in range(64)]
+    tokens = sum(len(s) for s in scorer.encode(prompts, responses))
+    scorer(prompts[:1], responses[:1])               # first-call setup out of the measurement
+    grown, bounded = peak_growth(lambda: lockstep_score(scorer, None, budget=256)(prompts, responses))
+    grown_rows, expected = peak_growth(lambda: scorer(prompts, responses))
+    assert torch.allclose(bounded, expected, atol=1e-4)
+    bound = tokens * cfg.intermediate_size * 4        # one MLP activation of the whole batch
+    assert grown < bound < grown_rows, (tokens, grown >> 20, bound >> 20, grown_rows >> 20)
+
+
 def test_dropout_is_off_for_rl_and_dpo_even_in_train_mode():
     """Attention dropout in the config and LoRA dropout: two train-mode forwards differ until
     disable_dropout, then agree (gradient checkpointing keeps the module in train mode)."""

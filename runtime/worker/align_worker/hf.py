@@ -244,7 +244,12 @@ def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
             state_dict = merge_lora_state(state_dict, lora_layers(module))
             module = module.get_base_model()
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
-    # The next stage (chat_template = auto on a stage output) renders prompts as this one did.
+    save_tokenizer(lm, out)
+
+
+def save_tokenizer(lm: Any, out: Path) -> None:
+    """The tokenizer with the template this stage used: the next stage (chat_template = auto on
+    a stage output) renders prompts as this one did."""
     lm.tokenizer.tok.chat_template = lm.tokenizer.template
     lm.tokenizer.tok.save_pretrained(str(out))
 

@@ -51,7 +51,7 @@ def deep_llama(tmp_path_factory):
     return path, sum(p.numel() * 4 for p in model.parameters()), unit, logits
 
 
-def load_on_ranks(model_dir, world, how="sharded"):
+def load_on_ranks(model_dir, world, how="sharded", *extra):
     """tests/scale_ranks.py on `world` gloo ranks: one JSON report per rank."""
     port, procs = str(free_port()), []
     # The trained model's loading frees what it read once FSDP has flattened and sharded it.
@@ -59,11 +59,12 @@ def load_on_ranks(model_dir, world, how="sharded"):
     # threshold keeps freed blocks in the heap, still resident. A real model's parameters are
     # all above it (an 8B layer's matrices are 64-224 MiB in fp32), this one's are 1-3 MiB:
     # a fixed 1 MiB threshold makes it behave like the real one.
-    malloc = {"MALLOC_MMAP_THRESHOLD_": str(1 << 20)} if how.startswith("trained") else {}
+    malloc = {"MALLOC_MMAP_THRESHOLD_": str(1 << 20)} if how.startswith(("trained", "save")) else {}
     for rank in range(world):
         env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
                    MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), **malloc)
-        procs.append(subprocess.Popen([sys.executable, str(WORKER / "tests" / "scale_ranks.py"), str(model_dir), how],
+        procs.append(subprocess.Popen([sys.executable, str(WORKER / "tests" / "scale_ranks.py"), str(model_dir), how,
+                                       *map(str, extra)],
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     reports = []
     for p in procs:
@@ -130,6 +131,30 @@ def test_the_former_whole_model_loads_break_those_bounds(wide_llama, deep_llama)
     path, total, unit, _ = deep_llama
     for r in load_on_ranks(path, 2, "trained-whole"):
         assert r["peak"] - r["before"] > total / 2 * 1.3 + 2 * unit + FIXED_OVERHEAD
+
+
+def test_the_final_model_is_written_unit_by_unit_from_the_shards(deep_llama, tmp_path):
+    """2 FSDP ranks write the trained policy's model/: rank 0 grows by about one gathered unit
+    (its tensors and their CPU copy) where gathering the full state dict grows by the whole
+    model; the directory loads in plain transformers equal to the single-rank save."""
+    from align_worker.models import load_model, save_model
+    from align_worker.plan import ModelSpec
+    path, total, unit, _ = deep_llama
+    bound = 3 * unit + FIXED_OVERHEAD
+    for r in load_on_ranks(path, 2, "save", tmp_path / "sharded"):
+        assert r["peak"] - r["before"] < bound, (r["rank"], (r["peak"] - r["before"]) >> 20, bound >> 20)
+    gathered = load_on_ranks(path, 2, "save-gathered", tmp_path / "gathered")
+    assert gathered[0]["peak"] - gathered[0]["before"] > total * 0.9 > bound
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": str(path)}, "fp32")
+    one = load_model(spec, 0, path, path, torch.device("cpu"), trainable=True)
+    save_model(one, tmp_path / "single")
+    expected = F.load_weights(tmp_path / "single")
+    for name in ("sharded", "gathered"):
+        got = F.load_weights(tmp_path / name)
+        assert got.keys() == expected.keys()
+        assert all(torch.equal(got[k], expected[k]) for k in expected), name
+    files = sorted(p.name for p in (tmp_path / "sharded").iterdir())
+    assert "model.safetensors.index.json" in files and "config.json" in files and "align_model.json" in files
 
 
 def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspace, judge_server, tmp_path):

@@ -18,8 +18,10 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 import torch
 
 from .context import RunContext
-from .models import LanguageModel, frozen_copy, load_model, load_reward_model
+from .generation import token_batches
+from .models import LanguageModel, RewardScorer, frozen_copy, load_model, load_reward_model
 from .plan import ModelSpec, RewardSpec
+from .rollout import SCORE_TOKENS
 
 ScoreFn = Callable[[list, list], torch.Tensor]
 
@@ -112,14 +114,20 @@ class FrozenModels:
         return lockstep_score(score, self.sync)
 
 
-def lockstep_score(score: ScoreFn, sync: Optional[Callable[[float], float]], rows: int = 64) -> ScoreFn:
-    """`score` in batches of `rows`; with `sync`, every rank makes the same number of calls."""
+def lockstep_score(scorer: RewardScorer, sync: Optional[Callable[[float], float]],
+                   budget: int = SCORE_TOKENS) -> ScoreFn:
+    """`scorer` in micro-batches of at most `budget` padded tokens, as reference scoring batches
+    (a reward model's activations grow with tokens, not rows); with `sync`, every rank makes as
+    many forwards as the busiest, padding with a one-token row."""
     def run(prompts: Sequence[str], responses: Sequence[str]) -> torch.Tensor:
-        out = []
-        for i in range(lockstep(sync, len(prompts), rows)):
-            ps, rs = list(prompts[i * rows:(i + 1) * rows]), list(responses[i * rows:(i + 1) * rows])
-            got = score(ps or [""], rs or [""]).float()
-            out.append(got[:len(ps)])
-        return torch.cat(out) if out else torch.zeros(0)
+        seqs = scorer.encode(list(prompts), list(responses))
+        batches = token_batches([len(s) for s in seqs], budget)
+        calls = len(batches) if sync is None else int(sync(float(len(batches))))
+        out = torch.zeros(len(seqs))
+        for b in range(calls):
+            rows = batches[b] if b < len(batches) else []
+            got = scorer.score_ids([seqs[i] for i in rows] or [[scorer.pad_id]])
+            if rows:
+                out[rows] = got
+        return out
     return run
-

@@ -8,7 +8,7 @@ from __future__ import annotations
 import inspect
 import sys
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -251,7 +251,12 @@ def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
             state_dict = merge_lora_state(state_dict, lora_layers(module))
             module = module.get_base_model()
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
-    # The next stage (chat_template = auto on a stage output) renders prompts as this one did.
+    save_tokenizer(lm, out)
+
+
+def save_tokenizer(lm: Any, out: Path) -> None:
+    """The tokenizer with the template this stage used: the next stage (chat_template = auto on
+    a stage output) renders prompts as this one did."""
     lm.tokenizer.tok.chat_template = lm.tokenizer.template
     lm.tokenizer.tok.save_pretrained(str(out))
 
@@ -294,11 +299,13 @@ def merge_lora_state(sd: Dict[str, torch.Tensor], layers: Dict[str, Tuple[float,
 
 
 def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
-                   dtype: torch.dtype, where: str = "reward", shard: bool = False) -> Callable[[list, list], torch.Tensor]:
-    """AutoModelForSequenceClassification scoring prompt+response; the score is logit 0.
+                   dtype: torch.dtype, where: str = "reward", shard: bool = False):
+    """AutoModelForSequenceClassification scoring prompt+response (a models.RewardScorer); the
+    score is logit 0.
 
     `shard`: built sharded over the world (its forwards are then collective: every rank must
     score the same number of batches)."""
+    from .models import RewardScorer
     tf = _transformers()
     if shard:
         model, tok = load_sharded(ident, revision, "AutoModelForSequenceClassification", dtype, device,
@@ -316,21 +323,18 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
         # The model pools the last non-pad token and refuses batches > 1 without a pad id;
         # checkpoints often carry the pad token in the tokenizer only.
         model.config.pad_token_id = tok.pad_token_id
-    # Right padding: the last real token is where both pooling rules look (older 4.x: first
-    # pad − 1; newer: rightmost non-pad) and real tokens keep the positions they have unpadded.
-    tok.padding_side = "right"
+    # RewardScorer pads on the right: the last real token is where both pooling rules look
+    # (older 4.x: first pad − 1; newer: rightmost non-pad) and real tokens keep their positions.
 
     template = getattr(tok, "chat_template", None) or None
 
-    @torch.no_grad()
-    def score(prompts: list, responses: list) -> torch.Tensor:
+    def encode(prompts: Sequence[str], responses: Sequence[str]) -> List[List[int]]:
         if template:       # the conversation as the reward model was trained to read it
             texts = [tok.apply_chat_template([{"role": "user", "content": p}, {"role": "assistant", "content": r}],
                                              tokenize=False) for p, r in zip(prompts, responses)]
-            batch = tok(texts, return_tensors="pt", padding=True, truncation=True, add_special_tokens=False)
-        else:
-            batch = tok([p + r for p, r in zip(prompts, responses)], return_tensors="pt", padding=True,
-                        truncation=True)
-        return model(**batch.to(device)).logits[:, 0].float().cpu()
-    score.model = model                                   # type: ignore[attr-defined]
-    return score
+            return tok(texts, truncation=True, add_special_tokens=False)["input_ids"]
+        return tok([p + r for p, r in zip(prompts, responses)], truncation=True)["input_ids"]
+
+    def forward(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits[:, 0]
+    return RewardScorer(encode, forward, tok.pad_token_id, model)

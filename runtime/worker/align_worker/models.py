@@ -13,7 +13,7 @@ import os
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Optional, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -227,10 +227,36 @@ def frozen_copy(lm: LanguageModel, dtype: Optional[torch.dtype] = None) -> Langu
     return LanguageModel(module, lm.tokenizer, lm.backend, lm.context, dict(lm.meta), lm.autocast)
 
 
+@dataclass
+class RewardScorer:
+    """A frozen reward model in two halves, so a caller can batch by tokens (frozen.lockstep_score):
+    `encode` turns (prompt, response) pairs into token ids, `forward` scores right-padded id rows
+    ([B] fp32 on the CPU). Called whole, it scores its arguments in one batch."""
+    encode: Callable[[Sequence[str], Sequence[str]], List[List[int]]]
+    forward: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]    # (ids, mask) on the CPU
+    pad_id: int
+    model: nn.Module
+
+    @torch.no_grad()
+    def score_ids(self, seqs: Sequence[Sequence[int]]) -> torch.Tensor:
+        """Scores [B] of token-id rows (right-padded with pad_id: real tokens keep their positions)."""
+        if not seqs:
+            return torch.zeros(0)
+        ids = torch.full((len(seqs), max(len(s) for s in seqs)), self.pad_id, dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for i, s in enumerate(seqs):
+            ids[i, :len(s)] = torch.tensor(list(s), dtype=torch.long)
+            mask[i, :len(s)] = 1
+        return self.forward(ids, mask).float().cpu()
+
+    def __call__(self, prompts: Sequence[str], responses: Sequence[str]) -> torch.Tensor:
+        return self.score_ids(self.encode(prompts, responses))
+
+
 def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device: torch.device,
                       dtype: str = "fp32", shard: bool = False,
-                      run_dir: Optional[Path] = None) -> Callable[[list, list], torch.Tensor]:
-    """A frozen sequence-classification reward model as `score(prompts, responses) -> [N]`.
+                      run_dir: Optional[Path] = None) -> RewardScorer:
+    """A frozen sequence-classification reward model (`score(prompts, responses) -> [N]`).
 
     `shard`: sharded over the world (forwards are collective; see frozen.lockstep_score).
     A `stage` source is a reward_model stage's output under `run_dir`."""
@@ -243,7 +269,11 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
             from .sharded import shard_module
             shard_module(model, device)
         tok = ByteTokenizer()
-        return lambda ps, rs: _score_builtin(model, tok, context, ps, rs)
+        dev = torch.device(device)
+
+        def encode(prompts: Sequence[str], responses: Sequence[str]) -> List[List[int]]:
+            return [(tok.encode_prompt(p) + tok.encode_response(r))[-context:] for p, r in zip(prompts, responses)]
+        return RewardScorer(encode, lambda ids, mask: model(ids.to(dev), mask.to(dev)), tok.pad_id, model)
     from .hf import load_hf_reward
     if source["type"] == "hf":
         ident = source["id"]
@@ -277,20 +307,6 @@ def _builtin_reward(source: dict, name: str, seed: int, run_dir: Optional[Path],
     model = TinyRewardModel(cfg)
     model.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
     return model, cfg.context
-
-
-@torch.no_grad()
-def _score_builtin(model: TinyRewardModel, tok: ByteTokenizer, context: int,
-                   prompts: list, responses: list) -> torch.Tensor:
-    seqs = [(tok.encode_prompt(p) + tok.encode_response(r))[-context:] for p, r in zip(prompts, responses)]
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), tok.pad_id, dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s)
-        mask[i, :len(s)] = 1
-    dev = next(model.parameters()).device
-    return model(ids.to(dev), mask.to(dev)).float().cpu()
 
 
 def resolve_path(base_dir: Path, path: str) -> Path:

@@ -263,6 +263,10 @@ class Trainer:
 
     def save_final(self) -> None:
         d = self.ctx.dist
+        if self.mode == "fsdp" and self.policy.backend == "hf":       # written unit by unit
+            from .export import save_from_shards
+            save_from_shards(self.policy, self.ctx.stage_dir / "model", d)
+            return
         model_sd, _ = self._gather_state() if self.mode == "fsdp" else (None, None)
         if d.is_main:
             save_model(self.policy, self.ctx.stage_dir / "model", model_sd)

@@ -2,7 +2,9 @@
 
 Prints one JSON line: resident memory before and at peak while loading, this rank's share of
 the model's bytes, and the logits of a fixed batch (for comparing with plain transformers).
-`how`: sharded | whole (a frozen bf16 model), trained | trained-whole (the fp32 policy FSDP wraps).
+`how`: sharded | whole (a frozen bf16 model), trained | trained-whole (the fp32 policy FSDP wraps);
+save | save-gathered (the trained policy, then its final model written to argv[3] unit by unit,
+or from the full state dict gathered on rank 0 as before: memory is measured while saving).
 """
 
 import json
@@ -39,6 +41,8 @@ def rss_peak() -> int:
 
 def main() -> None:
     model_dir, how = sys.argv[1], sys.argv[2]
+    if how.startswith("save"):
+        return save(model_dir, how, Path(sys.argv[3]))
     torch.set_num_threads(1)
     dist.init_process_group("gloo")
     cpu = torch.device("cpu")
@@ -67,6 +71,33 @@ def main() -> None:
         logits = lm.module(input_ids=ids).logits.float()
     print(json.dumps({"rank": dist.get_rank(), "before": before, "peak": peak, "local_bytes": n_bytes,
                       "logits": logits[0, :, :8].tolist()}), flush=True)
+    dist.barrier()
+    dist.destroy_process_group()
+
+
+def save(model_dir: str, how: str, out: Path) -> None:
+    from align_worker.export import save_from_shards
+    from align_worker.models import save_model
+    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP, FullStateDictConfig, StateDictType
+    dist.init_process_group("gloo")
+    cpu = torch.device("cpu")
+    d = Dist(dist.get_rank(), dist.get_world_size(), 0, cpu, "fsdp")
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "fp32")
+    lm = load_model(spec, 0, Path(model_dir), Path(model_dir), cpu, trainable=True, shard=True)
+    lm.module = wrap(lm.module, d, "fsdp", torch.float32, lm.param_init)
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+    before = rss_now()
+    if how == "save":
+        save_from_shards(lm, out, d)
+    else:                                # the former final save (trainer._gather_state on CPU)
+        with FSDP.state_dict_type(lm.module, StateDictType.FULL_STATE_DICT,
+                                  FullStateDictConfig(offload_to_cpu=False, rank0_only=True)):
+            sd = lm.module.state_dict()
+        if d.is_main:
+            save_model(lm, out, sd)
+        del sd
+    print(json.dumps({"rank": d.rank, "before": before, "peak": rss_peak()}), flush=True)
     dist.barrier()
     dist.destroy_process_group()
 

@@ -51,7 +51,7 @@ def deep_llama(tmp_path_factory):
     return path, sum(p.numel() * 4 for p in model.parameters()), unit, logits
 
 
-def load_on_ranks(model_dir, world, how="sharded"):
+def load_on_ranks(model_dir, world, how="sharded", *extra):
     """tests/scale_ranks.py on `world` gloo ranks: one JSON report per rank."""
     port, procs = str(free_port()), []
     # The trained model's loading frees what it read once FSDP has flattened and sharded it.
@@ -59,11 +59,12 @@ def load_on_ranks(model_dir, world, how="sharded"):
     # threshold keeps freed blocks in the heap, still resident. A real model's parameters are
     # all above it (an 8B layer's matrices are 64-224 MiB in fp32), this one's are 1-3 MiB:
     # a fixed 1 MiB threshold makes it behave like the real one.
-    malloc = {"MALLOC_MMAP_THRESHOLD_": str(1 << 20)} if how.startswith("trained") else {}
+    malloc = {"MALLOC_MMAP_THRESHOLD_": str(1 << 20)} if how.startswith(("trained", "save")) else {}
     for rank in range(world):
         env = dict(os.environ, PYTHONPATH=str(WORKER), OMP_NUM_THREADS="1", MASTER_ADDR="127.0.0.1",
                    MASTER_PORT=port, RANK=str(rank), WORLD_SIZE=str(world), **malloc)
-        procs.append(subprocess.Popen([sys.executable, str(WORKER / "tests" / "scale_ranks.py"), str(model_dir), how],
+        procs.append(subprocess.Popen([sys.executable, str(WORKER / "tests" / "scale_ranks.py"), str(model_dir), how,
+                                       *map(str, extra)],
                                       env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     reports = []
     for p in procs:
@@ -130,6 +131,30 @@ def test_the_former_whole_model_loads_break_those_bounds(wide_llama, deep_llama)
     path, total, unit, _ = deep_llama
     for r in load_on_ranks(path, 2, "trained-whole"):
         assert r["peak"] - r["before"] > total / 2 * 1.3 + 2 * unit + FIXED_OVERHEAD
+
+
+def test_the_final_model_is_written_unit_by_unit_from_the_shards(deep_llama, tmp_path):
+    """2 FSDP ranks write the trained policy's model/: rank 0 grows by about one gathered unit
+    (its tensors and their CPU copy) where gathering the full state dict grows by the whole
+    model; the directory loads in plain transformers equal to the single-rank save."""
+    from align_worker.models import load_model, save_model
+    from align_worker.plan import ModelSpec
+    path, total, unit, _ = deep_llama
+    bound = 3 * unit + FIXED_OVERHEAD
+    for r in load_on_ranks(path, 2, "save", tmp_path / "sharded"):
+        assert r["peak"] - r["before"] < bound, (r["rank"], (r["peak"] - r["before"]) >> 20, bound >> 20)
+    gathered = load_on_ranks(path, 2, "save-gathered", tmp_path / "gathered")
+    assert gathered[0]["peak"] - gathered[0]["before"] > total * 0.9 > bound
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": str(path)}, "fp32")
+    one = load_model(spec, 0, path, path, torch.device("cpu"), trainable=True)
+    save_model(one, tmp_path / "single")
+    expected = F.load_weights(tmp_path / "single")
+    for name in ("sharded", "gathered"):
+        got = F.load_weights(tmp_path / name)
+        assert got.keys() == expected.keys()
+        assert all(torch.equal(got[k], expected[k]) for k in expected), name
+    files = sorted(p.name for p in (tmp_path / "sharded").iterdir())
+    assert "model.safetensors.index.json" in files and "config.json" in files and "align_model.json" in files
 
 
 def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspace, judge_server, tmp_path):
@@ -314,6 +339,30 @@ def test_reference_scoring_keeps_to_its_token_budget_and_never_holds_the_batchs_
     assert torch.allclose(bounded, expected, atol=1e-4)
     bound = full_logits * 0.75            # 4 rows of 64 tokens: a quarter of the logits (+ blocks)
     assert grown < bound < grown_whole, (grown // 2**20, bound // 2**20, grown_whole // 2**20)
+
+
+def test_reward_scoring_keeps_to_its_token_budget(tmp_path):
+    """A reward model whose MLP activations dominate (intermediate 8192): 64 rows of ~40 tokens
+    in one forward, as the former 64-row batches ran, hold ~80 MiB per MLP activation; batches
+    of 256 tokens hold an eighth of that, and score the same."""
+    from align_worker.frozen import lockstep_score
+    from align_worker.models import load_reward_model
+    tok = F.build_tokenizer()
+    cfg = F.llama_config(tok, hidden=64, context=128, num_labels=1)
+    cfg.intermediate_size = 8192
+    torch.manual_seed(0)
+    transformers.LlamaForSequenceClassification(cfg).save_pretrained(str(tmp_path / "rm"))
+    tok.save_pretrained(str(tmp_path / "rm"))
+    scorer = load_reward_model({"type": "local", "path": "rm"}, "rm", 0, tmp_path, torch.device("cpu"))
+    prompts = [f"Q: What is {i}+{i + 1}= " for i in range(64)]
+    responses = ["the answer is " * 4 + str(2 * i + 1) + " hello world" * 3 for i in range(64)]
+    tokens = sum(len(s) for s in scorer.encode(prompts, responses))
+    scorer(prompts[:1], responses[:1])               # first-call setup out of the measurement
+    grown, bounded = peak_growth(lambda: lockstep_score(scorer, None, budget=256)(prompts, responses))
+    grown_rows, expected = peak_growth(lambda: scorer(prompts, responses))
+    assert torch.allclose(bounded, expected, atol=1e-4)
+    bound = tokens * cfg.intermediate_size * 4        # one MLP activation of the whole batch
+    assert grown < bound < grown_rows, (tokens, grown >> 20, bound >> 20, grown_rows >> 20)
 
 
 def test_dropout_is_off_for_rl_and_dpo_even_in_train_mode():

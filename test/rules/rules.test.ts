@@ -88,6 +88,18 @@ const cases: readonly Case[] = [
     good: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\n`,
   },
   {
+    code: "AL4355",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { generations = 2 } }\n`,
+    at: ["3:50"],
+    good: `${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\n`,
+  },
+  {
+    code: "AL4356",
+    bad: `${M}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\n`,
+    at: ["4:70"],
+    good: `${B}${PAIRS}${QA}${R}stage rm = reward_model { model = b  data = [pairs] }\ntask t { prompts = [qa]  reward = r  optimizer = ppo { value_model = rm.model } }\n`,
+  },
+  {
     code: "AL4004",
     bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = -1 }\n`,
     at: ["3:68"],

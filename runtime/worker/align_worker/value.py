@@ -3,7 +3,7 @@ at every position, trained by its own AdamW on the clipped value loss (docs/opti
 
 from __future__ import annotations
 
-from typing import Any, Dict, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import torch
 
@@ -33,7 +33,17 @@ class ValueModel:
     def values(self, prompts, responses) -> Tuple[torch.Tensor, torch.Tensor]:
         return response_values(self.module, prompts, responses, self.pad, self.context)
 
-    def step(self) -> float:
+    def step(self, reduce_sum: Optional[Callable[[torch.Tensor], torch.Tensor]] = None,
+             scale: float = 1.0) -> float:
+        """One AdamW update. Its losses are normalised by global counts and backpropagated ×
+        `scale` (the trainer's factor for DDP's averaging, which the critic, not wrapped, does
+        not do): gradients are summed over ranks and divided by `scale`."""
+        params = list(self.module.parameters())
+        if reduce_sum is not None:
+            grads = [torch.zeros_like(p) if p.grad is None else p.grad for p in params]
+            flat = reduce_sum(torch.cat([g.flatten() for g in grads])) / scale
+            for p, g in zip(params, torch.split(flat, [q.numel() for q in params])):
+                p.grad = g.view_as(p).clone()
         norm = clip_gradients(self.module, self.clip)
         self.opt.step()
         self.opt.zero_grad(set_to_none=True)

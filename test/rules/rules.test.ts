@@ -95,8 +95,8 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL4356",
-    bad: `${M}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\n`,
-    at: ["4:70"],
+    bad: `${M}${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\ntask u { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\nstage s = cgpo { policy = m  tasks = [u]  steps = 1 }\n`,
+    at: ["5:70", "7:27"],
     good: `${B}${PAIRS}${QA}${R}stage rm = reward_model { model = b  data = [pairs] }\ntask t { prompts = [qa]  reward = r  optimizer = ppo { value_model = rm.model } }\n`,
   },
   {

@@ -9,6 +9,7 @@ import type { Fix } from "../../../grammar/diagnostic.js";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Plan } from "../../plan/types.js";
 import type { RuleContext, Rule } from "../rule.js";
+import { baseModelName } from "../../estimate/index.js";
 import { declarations } from "./support/ast.js";
 import { pointer } from "./support/pointer.js";
 
@@ -35,7 +36,8 @@ export const ppoValueModelShapeCode: CodeInfo = {
     "The value model is the built-in transformer with the reward models' scalar head, read at " +
     "every token. It can be a `builtin(...)` model declaration or a `reward_model` stage's " +
     "`.model`; a Hugging Face model, an endpoint or a language model trained by an sft, dpo " +
-    "or cgpo stage has no value head.",
+    "or cgpo stage has no value head. It reads the policy's token ids, so the cgpo stage that " +
+    "trains a PPO task needs a `builtin(...)` policy too.",
   example:
     'model big { from = hf("org/m-1b") }\ndataset d = jsonl("d.jsonl")\nreward r { from = hf("org/rm") }\n' +
     "task t {\n  prompts = [d]  reward = r\n  optimizer = ppo { value_model = big }\n}\n",
@@ -77,32 +79,55 @@ function addValueModel(context: RuleContext, task: string, value: string): Fix |
   return { title: `add \`value_model = ${value}\``, edits: [{ span: at, newText: ` value_model = ${value} ` }] };
 }
 
+/** cgpo stages whose policy is not a builtin model but train a PPO task: the value model
+ * (byte vocabulary) cannot read the policy's tokens. */
+function nonBuiltinPolicies(context: RuleContext) {
+  const { plan } = context;
+  return Object.entries(plan.stages).flatMap(([name, stage]) => {
+    const s = stage as Obj;
+    if (s["variant"] !== "cgpo") return [];
+    const ppo = ((s["tasks"] as Obj[] | undefined) ?? []).map((t) => t["task"]).filter((t) => typeof t === "string" && (plan.tasks[t]?.optimizer as unknown as Obj | undefined)?.["variant"] === "ppo");
+    const model = baseModelName(plan, s["policy"]);
+    const from = model === undefined ? undefined : ((plan.models[model] as Obj | undefined)?.["from"] as Obj | undefined);
+    if (ppo.length === 0 || from === undefined || from["type"] === "builtin") return [];
+    return [
+      context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("stages", name, "policy")), `stage \`${name}\` trains PPO task \`${String(ppo[0])}\` with a ${String(from["type"])} policy; PPO's value model reads the policy's tokens and needs a builtin(...) policy`, {
+        help: "use a builtin(...) policy for PPO tasks, or another optimizer (grpo, rloo) for this policy",
+      }),
+    ];
+  });
+}
+
+function valueModels(context: RuleContext) {
+  const { plan } = context;
+  return Object.entries(plan.tasks).flatMap(([name, task]) => {
+    const optimizer = task.optimizer as unknown as Obj;
+    if (optimizer["variant"] !== "ppo") return [];
+    const value = optimizer["value_model"] as Obj | null | undefined;
+    if (value == null) {
+      const pick = candidate(plan);
+      const fix = pick === undefined ? undefined : addValueModel(context, name, pick);
+      return [
+        context.diagnostic(ppoNeedsValueModelCode.code, context.spanOf(pointer("tasks", name, "optimizer")), `task \`${name}\` uses PPO without a value model`, {
+          help: "add `value_model = rm.model` (a reward_model stage's output) or a `builtin(...)` model declaration",
+          ...(fix ? { fix } : {}),
+        }),
+      ];
+    }
+    const why = unfit(plan, value);
+    if (why === undefined) return [];
+    return [
+      context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("tasks", name, "optimizer", "value_model")), `task \`${name}\`'s value model cannot carry a value head: ${why}`, {
+        help: "use a `builtin(...)` model declaration or a `reward_model` stage's `.model`",
+      }),
+    ];
+  });
+}
+
 export const ppoValueModelRule: Rule = {
   name: "PpoValueModel",
   codes: [ppoNeedsValueModelCode.code, ppoValueModelShapeCode.code],
   check(context) {
-    const { plan } = context;
-    return Object.entries(plan.tasks).flatMap(([name, task]) => {
-      const optimizer = task.optimizer as unknown as Obj;
-      if (optimizer["variant"] !== "ppo") return [];
-      const value = optimizer["value_model"] as Obj | null | undefined;
-      if (value == null) {
-        const pick = candidate(plan);
-        const fix = pick === undefined ? undefined : addValueModel(context, name, pick);
-        return [
-          context.diagnostic(ppoNeedsValueModelCode.code, context.spanOf(pointer("tasks", name, "optimizer")), `task \`${name}\` uses PPO without a value model`, {
-            help: "add `value_model = rm.model` (a reward_model stage's output) or a `builtin(...)` model declaration",
-            ...(fix ? { fix } : {}),
-          }),
-        ];
-      }
-      const why = unfit(plan, value);
-      if (why === undefined) return [];
-      return [
-        context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("tasks", name, "optimizer", "value_model")), `task \`${name}\`'s value model cannot carry a value head: ${why}`, {
-          help: "use a `builtin(...)` model declaration or a `reward_model` stage's `.model`",
-        }),
-      ];
-    });
+    return [...valueModels(context), ...nonBuiltinPolicies(context)];
   },
 };

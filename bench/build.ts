@@ -1,6 +1,10 @@
 /**
  * `align build`: whole-process time of `align build recipes/cgpo.align` next to `align check
- * recipes/cgpo.align` in the same run (goal: build <= 3x check, dataset hashing excluded), and
+ * recipes/cgpo.align` in the same run (goal: build <= 3x check, dataset hashing excluded), in
+ * three states: with align build's cache (a rebuild); with an empty cache, the first build
+ * after `npm run build` (the runtime bundled there, the program generated now); and with
+ * ALIGN_BUILD_CACHE=off, nothing made earlier reused (as after a change to the runtime's
+ * sources without `npm run build`: esbuild bundles the runtime in the build). Also
  * the lockfile's streamed sha256 throughput on one core next to coreutils `sha256sum` on the same
  * file (goal: >= 500 MB/s).
  *
@@ -8,9 +12,10 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { prebuiltFiles } from "../cli/bundle/runtime.js";
 import { compile } from "../compiler/index.js";
 import { sha256File } from "../runtime/program/hash.js";
 import { medianOf } from "./lib/measure.js";
@@ -30,11 +35,12 @@ function argValue(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
-function processTimes(command: string, args: readonly string[], runs: number, env: NodeJS.ProcessEnv = process.env): number {
+function processTimes(command: string, args: readonly string[], runs: number, env: () => NodeJS.ProcessEnv = () => process.env): number {
   const times: number[] = [];
   for (let i = 0; i < runs + 1; i++) {
+    const runEnv = env();   // before the clock: it may make a directory
     const start = process.hrtime.bigint();
-    execFileSync(command, args, { cwd: REPO, stdio: "ignore", env });
+    execFileSync(command, args, { cwd: REPO, stdio: "ignore", env: runEnv });
     if (i > 0) times.push(Number(process.hrtime.bigint() - start) / 1e6);
   }
   return medianOf(times);
@@ -60,12 +66,18 @@ function buildVsCheck(runs: number): void {
     const check = processTimes(process.execPath, [cli, "check", recipe], runs);
     const args = [cli, "build", recipe, "--out", join(out, "bundle")];
     const build = processTimes(process.execPath, args, runs);
-    // Without align build's cache: esbuild bundles the runtime and ts-morph generates the program.
-    const cold = processTimes(process.execPath, args, runs, { ...process.env, ALIGN_BUILD_CACHE: "off" });
+    // Each run with a new, empty cache directory: the first build after `npm run build`.
+    let fresh = 0;
+    const firstBuild = processTimes(process.execPath, args, runs, () => ({ ...process.env, ALIGN_BUILD_CACHE_DIR: join(out, `cache-${fresh++}`) }));
+    // Nothing reused: esbuild bundles the runtime and ts-morph generates the program.
+    const off = processTimes(process.execPath, args, runs, () => ({ ...process.env, ALIGN_BUILD_CACHE: "off" }));
     const hashing = datasetHashing(recipe);
     const ratio = (ms: number) => `${(ms / check).toFixed(2)}x check, ${((ms - hashing.ms) / check).toFixed(2)}x without dataset hashing`;
-    console.log(`whole process, median of ${runs}: node -e 0 ${bare.toFixed(0)} ms; align check recipes/cgpo.align ${check.toFixed(0)} ms`);
-    console.log(`  align build recipes/cgpo.align ${build.toFixed(0)} ms (${ratio(build)}); with ALIGN_BUILD_CACHE=off ${cold.toFixed(0)} ms (${ratio(cold)})`);
+    const prebuilt = existsSync(prebuiltFiles(REPO).index) ? "" : " (dist/vendor/ is missing: run `npm run build`)";
+    console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}; whole process, median of ${runs}: node -e 0 ${bare.toFixed(0)} ms; align check recipes/cgpo.align ${check.toFixed(0)} ms`);
+    console.log(`  align build recipes/cgpo.align, rebuild (cache): ${build.toFixed(0)} ms (${ratio(build)})`);
+    console.log(`  first build after npm run build (empty cache)${prebuilt}: ${firstBuild.toFixed(0)} ms (${ratio(firstBuild)})`);
+    console.log(`  ALIGN_BUILD_CACHE=off (runtime bundled by esbuild in the build): ${off.toFixed(0)} ms (${ratio(off)})`);
     console.log(`  dataset hashing: ${hashing.ms.toFixed(1)} ms for ${(hashing.bytes / 1e3).toFixed(0)} kB of datasets`);
   } finally {
     rmSync(out, { recursive: true, force: true });

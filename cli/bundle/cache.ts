@@ -3,8 +3,8 @@
  * (esbuild) and generating the program (ts-morph, TypeScript). An entry is found only by the
  * hash of everything its output depends on, so a hit returns exactly the bytes a fresh
  * computation would: the cache changes speed, never output. It lives in the package's
- * `node_modules/.cache/align/` (the convention build tools share); where that cannot be
- * written, or with ALIGN_BUILD_CACHE=off, nothing is cached.
+ * `node_modules/.cache/align/` (the convention build tools share), or in ALIGN_BUILD_CACHE_DIR;
+ * where that cannot be written, or with ALIGN_BUILD_CACHE=off, nothing is cached.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -15,13 +15,15 @@ export function cacheKey(parts: unknown): string {
 }
 
 function entry(root: string, kind: string, key: string): string {
-  return path.join(root, "node_modules", ".cache", "align", kind, `${key}.json`);
+  const dir = process.env["ALIGN_BUILD_CACHE_DIR"] || path.join(root, "node_modules", ".cache", "align");
+  return path.join(dir, kind, `${key}.json`);
 }
 
-const off = () => process.env["ALIGN_BUILD_CACHE"] === "off";
+/** ALIGN_BUILD_CACHE=off: nothing made earlier is reused (neither this cache nor `npm run build`'s runtime). */
+export const cacheOff = (): boolean => process.env["ALIGN_BUILD_CACHE"] === "off";
 
 export function readCached<T>(root: string, kind: string, key: string): T | undefined {
-  if (off()) return undefined;
+  if (cacheOff()) return undefined;
   try {
     return JSON.parse(readFileSync(entry(root, kind, key), "utf8")) as T;
   } catch {
@@ -31,7 +33,7 @@ export function readCached<T>(root: string, kind: string, key: string): T | unde
 
 /** Stores a value (temp file + rename, so a reader never sees half an entry); failures are ignored. */
 export function writeCached(root: string, kind: string, key: string, value: unknown): void {
-  if (off()) return;
+  if (cacheOff()) return;
   const file = entry(root, kind, key);
   try {
     mkdirSync(path.dirname(file), { recursive: true });

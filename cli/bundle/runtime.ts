@@ -2,15 +2,19 @@
  * The vendored runtime: runtime/program/index.ts and everything it imports (judges, judge server,
  * sandbox, orchestrator, npm dependencies such as ajv, franc, mathjs, execa) bundled by esbuild
  * into one ES module that runs with node alone (no node_modules, no network). Its declarations
- * are runtime/program/api.ts plus the two entry points. The bundle is cached under the hashes of
- * every file esbuild read (cli/bundle/cache.ts): a hit re-hashes those files, nothing more.
+ * are runtime/program/api.ts plus the two entry points.
+ *
+ * Bundling takes seconds, so it is done once: `npm run build` leaves the bundle in dist/vendor/
+ * (cli/bundle/prebuild.ts), and otherwise it is cached under the hashes of every file esbuild
+ * read (cli/bundle/cache.ts). Either is used only when every one of those files still has its
+ * recorded hash, so a stale bundle is never vendored; ALIGN_BUILD_CACHE=off bundles afresh.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as esbuildTypes from "esbuild";
-import { sha256File } from "../../runtime/program/hash.js";
-import { cacheKey, readCached, writeCached } from "./cache.js";
+import { sha256Bytes, sha256File } from "../../runtime/program/hash.js";
+import { cacheKey, cacheOff, readCached, writeCached } from "./cache.js";
 
 export interface VendoredRuntime {
   readonly js: string;
@@ -54,11 +58,15 @@ interface CacheIndex {
   readonly js: string;
 }
 
-/** What the bundle depends on besides its inputs: this module (options, plugin) and esbuild's version. */
+/**
+ * What the bundle depends on besides its inputs: this module's source (options, plugin; the .ts,
+ * so that dist/ and the sources agree on the key) and esbuild's version.
+ */
 function setupKey(root: string): string {
-  const self = fileURLToPath(import.meta.url);
+  const here = fileURLToPath(import.meta.url);
+  const source = path.join(root, "cli", "bundle", "runtime.ts");
   const esbuildVersion = (JSON.parse(readFileSync(path.join(root, "node_modules/esbuild/package.json"), "utf8")) as { version: string }).version;
-  return cacheKey({ self: sha256File(self), esbuild: esbuildVersion });
+  return cacheKey({ self: sha256File(existsSync(source) ? source : here), esbuild: esbuildVersion });
 }
 
 function unchanged(root: string, index: CacheIndex): boolean {
@@ -94,18 +102,74 @@ async function bundle(root: string): Promise<CacheIndex> {
   return { inputs, js };
 }
 
+/** What `npm run build` leaves in dist/vendor/: the bundle, and beside it its key, inputs and sha256. */
+interface PrebuiltIndex {
+  readonly key: string;
+  readonly inputs: readonly (readonly [string, string])[];
+  readonly sha256: string;
+}
+
+export interface PrebuiltFiles {
+  readonly index: string;
+  readonly js: string;
+}
+
+export function prebuiltFiles(root: string): PrebuiltFiles {
+  const dir = path.join(root, "dist", "vendor");
+  return { index: path.join(dir, "align-runtime.json"), js: path.join(dir, "align-runtime.js") };
+}
+
+/** The prebuilt bundle's text when it was made with today's setup from files that are all unchanged. */
+export function readPrebuilt(root: string, files: PrebuiltFiles = prebuiltFiles(root)): string | undefined {
+  return cacheOff() ? undefined : prebuiltIndex(root, setupKey(root), files)?.js;
+}
+
+function prebuiltIndex(root: string, key: string, files: PrebuiltFiles): CacheIndex | undefined {
+  try {
+    const index = JSON.parse(readFileSync(files.index, "utf8")) as PrebuiltIndex;
+    if (index.key !== key) return undefined;
+    const js = readFileSync(files.js, "utf8");
+    const found = { inputs: index.inputs, js };
+    return sha256Bytes(js) === index.sha256 && unchanged(root, found) ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** From the cache, or bundled now (and cached). */
+async function cachedOrBundled(root: string, key: string): Promise<CacheIndex> {
+  const cached = readCached<CacheIndex>(root, "runtime", key);
+  if (cached !== undefined && unchanged(root, cached)) return cached;
+  const made = await bundle(root);
+  writeCached(root, "runtime", key, made);
+  return made;
+}
+
 let memo: VendoredRuntime | undefined;
 
-/** The bundled runtime (once per process; from the cache when no input changed). */
+/** The bundled runtime (once per process): prebuilt, cached or bundled now, the same bytes each way. */
 export async function vendoredRuntime(root: string): Promise<VendoredRuntime> {
   if (memo !== undefined) return memo;
   const key = setupKey(root);
-  let index = readCached<CacheIndex>(root, "runtime", key);
-  if (index === undefined || !unchanged(root, index)) {
-    index = await bundle(root);
-    writeCached(root, "runtime", key, index);
-  }
+  const index = (cacheOff() ? undefined : prebuiltIndex(root, key, prebuiltFiles(root))) ?? await cachedOrBundled(root, key);
   const api = readFileSync(path.join(root, "runtime/program/api.ts"), "utf8");
   memo = { js: index.js, dts: `${api}${DTS_TAIL}` };
   return memo;
+}
+
+/**
+ * Writes dist/vendor/ (`npm run build`): nothing when it is current. Temporary files and renames,
+ * the bundle before its index; a reader that meets a half-updated pair sees a sha256 mismatch.
+ */
+export async function prebuildRuntime(root: string, files: PrebuiltFiles = prebuiltFiles(root)): Promise<"current" | "written"> {
+  const key = setupKey(root);
+  if (prebuiltIndex(root, key, files) !== undefined) return "current";
+  const made = await cachedOrBundled(root, key);
+  mkdirSync(path.dirname(files.js), { recursive: true });
+  const index: PrebuiltIndex = { key, inputs: made.inputs, sha256: sha256Bytes(made.js) };
+  for (const [file, text] of [[files.js, made.js], [files.index, `${JSON.stringify(index)}\n`]] as const) {
+    writeFileSync(`${file}.${process.pid}.tmp`, text);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  }
+  return "written";
 }

@@ -5,7 +5,8 @@
  *   slurm     one `srun --kill-on-bad-exit=1` per stage (inside the sbatch job), torchrun on
  *             every node, c10d rendezvous on the first node (ALIGN_HEAD_ADDR, set by slurm.sbatch)
  *   torchrun  this node's ranks through torchrun, for multi-node runs where every node runs the
- *             program (launch/torchrun.sh: NODE_RANK, NNODES, MASTER_ADDR, MASTER_PORT)
+ *             program (launch/torchrun.sh: NODE_RANK, NNODES, MASTER_ADDR, MASTER_PORT); nodes
+ *             other than 0 follow node 0 (coordinator.ts, program/follower.ts)
  *   ray       `python launch/ray/driver.py stage ...` (ALIGN_RAY_DRIVER, set by the driver itself)
  */
 import { hostname } from "node:os";
@@ -91,12 +92,28 @@ export function slurmLauncher(ranksPerNode: number, env: Env = process.env): Ran
   };
 }
 
-export function torchrunLauncher(ranksPerNode: number, env: Env = process.env): RankLauncher {
+/** Where this node sits in a launch/torchrun.sh run (NODE_RANK, NNODES, MASTER_ADDR, MASTER_PORT). */
+export interface TorchrunNode {
+  readonly nodeRank: number;
+  readonly nnodes: number;
+  readonly addr: string;
+  readonly port: number;
+}
+
+export function torchrunNode(env: Env = process.env): TorchrunNode {
   const hint = "launch/torchrun.sh sets it from NODE_RANK, NNODES, MASTER_ADDR, MASTER_PORT";
   const nodeRank = Number(need(env, "NODE_RANK", "torchrun", hint));
   const nnodes = positive(env["NNODES"] ?? "1", "NNODES", "torchrun");
+  if (!Number.isInteger(nodeRank) || nodeRank < 0 || nodeRank >= nnodes) {
+    throw new LauncherEnvError(`--launcher torchrun: NODE_RANK must be 0..${nnodes - 1} (NNODES ${nnodes}), got "${env["NODE_RANK"]}"`);
+  }
   const addr = need(env, "MASTER_ADDR", "torchrun", hint);
   const port = positive(env["MASTER_PORT"] ?? "29500", "MASTER_PORT", "torchrun");
+  return { nodeRank, nnodes, addr, port };
+}
+
+export function torchrunLauncher(ranksPerNode: number, env: Env = process.env): RankLauncher {
+  const { nodeRank, nnodes, addr, port } = torchrunNode(env);
   const rdzvId = env["ALIGN_RDZV_ID"] ?? "align";
   return {
     name: "torchrun",

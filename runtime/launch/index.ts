@@ -8,7 +8,8 @@ import type { RankLauncher } from "./types.js";
 
 export type { RankExit, RankLauncher, RunningStage, StageExit, StageInvocation } from "./types.js";
 export { freePort, localLauncher, rankEnv, stageExit } from "./local.js";
-export { LauncherEnvError, rayLauncher, slurmLauncher, torchrunLauncher } from "./cluster.js";
+export { LauncherEnvError, rayLauncher, slurmLauncher, torchrunLauncher, torchrunNode } from "./cluster.js";
+export type { TorchrunNode } from "./cluster.js";
 
 /** Launcher factories by name; each takes the ranks per node the plan asks for. */
 export const LAUNCHERS: Readonly<Record<string, (ranks: number) => RankLauncher>> = {

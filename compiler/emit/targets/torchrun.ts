@@ -2,7 +2,8 @@
  * `launch/torchrun.sh`: the command for one node, for users who start the nodes themselves (and
  * the entry point of the Kubernetes and SkyPilot targets). Every node runs the generated program
  * with the `torchrun` launcher, which starts this node's ranks through torchrun with c10d
- * rendezvous at MASTER_ADDR:MASTER_PORT; node 0 also runs the judge server.
+ * rendezvous at MASTER_ADDR:MASTER_PORT; node 0 runs the run (lock, stage decisions, judge
+ * server) and the other nodes follow it through its coordinator at MASTER_PORT+1.
  */
 import { defaultRunId, envEntries, hashHeader, programWords, shQuote } from "./common.js";
 import type { BundleFile, TargetContext, TargetEmitter } from "./types.js";
@@ -20,6 +21,8 @@ function script(ctx: TargetContext): string {
     `# Recipe ${ctx.recipeName}: ${ctx.nodes} node(s) x ${ctx.ranksPerNode} ${ctx.cpu ? "CPU rank(s), gloo" : "GPU rank(s), NCCL"}.`,
     "# MASTER_ADDR must resolve on every node (a hostname or IP, not localhost on several nodes).",
     "# The run directory (ALIGN_RUNS/ALIGN_RUN_ID) must be on a filesystem every node shares.",
+    "# Node 0 runs the run; the other nodes follow it through its coordinator on MASTER_PORT+1",
+    "# (ALIGN_COORD_PORT), which they must reach like the rendezvous port (docs/launch.md).",
     "set -eu",
     'bundle=$(CDPATH="" cd -- "$(dirname -- "$0")/.." && pwd)',
     ': "${NODE_RANK:?set NODE_RANK (0 on the first node)}"',

@@ -82,6 +82,12 @@ const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly 
   ["clip_range", [{ target: "clip_eps" }]],
   ["num_iterations", [{ target: "ppo_epochs" }]],
   ["num_ppo_epochs", [{ target: "ppo_epochs" }]],
+  // PPO's value model (TRL PPOConfig, verl critic config, OpenRLHF).
+  ["cliprange_value", [{ target: "value_clip" }]],
+  ["critic_learning_rate", [{ target: "value_lr" }]],
+  ["critic_lr", [{ target: "value_lr" }]],
+  ["gae_lambda", [{ target: "lam" }]],
+  ["lambd", [{ target: "lam" }]],
   ["loss_type", [{ target: "loss_aggregation" }]],
   ["loss_agg_mode", [{ target: "loss_aggregation" }]],
   ["norm_adv_by_std_in_grpo", [{ target: "scale_rewards" }]],

@@ -93,9 +93,14 @@ function training(context: StageContext, stage: Obj, model: ModelInfo, shards: n
   if (lora && stage["reference"] == null && str(stage, "variant") !== "sft") {
     assumptions.push("reference = the policy with its LoRA adapters disabled");
   }
+  const policy = trainableTerms(model, arch, lora, shards);
+  const value = str(stage, "variant") === "cgpo" ? valueModelTerms(context, stage, shards, unknown) : undefined;
+  if (value) assumptions.push("weights, grads and optimizer include the PPO value models");
   return {
     components: {
-      ...trainableTerms(model, arch, lora, shards),
+      weights: policy.weights + (value?.weights ?? 0),
+      grads: policy.grads + (value?.grads ?? 0),
+      optimizer: policy.optimizer + (value?.optimizer ?? 0),
       reference,
       reward: rewards,
       kv_cache: workload.kvCache,
@@ -164,6 +169,28 @@ function referenceBytes(context: StageContext, stage: Obj, model: ModelInfo, lor
     return 0;
   }
   return frozenWeights(info, shards);
+}
+
+/** PPO value models of the stage's tasks, trained with their own AdamW: each distinct one's
+ * fp32 weights, grads and optimizer moments (a value model is built on its declared model's shape). */
+function valueModelTerms(context: StageContext, stage: Obj, shards: number, unknown: string[]) {
+  const seen = new Set<string>();
+  let terms: { weights: number; grads: number; optimizer: number } | undefined;
+  for (const task of stageTasks(context, stage)) {
+    const value = asObj(task["optimizer"])?.["value_model"];
+    const key = JSON.stringify(value ?? null);
+    if (value == null || seen.has(key)) continue;
+    seen.add(key);
+    const name = baseModelName(context.plan, value);
+    const info = name === undefined ? undefined : modelInfo(context.plan, name, context.io);
+    if (!info?.arch) {
+      if (name !== undefined) unknown.push(name);
+      continue;
+    }
+    const t = trainableTerms(info, info.arch, undefined, shards);
+    terms = { weights: (terms?.weights ?? 0) + t.weights, grads: (terms?.grads ?? 0) + t.grads, optimizer: (terms?.optimizer ?? 0) + t.optimizer };
+  }
+  return terms;
 }
 
 /** One copy per distinct reward model (source and dtype), however many tasks name it. */

@@ -29,25 +29,30 @@ function tableFields(heading: string): string[] {
 }
 
 describe("docs/optimizers.md", () => {
-  for (const [variant, heading] of [["grpo", "GRPO (`grpo`)"], ["rloo", "RLOO (`rloo`)"]] as const) {
+  for (const [variant, heading] of [["grpo", "GRPO (`grpo`)"], ["rloo", "RLOO (`rloo`)"], ["ppo", "PPO (`ppo`)"]] as const) {
     it(`lists every ${variant} field, and only those`, () => {
       expect(tableFields(heading).sort()).toEqual([...variantFields(variant).keys()].sort());
     });
   }
 
-  it("states GRPO's defaults as the schema has them", () => {
-    const single = tableRows("GRPO (`grpo`)").filter((l) => !l.split("|")[1]!.includes(","));   // the sampling fields share a row
-    expect(single.length).toBeGreaterThan(5);
-    for (const row of single) {
-      const field = row.split("|")[1]!.trim().replace(/`/g, "");
-      const shown = row.split("|")[2]!.trim().replace(/`/g, "").replace("−", "-");
-      expect(shown, field).toBe(String(variantFields("grpo").get(field)));
-    }
-  });
+  for (const [variant, heading] of [["grpo", "GRPO (`grpo`)"], ["ppo", "PPO (`ppo`)"]] as const) {
+    it(`states ${variant}'s defaults as the schema has them`, () => {
+      const single = tableRows(heading).filter((l) => !l.split("|")[1]!.includes(","));   // the sampling fields share a row
+      expect(single.length).toBeGreaterThan(5);
+      for (const row of single) {
+        const field = row.split("|")[1]!.trim().replace(/`/g, "");
+        const shown = row.split("|")[2]!.trim().replace(/`/g, "").replace("−", "-");
+        const value = variantFields(variant).get(field);
+        if (value === null) expect(shown, field).toBe("none");
+        else if (typeof value === "number") expect(Number(shown), field).toBe(value);
+        else expect(shown, field).toBe(String(value));
+      }
+    });
+  }
 
   it("maps TRL and verl names onto real fields", () => {
     const mapping = doc.split("## Mapping from TRL and verl")[1]!;
-    const known = new Set([...variantFields("grpo").keys(), ...variantFields("rloo").keys(), "batch_size", "lr", "grpo", "rloo", "optimizer", "true", "false", "sequence", "token", "k1", "k3"]);
+    const known = new Set([...variantFields("grpo").keys(), ...variantFields("rloo").keys(), ...variantFields("ppo").keys(), "batch_size", "lr", "grpo", "rloo", "ppo", "optimizer", "true", "false", "sequence", "token", "k1", "k3"]);
     const named = mapping.split("\n").filter((l) => l.startsWith("| `")).flatMap((l) => [...l.split("|")[1]!.matchAll(/`([a-z_0-9]+)/g)].map((m) => m[1]!));
     expect(named.length).toBeGreaterThan(15);
     expect(named.filter((w) => !known.has(w))).toEqual([]);

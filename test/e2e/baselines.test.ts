@@ -3,7 +3,8 @@
  * test/fixtures/baselines/: GRPO and RLOO (baselines.align: the compiler's plan fields reach the
  * worker under the names it reads, ppo_epochs becomes optimizer updates, judges_gate replaces an
  * infeasible sample's reward or only reports the judge), and a reward_model stage whose trained
- * model is a following CRPG stage's reward (reward_model.align).
+ * model is a following CRPG stage's reward (reward_model.align), and PPO with a built-in value
+ * model (ppo.align: value loss reported, ppo_epochs updates, the value model checkpointed).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -26,7 +27,7 @@ const readJsonl = (file: string): Metrics[] => readFileSync(file, "utf8").split(
 beforeAll(async () => {
   mkdirSync(path.join(dir, "data"));
   cpSync(path.join(root, "recipes/data/arith.jsonl"), path.join(dir, "data/arith.jsonl"));
-  for (const file of ["baselines.align", "reward_model.align", "rm_pairs.jsonl", "rm_sft.jsonl"]) cpSync(path.join(root, "test/fixtures/baselines", file), path.join(dir, file));
+  for (const file of ["baselines.align", "ppo.align", "reward_model.align", "rm_pairs.jsonl", "rm_sft.jsonl"]) cpSync(path.join(root, "test/fixtures/baselines", file), path.join(dir, file));
   await ensureBuilt(root);
 }, 120_000);
 
@@ -66,6 +67,38 @@ describe.runIf(python !== undefined)("align run with grpo and rloo tasks", () =>
     expect(reported["advantage_abs_mean"] as number).toBeGreaterThan(0);
     expect(gated["advantage_abs_mean"]).toBe(0);
     expect(gated["zero_advantage_prompts"]).toBe(4);
+  }, 120_000);
+});
+
+describe.runIf(python !== undefined)("align run with ppo tasks", () => {
+  it("trains the policy and the value model, ppo_epochs updates per step, the value model in each checkpoint", async () => {
+    const recipe = path.join(dir, "ppo.align");
+    expect(compile(recipe).diagnostics).toEqual([]);
+    const r = await alignRun(recipe);
+    expect(r.stderr).toContain("[rl] step 2/2");
+    expect(r.exitCode).toBe(0);
+    const out = path.join(dir, "runs/ppo_e2e/rl");
+    const metrics = readJsonl(path.join(out, "metrics.jsonl"));
+    const of = (task: string | null) => metrics.filter((m) => m["task"] === task);
+    expect(of(null).map((m) => m["optimizer_updates"])).toEqual([2, 2]);
+    for (const task of ["reported", "gated"]) {
+      expect(of(task).map((m) => m["step"])).toEqual([1, 2]);
+      for (const m of of(task)) {
+        expect(m["value_loss"] as number).toBeGreaterThan(0);
+        expect(m["advantage_abs_mean"] as number).toBeGreaterThan(0);
+      }
+      // The policy is its own reference at step 1 and has moved by step 2 (per-token KL in the reward).
+      expect(of(task)[0]!["kl_mean"]).toBe(0);
+      expect(of(task)[1]!["kl_mean"] as number).not.toBe(0);
+    }
+    // No response is a bare number: gated, every sample's reward is infeasible_reward (−1), whose
+    // squared return the fresh value model (≈ 0) misses by far more than the reported 0/1 rewards.
+    expect(of("gated")[0]!["feasible_rate"]).toBe(0);
+    expect(of("gated")[0]!["value_loss"] as number).toBeGreaterThan(of("reported")[0]!["value_loss"] as number);
+    const checkpoint = path.join(out, "checkpoints/step-00000001");
+    const state = JSON.parse(readFileSync(path.join(checkpoint, "state.json"), "utf8")) as Record<string, unknown>;
+    expect(state["step"]).toBe(1);
+    expect(readFileSync(path.join(checkpoint, "companions.pt")).length).toBeGreaterThan(1000);   // value model + AdamW
   }, 120_000);
 });
 

@@ -143,6 +143,30 @@ describe("estimateMemory: cgpo, generation and unknown sizes", () => {
     expect(estimates["rl"]!.components.reward).toBe(params * 4);   // the trained reward model, fp32
   });
 
+  it("adds each distinct PPO value model's weights, grads and AdamW moments to the trained terms", () => {
+    const ppo = (value: object) => ({ variant: "ppo", generations: 4, max_tokens: 16, value_model: value });
+    const task = (optimizer: object) => ({ prompts: [{ dataset: "arith" }], reward: { reward: "correct" }, judges: [], weight: 1, batch_size: 4, optimizer });
+    const rl = { variant: "cgpo", policy: { model: "tiny" }, reference: null, tasks: [{ task: "a" }, { task: "b" }], steps: 10, grad_accum: 1, micro_batch_size: null };
+    const plan = (b: object) => basePlan({ rl }, {
+      models: {
+        tiny: { from: builtin, dtype: "fp32", params: null, gradient_checkpointing: false, lora: null },
+        critic: { from: { ...builtin, layers: 1 }, dtype: "fp32", params: null, gradient_checkpointing: false, lora: null },
+      },
+      tasks: { a: task(ppo({ model: "critic" })), b: task(b) },
+    });
+    const policy = 2 * 12 * 64 * 64 + 2 * 259 * 64 + 64 * 64;
+    const critic = 12 * 64 * 64 + 2 * 259 * 64 + 64 * 64;
+    const shared = estimateStages(plan(ppo({ model: "critic" })))["rl"]!;   // one value model, named twice
+    expect(shared.components.weights).toBe((policy + critic) * 4);
+    expect(shared.components.grads).toBe((policy + critic) * 4);
+    expect(shared.components.optimizer).toBe((policy + critic) * 8);
+    expect(shared.assumptions).toContain("weights, grads and optimizer include the PPO value models");
+    const none = estimateStages(plan({ variant: "crpg", generations: 4, max_tokens: 16, kl_max: 0.1 }))["rl"]!;
+    expect(none.components.optimizer).toBe((policy + critic) * 8);
+    const two = estimateStages(plan(ppo({ model: "tiny" })))["rl"]!;   // a second value model
+    expect(two.components.optimizer).toBe((2 * policy + critic) * 8);
+  });
+
   it("estimates generate stages as weights plus KV cache", () => {
     const plan = basePlan({ gen: { variant: "generate", model: { model: "tiny" }, samples: 2, max_tokens: 16 } });
     const estimate = estimateStages(plan)["gen"]!;

@@ -32,6 +32,16 @@ describe("GRPO and RLOO rule fix-its, and a reward from a reward_model stage", (
     expect(semantic(fixed)).toEqual([]);
   });
 
+  it("AL4355 gives PPO a value model: the recipe's reward_model stage, else a builtin model", () => {
+    const withBuiltin = `model tiny { from = builtin() }\n${task("ppo { generations = 2 }")}`;
+    const { fixed, title } = fixOnce(withBuiltin, "AL4355");
+    expect(title).toBe("add `value_model = tiny`");
+    expect(fixed).toBe(`model tiny { from = builtin() }\n${task("ppo { value_model = tiny  generations = 2 }")}`);
+    expect(semantic(fixed)).toEqual([]);
+    const rm = 'dataset pairs = jsonl("p.jsonl") { chosen = "c"  rejected = "r" }\nstage rm = reward_model { model = tiny  data = [pairs] }\n';
+    expect(fixOnce(`model tiny { from = builtin() }\n${rm}${task("ppo {}")}`, "AL4355").title).toBe("add `value_model = rm.model`");
+  });
+
   it("a reward's `from` takes a reward_model stage's `.model`, not a model declaration or a dataset", () => {
     const head = 'model tiny { from = builtin() }\ndataset pairs = jsonl("p.jsonl") { chosen = "c"  rejected = "r" }\nstage rm = reward_model { model = tiny  data = [pairs] }\n';
     const errors = (reward: string) => compileText(`${head}${reward}\n`).diagnostics.filter((d) => !d.code.startsWith("AL5") && d.code !== "AL4009").map((d) => `${d.code} ${d.message}`);

@@ -36,13 +36,13 @@ describe("bundled recipes", () => {
 
   it("compare.align gives each optimizer the same data, judges and budget", () => {
     const plan = compile("compare.align", { cwd: recipes }).plan!;
-    const tasks = ["with_crpg", "with_grpo", "with_rloo"].map((name) => plan.tasks[name]!);
-    expect(tasks.map((t) => t.optimizer.variant)).toEqual(["crpg", "grpo", "rloo"]);
+    const tasks = ["with_crpg", "with_grpo", "with_rloo", "with_ppo"].map((name) => plan.tasks[name]!);
+    expect(tasks.map((t) => t.optimizer.variant)).toEqual(["crpg", "grpo", "rloo", "ppo"]);
     const shared = (t: (typeof tasks)[number]) => JSON.stringify([t.prompts, t.reward, t.judges, t.batch_size, t.weight, t.optimizer.generations, t.optimizer.max_tokens, t.optimizer.temperature]);
     expect(new Set(tasks.map(shared)).size).toBe(1);
-    const stages = ["crpg_rl", "grpo_rl", "rloo_rl"].map((name) => plan.stages[name]!);
+    const stages = ["crpg_rl", "grpo_rl", "rloo_rl", "ppo_rl"].map((name) => plan.stages[name]!);
     const budget = (s: (typeof stages)[number]) => (s.variant === "cgpo" ? JSON.stringify([s.policy, s.steps, s.lr, s.warmup, s.schedule]) : s.variant);
     expect(new Set(stages.map(budget)).size).toBe(1);
-    expect(plan.stage_order.filter((s) => s.endsWith("_eval"))).toEqual(["crpg_eval", "grpo_eval", "rloo_eval"]);
+    expect(plan.stage_order.filter((s) => s.endsWith("_eval"))).toEqual(["crpg_eval", "grpo_eval", "rloo_eval", "ppo_eval"]);
   });
 });

@@ -88,6 +88,18 @@ const cases: readonly Case[] = [
     good: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\n`,
   },
   {
+    code: "AL4355",
+    bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { generations = 2 } }\n`,
+    at: ["3:50"],
+    good: `${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\n`,
+  },
+  {
+    code: "AL4356",
+    bad: `${M}${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\ntask u { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\nstage s = cgpo { policy = m  tasks = [u]  steps = 1 }\n`,
+    at: ["5:70", "7:27"],
+    good: `${B}${PAIRS}${QA}${R}stage rm = reward_model { model = b  data = [pairs] }\ntask t { prompts = [qa]  reward = r  optimizer = ppo { value_model = rm.model } }\n`,
+  },
+  {
     code: "AL4004",
     bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = crpg {}  weight = -1 }\n`,
     at: ["3:68"],

@@ -1,5 +1,5 @@
 /**
- * GRPO clips the per-token ratio π/π_old to [1 − ε, 1 + ε]. ε = 0 makes the clipped branch a
+ * GRPO and PPO clip the per-token ratio π/π_old to [1 − ε, 1 + ε]. ε = 0 makes the clipped branch a
  * constant and (past the first update) removes the gradient; ε ≥ 1 puts the lower bound at or
  * below 0, where it never binds, so a negative advantage can push the ratio to 0 unclipped.
  */
@@ -10,7 +10,7 @@ import { pointer } from "./support/pointer.js";
 export const grpoClipRangeCode: CodeInfo = {
   code: "AL4351",
   severity: "error",
-  title: "GRPO clip range outside (0, 1)",
+  title: "GRPO or PPO clip range outside (0, 1)",
   description:
     "`clip_eps` is ε of the clipped ratio `clip(π/π_old, 1 − ε, 1 + ε)`. At 0 every ratio away " +
     "from 1 is clipped and its token gets no gradient; at 1 or more the lower bound 1 − ε is " +
@@ -27,7 +27,7 @@ export const grpoClipRangeRule: Rule = {
   check(context) {
     return Object.entries(context.plan.tasks).flatMap(([name, task]) => {
       const optimizer = task.optimizer;
-      if (optimizer.variant !== "grpo" || (optimizer.clip_eps > 0 && optimizer.clip_eps < 1)) return [];
+      if ((optimizer.variant !== "grpo" && optimizer.variant !== "ppo") || (optimizer.clip_eps > 0 && optimizer.clip_eps < 1)) return [];
       const span = context.spanOf(pointer("tasks", name, "optimizer", "clip_eps"));
       const effect = optimizer.clip_eps <= 0 ? "every ratio away from 1 is clipped and gets no gradient" : "the lower bound 1 − ε is not positive and never binds";
       return [

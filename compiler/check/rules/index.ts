@@ -37,6 +37,7 @@ import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModul
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
 import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
+import { ppoNeedsValueModelCode, ppoValueModelRule, ppoValueModelShapeCode } from "./PpoValueModel.js";
 import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
@@ -89,6 +90,8 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [grpoKlEstimatorInLossRule, grpoKlEstimatorInLossCode],
   [rewardModelRolesRule, rewardModelRolesCode],
   [rewardModelStageBuiltinRule, rewardModelStageBuiltinCode],
+  [ppoValueModelRule, ppoNeedsValueModelCode],
+  [ppoValueModelRule, ppoValueModelShapeCode],
   [datasetFileExistsRule, datasetFileExistsCode],
   [datasetLinesValidRule, datasetLinesValidCode],
   [datasetColumnsExistRule, datasetColumnsExistCode],

@@ -1,4 +1,4 @@
-import { bool, call, enumOf, int, list, num, ref, template, variants } from "../fields.js";
+import { bool, call, enumOf, int, list, modelInput, nullable, num, ref, template, variants } from "../fields.js";
 import type { KindSpec } from "../types.js";
 
 /** Sampling fields every optimizer has. */
@@ -52,6 +52,22 @@ export const optimizer = variants(
     call("rloo", "REINFORCE leave-one-out (baseline): each sample's baseline is the mean reward of its prompt's other samples; needs generations ≥ 2. See docs/optimizers.md.", {
       ...sampling,
       kl_coef: num("Coefficient β of the sequence KL `log π_old − log π_ref` subtracted from the reward (0: none).", { default: 0.05, min: 0 }),
+      ...judgeComposition,
+    }),
+    call("ppo", "Proximal policy optimization (baseline): a value model, GAE over per-token rewards, clipped policy and value losses, per-token KL penalty in the reward. See docs/optimizers.md.", {
+      ...sampling,
+      value_model: nullable(
+        modelInput("The value model (critic): a `builtin(...)` model declaration, which gets the reward models' scalar head read at every token, or a `reward_model` stage's `.model` to start from a trained reward model (AL4355, AL4356)."),
+        "none: PPO refuses to run without one (AL4355)",
+      ),
+      value_lr: num("Learning rate of the value model's own AdamW (weight decay and gradient clip are the stage's).", { default: 1e-5, min: 0 }),
+      value_clip: num("Clip range of the value loss: `V` is kept within `V_old ± value_clip` in its clipped term.", { default: 0.2, min: 0 }),
+      clip_eps: num("Clip range ε of the per-token ratio `π/π_old` in the policy loss; 0 < ε < 1 (AL4351).", { default: 0.2, min: 0 }),
+      ppo_epochs: int("Policy and value updates per rollout, each against the rollout's old log-probs and values.", { default: 4, min: 1 }),
+      gamma: num("Discount γ of GAE over response tokens.", { default: 1.0, min: 0, max: 1 }),
+      lam: num("λ of GAE: 1 gives Monte-Carlo returns minus the value, 0 one-step TD errors.", { default: 0.95, min: 0, max: 1 }),
+      kl_coef: num("Coefficient β of the per-token KL to the reference subtracted from each token's reward (0: none).", { default: 0.05, min: 0 }),
+      kl_estimator: enumOf(["k1", "k3"], "Per-token KL estimator in the reward: `k1` = log π_old − log π_ref (TRL, verl's `kl`), `k3` = π_ref/π − log(π_ref/π) − 1.", { default: "k1" }),
       ...judgeComposition,
     }),
   ],

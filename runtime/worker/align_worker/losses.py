@@ -130,9 +130,11 @@ def kl_estimate(logp: Tensor, logp_ref: Tensor, estimator: str) -> Tensor:
 
 
 def clipped_surrogate(logp: Tensor, logp_old: Tensor, advantages: Tensor, clip_eps: float) -> Tensor:
-    """min(ρ·A, clip(ρ, 1−ε, 1+ε)·A) per token, ρ = exp(log π − log π_old); tokens [N, L], A [N]."""
+    """min(ρ·A, clip(ρ, 1−ε, 1+ε)·A) per token, ρ = exp(log π − log π_old); tokens [N, L], A [N]
+    (one advantage per sample, GRPO) or [N, L] (one per token, PPO)."""
     ratio = torch.exp(logp - logp_old.detach())
-    a = advantages.detach()[:, None]
+    a = advantages.detach()
+    a = a[:, None] if a.dim() == 1 else a
     return torch.min(ratio * a, torch.clamp(ratio, 1.0 - clip_eps, 1.0 + clip_eps) * a)
 
 
@@ -174,6 +176,27 @@ def gae(rewards: Tensor, values: Tensor, mask: Tensor, gamma: float, lam: float)
         running = (delta + gamma * lam * running) * m[:, t]
         adv[:, t] = running
     return adv, (adv + v) * m
+
+
+def ppo_token_rewards(reward: Tensor, kl: Tensor, mask: Tensor, kl_coef: float) -> Tensor:
+    """PPO's per-token reward [N, L]: −β·KL_t on every response token, plus the sequence's reward
+    [N] on its last token (as TRL and verl shape it). kl [N, L] is a per-token estimate."""
+    m = mask.to(kl.dtype)
+    out = -kl_coef * kl.detach() * m
+    last = (m.sum(dim=1).long() - 1).clamp(min=0)
+    has = m.sum(dim=1) > 0
+    rows = torch.arange(out.shape[0], device=out.device)
+    out[rows, last] += torch.where(has, reward.detach().to(out.dtype), torch.zeros_like(reward, dtype=out.dtype))
+    return out
+
+
+def ppo_policy_loss(logp: Tensor, logp_old: Tensor, mask: Tensor, advantages: Tensor, clip_eps: float,
+                    denom: Optional[float] = None) -> Tensor:
+    """PPO's clipped policy loss: −Σ min(ρ_t·A_t, clip(ρ_t, 1−ε, 1+ε)·A_t) over response tokens /
+    denom (default: the token count). Tokens [N, L]; A [N, L] from GAE, a constant."""
+    m = mask.to(logp.dtype)
+    per_token = -clipped_surrogate(logp, logp_old, advantages, clip_eps) * m
+    return per_token.sum() / _denom(denom, m.sum())
 
 
 def clipped_value_loss(values: Tensor, values_old: Tensor, returns: Tensor, mask: Tensor, clip: float,

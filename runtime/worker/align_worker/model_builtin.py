@@ -114,6 +114,12 @@ class TinyRewardModel(nn.Module):
         last = attention_mask.long().sum(1) - 1
         return self.head(h[torch.arange(h.shape[0]), last]).squeeze(-1)
 
+    def token_values(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        """The head at every position [B, S]: a value model's V(prefix up to and including it)."""
+        pos = (attention_mask.long().cumsum(1) - 1).clamp(min=0)
+        h, _ = self.lm.hidden(input_ids, attention_mask, pos)
+        return self.head(h).squeeze(-1)
+
 
 def attention_bias(mask: torch.Tensor, new: int, dtype: torch.dtype) -> torch.Tensor:
     """Additive bias [B, 1, new, S]: causal over the last `new` positions, padding keys masked.

@@ -309,6 +309,17 @@ def _builtin_reward(source: dict, name: str, seed: int, run_dir: Optional[Path],
     return model, cfg.context
 
 
+def builtin_value_net(source: dict, name: str, seed: int, run_dir: Optional[Path], where: str,
+                      device: torch.device) -> Tuple[TinyRewardModel, int]:
+    """PPO's value model, built as the reward models are (a fresh seeded scalar-head transformer,
+    or a reward_model stage's trained one), trainable in fp32 on `device`."""
+    model, context = _builtin_reward(source, name, seed, run_dir, where)
+    model = model.to(device=device, dtype=torch.float32)
+    disable_dropout(model)
+    model.train(True)
+    return model, context
+
+
 def resolve_path(base_dir: Path, path: str) -> Path:
     """Plan paths are relative to the root recipe's directory (docs/plan.md)."""
     p = Path(os.path.expanduser(path))

@@ -1,5 +1,5 @@
 """Turn a task's rollout into loss work items for CRPG, CODPO or CRRAFT (CGPO, arXiv 2409.20370;
-docs/worker.md, "Losses"), GRPO or RLOO (docs/optimizers.md).
+docs/worker.md, "Losses"), GRPO, RLOO or PPO (docs/optimizers.md).
 
 Each work item is one micro-batch forward returning ρ_l · loss_l, where loss_l is normalised by
 the task's global count (samples, kept prompts, or tokens) so that summing items over ranks and
@@ -8,7 +8,7 @@ micro-batches gives exactly the loss of the whole batch.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import torch
 
@@ -18,6 +18,7 @@ from .generation import response_logprobs, sequence_logprobs
 from .models import LanguageModel
 from .plan import TaskSpec
 from .rollout import Rollout
+from .value import ValueModel
 
 Work = Callable[[], torch.Tensor]
 
@@ -28,18 +29,22 @@ def _chunks(items: List[int], size: int) -> List[List[int]]:
 
 
 def build_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
-               record: Dict[str, Any]) -> List[Work]:
-    """Work items for the task's optimizer; fills optimizer-specific metrics into `record`."""
+               record: Dict[str, Any], critic: Optional[ValueModel] = None) -> List[Work]:
+    """Work items for the task's optimizer; fills optimizer-specific metrics into `record`.
+    `critic`: a PPO task's value model."""
+    record["_loss_local"] = 0.0
+    if r.task.optimizer.variant == "ppo":
+        assert critic is not None, "a PPO task trains with its value model"
+        return ppo_work(r, policy, critic, d, micro, record)
     fn = {"crpg": crpg_work, "codpo": codpo_work, "crraft": crraft_work, "grpo": grpo_work,
           "rloo": rloo_work}[r.task.optimizer.variant]
-    record["_loss_local"] = 0.0
     return fn(r, policy, d, norm, micro, record)
 
 
 def inner_updates(task: TaskSpec) -> int:
-    """Optimizer updates per rollout: GRPO's ppo_epochs (the same work re-run, each pass against
-    the rollout's old log-probs); 1 for the others."""
-    return task.optimizer.ppo_epochs if task.optimizer.variant == "grpo" else 1
+    """Optimizer updates per rollout: GRPO's and PPO's ppo_epochs (the same work re-run, each
+    pass against the rollout's old log-probs and values); 1 for the others."""
+    return task.optimizer.ppo_epochs if task.optimizer.variant in ("grpo", "ppo") else 1
 
 
 def _forward(policy: LanguageModel, prompts: List[List[int]], responses: List[List[int]],
@@ -152,6 +157,53 @@ def grpo_work(r: Rollout, policy: LanguageModel, d: Dist, norm: str, micro: int,
                 record["_loss_local"] += float(loss.detach())
             passes[0] += 1
             return w * loss
+        return run
+    return [item(c) for c in _chunks(idx, micro)]
+
+
+def ppo_work(r: Rollout, policy: LanguageModel, critic: ValueModel, d: Dist, micro: int,
+             record: Dict[str, Any]) -> List[Work]:
+    """PPO: GAE over per-token rewards (the gated reward on the last token, −β·KL on each) with
+    the value model's estimates at sampling time; each item adds the clipped policy loss (×ρ_l)
+    and the clipped value loss, both over the task's response tokens. Re-run for each of
+    `ppo_epochs` updates; the losses reported are the first pass's."""
+    opt, w, tok = r.task.optimizer, r.task.weight, r.tokens_old
+    assert tok is not None, "a PPO rollout carries per-token log-probs"
+    prompts = [r.prompt_ids[i // r.k] for i in range(len(r.texts))]
+    with torch.no_grad():
+        old_v, _ = critic.values(prompts, r.sample_ids)
+    old_v = old_v.float().cpu()
+    valid = r.valid.float()
+    mask = tok.mask.float() * valid[:, None]
+    old_v = old_v[:, :mask.shape[1]] * mask
+    kl = L.kl_estimate(tok.old, tok.ref, opt.kl_estimator) * mask
+    rewards = L.ppo_token_rewards(_trained_reward(r), kl, mask, opt.kl_coef)
+    adv, returns = L.gae(rewards, old_v, mask, opt.gamma, opt.lam)
+    n_valid, n_tokens, kl_sum, adv_abs = _global(d, float(valid.sum()), float(mask.sum()), float(kl.sum()),
+                                                 float(adv.abs().sum()))
+    skipped, = _global(d, float((r.grid(valid).sum(1) == 0).sum()))
+    record.update({"skipped_prompts": int(skipped), "kl_mean": kl_sum / max(n_valid, 1.0),
+                   "advantage_abs_mean": adv_abs / max(n_tokens, 1.0), "_value_loss_local": 0.0})
+    idx = [i for i in range(len(r.texts)) if bool(r.valid[i])]
+
+    def item(chunk: List[int]) -> Work:
+        passes = [0]
+
+        def run() -> torch.Tensor:
+            ps, rs = [prompts[i] for i in chunk], [r.sample_ids[i] for i in chunk]
+            logp, m = _forward_tokens(policy, ps, rs, opt.temperature)
+            values, vm = critic.values(ps, rs)
+            width = logp.shape[1]
+            values, vm = values[:, :width], vm[:, :width]
+            policy_loss = L.ppo_policy_loss(logp, tok.old[chunk, :width], m, adv[chunk, :width],
+                                            opt.clip_eps, n_tokens)
+            value_loss = L.clipped_value_loss(values.cpu(), old_v[chunk, :width], returns[chunk, :width],
+                                              vm.cpu(), opt.value_clip, n_tokens)
+            if passes[0] == 0:
+                record["_loss_local"] += float(policy_loss.detach())
+                record["_value_loss_local"] += float(value_loss.detach())
+            passes[0] += 1
+            return w * policy_loss + value_loss
         return run
     return [item(c) for c in _chunks(idx, micro)]
 

@@ -78,7 +78,7 @@ class RewardSpec:
 
 @dataclass
 class OptimizerSpec:
-    variant: str                        # crpg | codpo | crraft | grpo | rloo
+    variant: str                        # crpg | codpo | crraft | grpo | rloo | ppo
     generations: int
     temperature: float
     top_p: float
@@ -96,6 +96,12 @@ class OptimizerSpec:
     ppo_epochs: int = 1
     kl_estimator: str = "k3"
     loss_aggregation: str = "sequence"
+    # PPO (docs/optimizers.md)
+    value_model: Optional["ModelSpec"] = None
+    value_lr: float = 1e-5
+    value_clip: float = 0.2
+    gamma: float = 1.0
+    lam: float = 0.95
 
 
 @dataclass

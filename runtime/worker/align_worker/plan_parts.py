@@ -163,8 +163,8 @@ def parse_reward(ctx: Ctx, node: Node) -> RewardSpec:
                       "fp32" if dtype.is_null() else dtype.enum(DTYPES))
 
 
-def parse_optimizer(node: Node) -> OptimizerSpec:
-    variant = node.child("variant").enum(["crpg", "codpo", "crraft", "grpo", "rloo"])
+def parse_optimizer(node: Node, ctx: Optional[Ctx] = None) -> OptimizerSpec:
+    variant = node.child("variant").enum(["crpg", "codpo", "crraft", "grpo", "rloo", "ppo"])
     spec = OptimizerSpec(variant, node.child("generations").int(minimum=1),
                          node.child("temperature").num(minimum=0.0),
                          node.child("top_p").num(positive=True), node.child("max_tokens").int(minimum=1))
@@ -186,7 +186,31 @@ def parse_optimizer(node: Node) -> OptimizerSpec:
             raise node.child("generations").fail("codpo needs generations >= 2 (a chosen and a rejected sample)")
     if variant in ("grpo", "rloo"):
         _parse_group_baseline(node, spec)
+    if variant == "ppo":
+        assert ctx is not None, "a ppo optimizer's value model is resolved in the plan"
+        _parse_ppo(ctx, node, spec)
     return spec
+
+
+def _parse_ppo(ctx: Ctx, node: Node, spec: OptimizerSpec) -> None:
+    """PPO's fields; its value model is a builtin declaration or a reward_model stage's output."""
+    value = node.opt("value_model")
+    if value.is_null():
+        raise value.fail("ppo needs a value_model (a builtin(...) model or a reward_model stage's .model)")
+    spec.value_model = parse_model(ctx, value)
+    if spec.value_model.source["type"] not in ("builtin", "stage"):
+        raise value.fail(f"a value model must be a builtin(...) model or a reward_model stage's output, "
+                         f"not a {spec.value_model.source['type']} model")
+    spec.value_lr = node.child("value_lr").num(minimum=0.0)
+    spec.value_clip = node.child("value_clip").num(positive=True)
+    spec.clip_eps = node.child("clip_eps").num(positive=True)
+    spec.ppo_epochs = node.child("ppo_epochs").int(minimum=1)
+    spec.gamma = node.child("gamma").num(minimum=0.0)
+    spec.lam = node.child("lam").num(minimum=0.0)
+    spec.kl_coef = node.child("kl_coef").num(minimum=0.0)
+    spec.kl_estimator = node.child("kl_estimator").enum(["k1", "k3"])
+    spec.judges_gate = node.child("judges_gate").bool()
+    spec.infeasible_reward = node.child("infeasible_reward").num()
 
 
 def _parse_group_baseline(node: Node, spec: OptimizerSpec) -> None:
@@ -215,7 +239,7 @@ def parse_task(ctx: Ctx, node: Node) -> TaskSpec:
     template = decl.opt("template")
     return TaskSpec(decl.pointer, name, prompts, parse_reward(ctx, decl.child("reward")),
                     [parse_judge(ctx, j) for j in decl.child("judges").items()],
-                    parse_optimizer(decl.child("optimizer")), weight,
+                    parse_optimizer(decl.child("optimizer"), ctx), weight,
                     decl.child("batch_size").int(minimum=1),
                     None if template.is_null() else parse_template(template))
 

@@ -44,7 +44,10 @@ def optimizer(variant: str = "crpg", generations: int = 4, temperature: float = 
                 "crraft": {"kl_max": 0.1, "fallback": "baseline"},
                 "grpo": {"kl_coef": 0.04, "judges_gate": True, "infeasible_reward": -1.0, "scale_rewards": True,
                          "clip_eps": 0.2, "ppo_epochs": 1, "kl_estimator": "k3", "loss_aggregation": "sequence"},
-                "rloo": {"kl_coef": 0.05, "judges_gate": True, "infeasible_reward": -1.0}}[variant]
+                "rloo": {"kl_coef": 0.05, "judges_gate": True, "infeasible_reward": -1.0},
+                "ppo": {"value_model": None, "value_lr": 1e-5, "value_clip": 0.2, "clip_eps": 0.2, "ppo_epochs": 4,
+                        "gamma": 1.0, "lam": 0.95, "kl_coef": 0.05, "kl_estimator": "k1", "judges_gate": True,
+                        "infeasible_reward": -1.0}}[variant]
     opt.update(defaults)
     opt.update(extra)
     return opt

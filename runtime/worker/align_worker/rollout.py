@@ -50,7 +50,7 @@ class Rollout:
     baselines: List[Baseline]           # [P]
     prompt_tokens: int
     prompts_truncated: int = 0          # prompts cut to max_prompt_tokens (truncation = left)
-    tokens_old: Optional["TokenScores"] = None   # GRPO only: per-token log π_old and log π_ref
+    tokens_old: Optional["TokenScores"] = None   # GRPO, PPO: per-token log π_old and log π_ref
 
     @property
     def k(self) -> int:
@@ -97,7 +97,7 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     # Policy, old policy and reference all at the sampling temperature (docs/worker.md).
     t, module = opt.temperature, gen_module or policy.unwrapped()
     per_token = None
-    if opt.variant == "grpo":                       # GRPO's ratio and KL are per token
+    if opt.variant in ("grpo", "ppo"):             # GRPO's and PPO's ratio and KL are per token
         old, mask = score_tokens_no_grad(policy, rep_ids, tokens, module=module, sync=sync, temperature=t)
         ref, _ = score_tokens_no_grad(reference, rep_ids, tokens, sync=sync, temperature=t)
         per_token = TokenScores(old, ref, mask)

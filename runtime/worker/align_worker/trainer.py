@@ -67,6 +67,10 @@ class Trainer:
         self.metrics = MetricsWriter(ctx.stage_dir / "metrics.jsonl", d.is_main, spec.name, total_steps, sinks)
         self.start_step = 0
         self.state_extra: Dict[str, Any] = {}
+        # Models trained beside the policy by their own optimizers (PPO's value models): each
+        # has step(reduce_sum, scale), state_dict() and load_state_dict(); set before
+        # prepare_run_dir so a resume restores them, stepped after every policy update.
+        self.companions: Dict[str, Any] = {}
 
     # ----- resume -----------------------------------------------------------------------------
     def prepare_run_dir(self) -> None:
@@ -110,6 +114,7 @@ class Trainer:
         else:
             self._load_model_and_optimizer(payload["model"], payload["optimizer"])
         self.sched.load_state_dict(payload["scheduler"])
+        self._restore_companions(payload.get("companions", {}), found["path"])
         ranks = payload["rng"]
         if len(ranks) == d.world:
             set_rng_state(ranks[d.rank])
@@ -124,6 +129,14 @@ class Trainer:
         self.start_step = int(state["step"])
         self.state_extra = state.get("extra", {})
         self.metrics.truncate_after(self.start_step)
+
+    def _restore_companions(self, saved: Dict[str, Any], path: Any) -> None:
+        missing = sorted(set(self.companions) - set(saved))
+        if missing:
+            raise ResumeError(f"checkpoint {path} has no state for {', '.join(missing)}; "
+                              "resume with the configuration that wrote it")
+        for name, companion in self.companions.items():
+            companion.load_state_dict(saved[name])
 
     def _load_model_and_optimizer(self, model_sd: Dict[str, Any], optim_sd: Dict[str, Any]) -> None:
         module = self.policy.module
@@ -173,6 +186,10 @@ class Trainer:
         if schedule:
             self.sched.step()
         self.opt.zero_grad(set_to_none=True)
+        d = self.ctx.dist
+        for companion in self.companions.values():
+            companion.step(d.reduce_sum if d.world > 1 else None,
+                           float(d.world) if self.mode in ("ddp", "fsdp") else 1.0)
         return norm, lr
 
     def run(self, step_fn: StepFn, extra_state: Optional[Callable[[int], Dict[str, Any]]] = None) -> None:
@@ -219,8 +236,8 @@ class Trainer:
                   "peak_memory_bytes": peak_memory_bytes(d.device), "world_size": d.world}
         tasks = info.pop("tasks", [])
         for rec in tasks:
-            if "_loss_local" in rec:
-                rec["loss"] = float(d.reduce_sum(torch.tensor([rec.pop("_loss_local")]))[0])
+            for key in [k for k in rec if k.startswith("_") and k.endswith("_local")]:   # summed over ranks
+                rec[key[1:-len("_local")]] = float(d.reduce_sum(torch.tensor([rec.pop(key)]))[0])
             self.metrics.write({**common, **rec})
         summary = {**common, "task": None, "loss": loss_all, **info}
         if tasks:
@@ -250,16 +267,21 @@ class Trainer:
         state = {"step": step, "config_hash": ckpt.config_hash(self.ctx.spec.config),
                  "world_size": d.world, "extra": extra, "time": time.time()}
         if sharded_checkpoint.available():
-            small = {"scheduler": self.sched.state_dict(), "rng": rngs}
+            small = {"scheduler": self.sched.state_dict(), "rng": rngs, **self._companion_state()}
             sharded_checkpoint.save(self.ctx.stage_dir, step, self.policy.module, self.opt, small, state,
                                     self.ctx.spec.config, d)
             return
         model_sd, optim_sd = self._gather_state()
         if d.is_main:
             payload = {"model": model_sd, "optimizer": optim_sd,
-                       "scheduler": self.sched.state_dict(), "rng": rngs}
+                       "scheduler": self.sched.state_dict(), "rng": rngs, **self._companion_state()}
             ckpt.save_checkpoint(self.ctx.stage_dir, step, payload, state, self.ctx.spec.config)
         d.barrier()
+
+    def _companion_state(self) -> Dict[str, Any]:
+        if not self.companions:
+            return {}
+        return {"companions": {name: c.state_dict() for name, c in self.companions.items()}}
 
     def save_final(self) -> None:
         d = self.ctx.dist

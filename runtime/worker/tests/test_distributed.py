@@ -39,6 +39,22 @@ def test_two_gloo_ranks_match_one_rank(workspace, judge_server):
         assert torch.allclose(one[k], two[k], atol=2e-5, rtol=1e-4), k
 
 
+def test_ppo_on_two_gloo_ranks_matches_one_rank(workspace, judge_server):
+    # The value model is not DDP-wrapped: its gradients are summed over ranks by hand. Its
+    # estimates set the policy's advantages from step 2 on, so a wrong reduction shows in the policy.
+    plan = varied_plan()
+    opt = pb.optimizer("ppo", generations=3, max_tokens=3, value_model={"model": "critic"}, value_lr=1e-3,
+                       ppo_epochs=2)
+    plan["tasks"]["arith"]["optimizer"] = opt
+    plan["models"]["critic"] = pb.builtin_model(layers=1, width=32, heads=2, context=24)
+    path = pb.write(plan, workspace / "plan-ppo.json")
+    url = judge_server(plan)
+    one = launch(path, workspace / "ppo-one", url, world=1)
+    two = launch(path, workspace / "ppo-two", url, world=2)
+    for k in one:
+        assert torch.allclose(one[k], two[k], atol=2e-5, rtol=1e-4), k
+
+
 def launch_initial(workspace, plan):
     """The initial weights, for checking that the runs actually trained."""
     from align_worker.models import load_model

@@ -1,9 +1,11 @@
-"""Policy gradients on a tiny model, each computed two ways: CRPG, GRPO and RLOO."""
+"""Policy gradients on a tiny model, each computed two ways: CRPG, GRPO, RLOO and PPO (policy and value)."""
 
 import torch
 
 from align_worker import losses as L
 from align_worker.generation import generate, response_logprobs, sequence_logprobs
+from align_worker.model_builtin import BuiltinConfig, TinyRewardModel
+from align_worker.value import response_values
 from conftest import tiny_lm
 
 
@@ -118,3 +120,44 @@ def test_rloo_gradient_equals_mean_leave_one_out_advantage_weighted_score_functi
     for a, b in zip(g1, g2):
         assert torch.allclose(a, b, atol=1e-6, rtol=1e-4)
     assert any(a.abs().max() > 1e-6 for a in g1)
+
+
+def test_ppo_gradients_equal_the_hand_derived_token_weights():
+    # At ρ = 1 (first inner update) the policy gradient of −Σ_t min(ρA, clip(ρ)A) / T is
+    # −Σ_t A_t ∇log π_t / T; at V = V_old the value gradient of ½Σ_t (V_t − R_t)² / T is
+    # Σ_t (V_t − R_t) ∇V_t / T. Both recomputed one token at a time from separate forwards.
+    lm, prompts, samples = _sampled(11)
+    ref = tiny_lm(seed=12)
+    torch.manual_seed(13)
+    critic = TinyRewardModel(BuiltinConfig(1, 32, 2, 32))
+    pad, ctx = lm.tokenizer.pad_id, lm.context
+    with torch.no_grad():
+        old_lp, mask = response_logprobs(lm, prompts, samples.tokens)
+        ref_lp, _ = response_logprobs(ref, prompts, samples.tokens)
+        old_v, _ = response_values(critic, prompts, samples.tokens, pad, ctx)
+    kl = L.kl_estimate(old_lp, ref_lp, "k1")
+    rewards = L.ppo_token_rewards(torch.tensor([1.0, 0.0, 1.0, 0.0, 0.0, 1.0]), kl, mask, 0.1)
+    adv, ret = L.gae(rewards, old_v, mask, gamma=1.0, lam=0.95)
+    n_tok = float(mask.sum())
+
+    params = list(lm.module.parameters())
+    logp, m = response_logprobs(lm, prompts, samples.tokens)
+    g1 = torch.autograd.grad(L.ppo_policy_loss(logp, old_lp, m, adv, 0.2), params)
+    vparams = list(critic.parameters())
+    v, vm = response_values(critic, prompts, samples.tokens, pad, ctx)
+    h1 = torch.autograd.grad(L.clipped_value_loss(v, old_v, ret, vm, clip=0.2), vparams)
+
+    g2 = [torch.zeros_like(p) for p in params]
+    h2 = [torch.zeros_like(p) for p in vparams]
+    for i in range(len(prompts)):
+        lp_i, m_i = response_logprobs(lm, [prompts[i]], [samples.tokens[i]])
+        v_i, _ = response_values(critic, [prompts[i]], [samples.tokens[i]], pad, ctx)
+        for t in range(int(m_i.sum())):
+            for acc, g in zip(g2, torch.autograd.grad(lp_i[0, t], params, retain_graph=True)):
+                acc -= adv[i, t] * g / n_tok
+            for acc, g in zip(h2, torch.autograd.grad(v_i[0, t], vparams, retain_graph=True)):
+                acc += (old_v[i, t] - ret[i, t]) * g / n_tok
+
+    for a, b in zip(g1 + h1, g2 + h2):
+        assert torch.allclose(a, b, atol=1e-6, rtol=1e-4)
+    assert any(a.abs().max() > 1e-6 for a in g1) and any(a.abs().max() > 1e-6 for a in h1)

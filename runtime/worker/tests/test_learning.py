@@ -16,7 +16,9 @@ import torch
 
 from align_worker import losses as L
 from align_worker.generation import generate, response_logprobs, sequence_logprobs
+from align_worker.model_builtin import BuiltinConfig, TinyRewardModel
 from align_worker.models import frozen_copy
+from align_worker.value import ValueModel
 from conftest import WORKER, tiny_lm
 
 
@@ -159,4 +161,32 @@ def test_rloo_moves_a_torn_policy_to_the_rewarded_answer(sign):
         opt.zero_grad()
         (sign * L.crpg_loss(logp, adv)).backward()
         opt.step()
+    assert_moves_a_torn_policy(lm, update, steps=40, sign=sign)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["rewarded", "flipped-sign"])
+def test_ppo_moves_a_torn_policy_to_the_rewarded_answer(sign):
+    torch.manual_seed(0)
+    lm = tiny_lm(seed=11)
+    opt = torch.optim.Adam(lm.module.parameters(), lr=1e-3)
+    torch.manual_seed(12)
+    critic = ValueModel(TinyRewardModel(BuiltinConfig(1, 32, 2, 32)), 3e-3, 0.0, 1.0,
+                        lm.tokenizer.pad_id, lm.context)
+
+    def update(lm, ref, prompt, s, reward):
+        prompts = [prompt] * 16
+        with torch.no_grad():
+            old, mask = response_logprobs(lm, prompts, s.tokens)
+            ref_lp, _ = response_logprobs(ref, prompts, s.tokens)
+            old_v, _ = critic.values(prompts, s.tokens)
+        rewards = L.ppo_token_rewards(reward, L.kl_estimate(old, ref_lp, "k1"), mask, 0.05)
+        adv, ret = L.gae(rewards, old_v, mask, gamma=1.0, lam=0.95)
+        for _ in range(2):                                # ppo_epochs = 2: the ratio moves off 1
+            logp, m = response_logprobs(lm, prompts, s.tokens)
+            opt.zero_grad()
+            (sign * L.ppo_policy_loss(logp, old, m, adv, 0.2)).backward()
+            opt.step()
+            v, vm = critic.values(prompts, s.tokens)
+            L.clipped_value_loss(v, old_v, ret, vm, clip=0.2).backward()
+            critic.step()
     assert_moves_a_torn_policy(lm, update, steps=40, sign=sign)

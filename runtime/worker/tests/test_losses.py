@@ -167,6 +167,39 @@ def test_gae_on_a_hand_made_trajectory():
     assert td.flatten().tolist() == pytest.approx([0.06, 0.05, 0.5, 0.0])
 
 
+def test_ppo_token_rewards_put_the_reward_on_the_last_token_and_kl_on_every_token():
+    kl = torch.tensor([[0.1, 0.2, 5.0], [0.3, 9.0, 9.0]])
+    mask = torch.tensor([[1, 1, 0], [1, 0, 0]])
+    r = L.ppo_token_rewards(t(1.0, -1.0), kl, mask, kl_coef=0.5)
+    # row 0: −0.5·0.1, −0.5·0.2 + 1.0, padding 0;  row 1: one token, −0.5·0.3 − 1.0
+    assert r.tolist() == [pytest.approx([-0.05, 0.9, 0.0]), pytest.approx([-1.15, 0.0, 0.0])]
+
+
+def test_ppo_policy_loss_clips_per_token_only_where_it_binds():
+    old = torch.zeros(2, 2)
+    # row 0: ρ = 1.5 with A = 2 (clipped to 1.2·2 = 2.4), ρ = 0.5 with A = −1 (clipped: 0.8·−1);
+    # row 1: ρ = 1.1 and 0.9 inside [0.8, 1.2], unclipped: 1.1·1 and 0.9·−1.
+    logp = torch.log(torch.tensor([[1.5, 0.5], [1.1, 0.9]]))
+    adv = torch.tensor([[2.0, -1.0], [1.0, -1.0]])
+    loss = L.ppo_policy_loss(logp, old, torch.ones(2, 2), adv, clip_eps=0.2)
+    assert loss.item() == pytest.approx(-(2.4 - 0.8 + 1.1 - 0.9) / 4)
+    # padding counts for nothing, in the sum or the token count
+    masked = L.ppo_policy_loss(logp, old, torch.tensor([[1, 1], [0, 0]]), adv, clip_eps=0.2)
+    assert masked.item() == pytest.approx(-(2.4 - 0.8) / 2)
+
+
+def test_ppo_on_a_hand_made_trajectory_from_reward_to_loss():
+    # One 2-token response, reward 1, per-token KL 0.2 and 0.4, β = 0.5, γ = 1, λ = 1:
+    # token rewards (−0.1, −0.2 + 1 = 0.8); values (0.3, 0.5);
+    # A1 = 0.8 − 0.5 = 0.3;  A0 = −0.1 + 0.5 − 0.3 + A1 = 0.4;  returns (0.7, 0.8).
+    rewards = L.ppo_token_rewards(t(1.0), t(0.2, 0.4)[None], torch.ones(1, 2), kl_coef=0.5)
+    adv, ret = L.gae(rewards, t(0.3, 0.5)[None], torch.ones(1, 2), gamma=1.0, lam=1.0)
+    assert adv.flatten().tolist() == pytest.approx([0.4, 0.3])
+    assert ret.flatten().tolist() == pytest.approx([0.7, 0.8])
+    # on-policy (ρ = 1): the policy loss is −mean(A) = −0.35
+    assert L.ppo_policy_loss(torch.zeros(1, 2), torch.zeros(1, 2), torch.ones(1, 2), adv, 0.2).item() == pytest.approx(-0.35)
+
+
 def test_clipped_value_loss_clips_only_when_that_is_worse():
     values, old, returns = t(1.0, 0.0), t(0.5, 0.5), t(2.0, 0.4)
     mask = torch.ones(2)

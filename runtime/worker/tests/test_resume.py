@@ -202,3 +202,34 @@ def test_stop_file_checkpoints_the_current_step_then_resume_is_exact(setup):
     got = final_params(run_dir)
     for k in expected:
         assert torch.equal(got[k], expected[k]), k
+
+
+def test_ppo_resume_restores_the_value_model_and_its_optimizer(setup):
+    """A PPO stage stopped after step 1 resumes to the uninterrupted run's exact policy: the
+    advantages of steps 2-3 come from the value model, so a critic (or its AdamW moments) not
+    restored from the checkpoint would change them."""
+    from align_worker.trainer import STOP_FILE
+    workspace, _, url, _, _ = setup
+    opt = pb.optimizer("ppo", generations=4, max_tokens=3, value_model={"model": "critic"}, value_lr=1e-3,
+                       ppo_epochs=2)
+    plan = arith_plan(steps=3, tasks={"arith": pb.task(["train"], "correct", ["math"], opt, batch_size=4)},
+                      checkpoint_every=100)
+    plan["models"]["critic"] = pb.builtin_model(layers=1, width=32, heads=2, context=24)
+    path = pb.write(plan, workspace / "plan-ppo.json")
+    reference, stopped = workspace / "ppo-ref", workspace / "ppo-stopped"
+    r = run_cli(cgpo_args(path, reference, url))
+    assert r.returncode == 0, r.stderr
+    stopped.mkdir()
+    (stopped / STOP_FILE).touch()
+    assert run_cli(cgpo_args(path, stopped, url)).returncode == 75
+    (checkpoint,) = ckpt.list_checkpoints(stopped / "cgpo")
+    saved = ckpt.load_pt(checkpoint / "companions.pt")
+    assert set(saved) == {"value_model:critic"} and set(saved["value_model:critic"]) == {"model", "optimizer"}
+    (stopped / STOP_FILE).unlink()
+    r = run_cli(cgpo_args(path, stopped, url, resume=True))
+    assert r.returncode == 0, r.stderr
+    expected, got = final_params(reference), final_params(stopped)
+    for k in expected:
+        assert torch.equal(got[k], expected[k]), k
+    values = [m["value_loss"] for m in read_jsonl(stopped / "cgpo" / "metrics.jsonl") if m.get("task") == "arith"]
+    assert len(values) == 3 and all(v > 0 for v in values)

@@ -4,9 +4,12 @@ accuracy, and the trained model scoring responses as a later stage's reward sour
 import json
 import random
 
+import pytest
+import torch
+
 from align_worker import planbuild as pb
 from align_worker.cli import main
-from align_worker.models import load_reward_model
+from align_worker.models import builtin_value_net, load_reward_model
 from align_worker.stages.reward_model import split_held_out
 
 PAIR_FIELDS = {"prompt": "prompt", "chosen": "chosen", "rejected": "rejected"}
@@ -63,6 +66,16 @@ def test_learns_the_preferred_feature_and_scores_it_as_a_reward(tmp_path):
     chosen = score([r["prompt"] for r in fresh], [r["chosen"] for r in fresh])
     rejected = score([r["prompt"] for r in fresh], [r["rejected"] for r in fresh])
     assert float((chosen > rejected).float().mean()) > 0.9
+    # As PPO's value model (`value_model = rm.model`): the trained network, read at every
+    # position; at a sequence's last token it is the reward model's score.
+    from align_worker.tokenizer import ByteTokenizer
+    net, context = builtin_value_net({"type": "stage", "stage": "rm"}, "rm", 0, tmp_path / "run", "/x",
+                                     torch.device("cpu"))
+    tok = ByteTokenizer()
+    ids = tok.encode_prompt(fresh[0]["prompt"]) + tok.encode_response(fresh[0]["chosen"])
+    values = net.token_values(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long))
+    assert context == 24 and values.shape == (1, len(ids)) and net.training
+    assert float(values[0, -1]) == pytest.approx(float(chosen[0]), abs=1e-5)
 
 
 def test_flipped_preferences_train_the_opposite_ranking(tmp_path):

@@ -10,7 +10,8 @@ from ..distributed import wrap
 from ..generation import generate
 from .. import sharded
 from ..frozen import AdaptersOff, FrozenModels, lockstep
-from ..models import DTYPES, disable_dropout, load_model
+from ..errors import UserError
+from ..models import DTYPES, LanguageModel, builtin_value_net, disable_dropout, load_model
 from ..objectives import Work, build_work, inner_updates, token_count
 from ..plan import TaskSpec
 from ..rewards import RewardFunction
@@ -19,6 +20,7 @@ from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
 from ..seeding import seed_everything
 from ..tokenizer import system_of
 from ..trainer import Trainer, shards_policy, training_mode
+from ..value import ValueModel
 
 
 class TaskState:
@@ -65,6 +67,27 @@ def _baseline_generator(task: TaskSpec, frozen: FrozenModels):
     return gen
 
 
+def value_models(ctx: RunContext, policy: LanguageModel) -> Dict[str, ValueModel]:
+    """PPO tasks' value models by name, one per distinct declaration (tasks naming the same one
+    share it), each with its own AdamW (the stage's weight decay and clip, the task's value_lr)."""
+    spec, out = ctx.spec, {}
+    for task in spec.tasks:
+        vm = task.optimizer.value_model
+        if task.optimizer.variant != "ppo" or vm is None or vm.name in out:
+            continue
+        where = f"{task.pointer}/optimizer/value_model"
+        if policy.backend != "builtin":
+            raise UserError(f"{where}: a value model reads the policy's tokens; it needs a builtin(...) "
+                            f"policy, this one is {policy.backend}")
+        module, context = builtin_value_net(vm.source, vm.name, spec.seed, ctx.run_dir, where, ctx.dist.device)
+        if context < policy.context:
+            raise UserError(f"{where}: the value model's context ({context}) is shorter than the policy's "
+                            f"({policy.context})")
+        out[vm.name] = ValueModel(module, task.optimizer.value_lr, spec.training.weight_decay,
+                                  spec.training.clip, policy.tokenizer.pad_id, policy.context)
+    return out
+
+
 def needs_judges(task: TaskSpec) -> bool:
     return bool(task.judges) or task.reward.source["type"] == "judge"
 
@@ -84,6 +107,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     client = ctx.judge_client(f"stage {spec.name!r} (tasks {', '.join(judged)})") if judged else None
     tasks = [TaskState(ctx, t, client, frozen) for t in spec.tasks]
     trainer = Trainer(ctx, policy, spec.fields["steps"], spec.fields["lr"])
+    critics = value_models(ctx, policy)
+    trainer.companions = {f"value_model:{name}": c for name, c in critics.items()}
     trainer.prepare_run_dir()
     samples = SampleLog(ctx.stage_dir / SAMPLES_FILE, d.is_main, spec.fields["steps"])
     samples.truncate_after(trainer.start_step)
@@ -105,7 +130,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
             if samples.wanted(step + 1):
                 samples.write(sample_rows(r, step + 1))
             record["weight"] = ts.task.weight
-            items = build_work(r, policy, d, norm, micro, record)
+            vm = ts.task.optimizer.value_model
+            items = build_work(r, policy, d, norm, micro, record, critics.get(vm.name) if vm else None)
             for e in range(inner_updates(ts.task)):
                 phases += [[] for _ in range(e + 1 - len(phases))]
                 phases[e] += items

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 
 /**
@@ -192,18 +194,19 @@ function buildProgram(): Command {
 }
 
 /**
- * The check command's modules in one file when `npm run build` has bundled them
+ * The check command's modules in one CommonJS file when `npm run build` has bundled them
  * (scripts/bundle-check.mjs) and the bundle is not older than the compiled check.js (tsc
  * rewrites every output, so a tsc run without the bundler leaves it stale): loading ~150 ES
  * modules one by one costs more than checking a recipe. From sources (tsx), the modules.
  */
 async function importCheckCommand(): Promise<typeof import("./commands/check.js")> {
-  const modules = new URL("./commands/check.js", import.meta.url);
-  const bundle = new URL("./commands/check.bundle.js", import.meta.url);
+  const bundle = new URL("./commands/check.bundle.cjs", import.meta.url);
   const bundleTime = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
-  const modulesTime = statSync(modules, { throwIfNoEntry: false })?.mtimeMs;
-  const fresh = bundleTime !== undefined && modulesTime !== undefined && bundleTime >= modulesTime;
-  return (await import(fresh ? bundle.href : "./commands/check.js")) as typeof import("./commands/check.js");
+  const modulesTime = statSync(new URL("./commands/check.js", import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+  if (bundleTime !== undefined && modulesTime !== undefined && bundleTime >= modulesTime) {
+    return createRequire(import.meta.url)(fileURLToPath(bundle)) as typeof import("./commands/check.js");
+  }
+  return import("./commands/check.js");
 }
 
 /** A reader that went away (`align check x | head`) ends the command quietly, not with a stack trace. */

@@ -1,25 +1,50 @@
-// Bundles the `align check` command's compiled modules (dist/cli/commands/check.js and the
-// ~150 compiler, grammar and judge-table modules it imports) into one file beside it,
-// dist/cli/commands/check.bundle.js, which cli/main.ts loads when it is at least as new as
-// check.js. Why: Node 20 reads, compiles and links each ES module on its own, which cost the
-// check command ~70 ms of CPU (more than the check itself); one file costs ~25 ms.
-// Packages stay external (chevrotain, commander and ajv load as they do unbundled).
+// Bundles the `align check` command's compiled modules (dist/cli/commands/check.js, the ~150
+// compiler, grammar and judge-table modules it imports, and chevrotain's single-file build)
+// into one CommonJS file beside it, dist/cli/commands/check.bundle.cjs, which cli/main.ts
+// requires when it is at least as new as check.js. Why: Node 20 reads, compiles and links each
+// ES module on its own, which cost the check command more CPU than the check itself; one
+// CommonJS file is read and compiled once, with no module graph to link.
+// The other packages (commander, ajv) stay external and load as they do unbundled.
 // Run by `npm run build` after tsc.
 import { build } from "esbuild";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const commands = path.join(root, "dist", "cli", "commands");
 
+/**
+ * grammar/chevrotain.ts finds chevrotain's single-file build at run time with a top-level
+ * await, which CommonJS cannot hold; in the bundle that same build is imported statically.
+ */
+const chevrotainStatic = {
+  name: "chevrotain-static",
+  setup(b) {
+    const entry = createRequire(path.join(root, "package.json")).resolve("chevrotain");
+    const singleFile = path.join(path.dirname(entry), "..", "chevrotain.mjs");
+    b.onResolve({ filter: /\/chevrotain\.js$/ }, (args) =>
+      args.importer.includes(`${path.sep}grammar${path.sep}`) ? { path: "chevrotain", namespace: "align-static" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "align-static" }, () => ({
+      contents: `export { createToken, CstParser, EOF, Lexer, generateCstDts } from ${JSON.stringify(singleFile)};`,
+      resolveDir: root,
+    }));
+  },
+};
+
 await build({
   entryPoints: [path.join(commands, "check.js")],
-  outfile: path.join(commands, "check.bundle.js"),
+  outfile: path.join(commands, "check.bundle.cjs"),
   bundle: true,
   platform: "node",
-  format: "esm",
+  format: "cjs",
   target: "node20",
-  packages: "external",
+  external: ["commander", "ajv", "ajv/*"],
+  plugins: [chevrotainStatic],
+  // createRequire(import.meta.url) (the lazy ajv) resolves from the bundle's own file.
+  define: { "import.meta.url": "__bundleUrl" },
+  banner: { js: 'const __bundleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: "warning",
   legalComments: "none",
 });

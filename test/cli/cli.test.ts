@@ -56,7 +56,7 @@ describe("align check", () => {
     });
     expect(r.exitCode).toBe(0);
     const loaded = [...new Set(readFileSync(trace, "utf8").trim().split("\n"))];
-    expect(loaded.some((url) => url.endsWith("/dist/cli/commands/check.bundle.js"))).toBe(true);
+    expect(loaded.some((url) => url.endsWith("/dist/cli/commands/check.bundle.cjs"))).toBe(true);
     expect(loaded.filter((url) => url.includes("/dist/compiler/"))).toEqual([]);
     const heavy = /\/node_modules\/(zod|eld|franc|ajv|yaml|mathjs|ts-morph|esbuild|execa|vscode-[\w-]+)\//;
     expect(loaded.filter((url) => heavy.test(url))).toEqual([]);

@@ -23,7 +23,7 @@ function staleSource(root: string, dir: string): boolean {
 
 /** `npm run build` bundles the check command after tsc; a tsc-only build leaves it missing or older. */
 function staleCheckBundle(root: string): boolean {
-  const bundle = path.join(root, "dist/cli/commands/check.bundle.js");
+  const bundle = path.join(root, "dist/cli/commands/check.bundle.cjs");
   return !existsSync(bundle) || statSync(bundle).mtimeMs < statSync(path.join(root, "dist/cli/commands/check.js")).mtimeMs;
 }
 

@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { statSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 
@@ -194,7 +193,7 @@ function buildProgram(): Command {
 }
 
 /**
- * The check command's modules in one CommonJS file when `npm run build` has bundled them
+ * The check command's modules in one CommonJS file, with V8's code cache (cli/bundled.ts), when `npm run build` has bundled them
  * (scripts/bundle-check.mjs) and the bundle is not older than the compiled check.js (tsc
  * rewrites every output, so a tsc run without the bundler leaves it stale): loading ~150 ES
  * modules one by one costs more than checking a recipe. From sources (tsx), the modules.
@@ -204,7 +203,9 @@ async function importCheckCommand(): Promise<typeof import("./commands/check.js"
   const bundleTime = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
   const modulesTime = statSync(new URL("./commands/check.js", import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
   if (bundleTime !== undefined && modulesTime !== undefined && bundleTime >= modulesTime) {
-    return createRequire(import.meta.url)(fileURLToPath(bundle)) as typeof import("./commands/check.js");
+    const { runBundle } = await import("./bundled.js");
+    const cache = fileURLToPath(new URL("./commands/check.bundle.cache", import.meta.url));
+    return runBundle(fileURLToPath(bundle), cache).exports as typeof import("./commands/check.js");
   }
   return import("./commands/check.js");
 }

@@ -1,8 +1,9 @@
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixture, maxParamDiff, modelFile, ONE_NODE_TWO_RANKS, PARAM_ATOL, pidsWhere, run, WORKER_PYTHON } from "./helpers.js";
 import type { TestBundle } from "./helpers.js";
@@ -39,8 +40,10 @@ describe.skipIf(!haveRay && !inCi)("launch/ray/driver.py on a real Ray head", ()
     if (!haveRay) throw new Error(`${RAY} missing: run scripts/worker-venv.sh (it installs ray[train] from the local wheels)`);
     const [gcs, client, agent] = [await freePort(), await freePort(), await freePort()];
     address = `127.0.0.1:${gcs}`;
-    execFileSync(RAY, ["start", "--head", "--node-ip-address=127.0.0.1", `--port=${gcs}`, `--ray-client-server-port=${client}`,
-      `--dashboard-agent-listen-port=${agent}`, "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats", `--temp-dir=${temp}`], { stdio: "pipe" });
+    // Asynchronous: `ray start` can take tens of seconds under load, and a synchronous call would
+    // block the test worker's event loop long enough for vitest's RPC to time out.
+    await promisify(execFile)(RAY, ["start", "--head", "--node-ip-address=127.0.0.1", `--port=${gcs}`, `--ray-client-server-port=${client}`,
+      `--dashboard-agent-listen-port=${agent}`, "--num-cpus=2", "--include-dashboard=false", "--disable-usage-stats", `--temp-dir=${temp}`]);
   }, 120_000);
 
   afterAll(async () => {

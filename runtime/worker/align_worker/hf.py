@@ -6,6 +6,7 @@ Imported lazily: CPU test machines have no transformers; the built-in model cove
 from __future__ import annotations
 
 import inspect
+import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -85,6 +86,12 @@ class HFTokenizer:
             raise UserError(f"{self.where}/max_prompt_tokens: a prompt has {len(ids)} tokens, more than "
                             f"{limit} (truncation = error); raise max_prompt_tokens or use truncation = left")
         self.truncations += 1
+        if self.truncations == 1:
+            # Left truncation is the declared default, but never a silent one: say so once, on the
+            # console, where the run's other warnings are; metrics.jsonl counts every later cut.
+            print(f"align-worker: warning: {self.where}/max_prompt_tokens: a prompt of {len(ids)} tokens was cut "
+                  f"from the left to {limit} (truncation = left); later cuts are counted as prompts_truncated "
+                  f"in metrics.jsonl, and truncation = error stops the stage instead", file=sys.stderr, flush=True)
         return ids[-limit:]
 
     def encode_response(self, text: str) -> List[int]:

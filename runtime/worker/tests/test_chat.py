@@ -81,12 +81,14 @@ def test_auto_none_and_file_choose_the_template(tmp_path):
         loaded({"type": "file", "path": "missing.jinja"})
 
 
-def test_max_prompt_tokens_truncates_from_the_left_and_counts_or_refuses():
+def test_max_prompt_tokens_truncates_from_the_left_and_counts_or_refuses(capsys):
     tok = chat_tokenizer("llama3")
     full = HFTokenizer(tok, None, tok.chat_template).encode_prompt("1+2+3+4+5+6=")
     left = HFTokenizer(tok, None, tok.chat_template, max_prompt_tokens=6, where="/models/m")
     assert left.encode_prompt("1+2+3+4+5+6=") == full[-6:] and left.truncations == 1
     assert left.encode_prompt("1") != [] and left.truncations == 2
+    warned = capsys.readouterr().err.splitlines()
+    assert len(warned) == 1 and "/models/m/max_prompt_tokens: a prompt of" in warned[0] and "cut from the left to 6" in warned[0]
     strict = HFTokenizer(tok, None, tok.chat_template, max_prompt_tokens=6, truncation="error", where="/models/m")
     with pytest.raises(UserError, match=r"/models/m/max_prompt_tokens: a prompt has \d+ tokens, more than 6"):
         strict.encode_prompt("1+2+3+4+5+6=")

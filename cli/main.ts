@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { statSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 
 /**
@@ -24,7 +26,7 @@ function buildProgram(): Command {
     .option("--format <format>", "text or json", "text")
     .option("--fix", "apply the safe fix-its (misspelt names with one candidate, values in the wrong syntax) in place")
     .action(async (files: string[], opts: { format: string; fix?: boolean }) => {
-      const { runCheck } = await import("./commands/check.js");
+      const { runCheck } = await importCheckCommand();
       process.exitCode = await runCheck(files, opts);
     });
 
@@ -188,6 +190,24 @@ function buildProgram(): Command {
     });
 
   return program;
+}
+
+/**
+ * The check command's modules in one CommonJS file, with V8's code cache (cli/bundled.ts), when `npm run build` has bundled them
+ * (scripts/bundle-check.mjs) and the bundle is not older than the compiled check.js (tsc
+ * rewrites every output, so a tsc run without the bundler leaves it stale): loading ~150 ES
+ * modules one by one costs more than checking a recipe. From sources (tsx), the modules.
+ */
+async function importCheckCommand(): Promise<typeof import("./commands/check.js")> {
+  const bundle = new URL("./commands/check.bundle.cjs", import.meta.url);
+  const bundleTime = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
+  const modulesTime = statSync(new URL("./commands/check.js", import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
+  if (bundleTime !== undefined && modulesTime !== undefined && bundleTime >= modulesTime) {
+    const { runBundle } = await import("./bundled.js");
+    const cache = fileURLToPath(new URL("./commands/check.bundle.cache", import.meta.url));
+    return runBundle(fileURLToPath(bundle), cache).exports as typeof import("./commands/check.js");
+  }
+  return import("./commands/check.js");
 }
 
 /** A reader that went away (`align check x | head`) ends the command quietly, not with a stack trace. */

@@ -4,6 +4,7 @@
  * the runtime, and a second copy of these definitions would drift from the judges.
  */
 import type { JudgeInputChecks } from "../../compiler/index.js";
-import { requirementsProblem } from "./instructions/index.js";
+// The module of its own, not the judge's index: `align check` must not load zod, ELD and franc.
+import { requirementsProblem } from "./instructions/problem.js";
 
 export const judgeInputChecks: JudgeInputChecks = { instructions: requirementsProblem };

@@ -47,6 +47,23 @@ describe("align check", () => {
     expect(r.stdout).toContain("--> test/fixtures/check/err/AL4054-instruction-rows.align:7:47");
   });
 
+  it("loads its modules as one bundled file, and none of the judges', the server's or the editor's packages", async () => {
+    const trace = path.join(mkdtempSync(path.join(tmpdir(), "align-trace-")), "modules.txt");
+    const r = await execa("node", ["--import", path.join(root, "test/support/traceModules.mjs"), bin, "check", "recipes/cgpo.align"], {
+      cwd: root,
+      reject: false,
+      env: { NO_COLOR: "1", ALIGN_TRACE_MODULES: trace },
+    });
+    expect(r.exitCode).toBe(0);
+    const loaded = [...new Set(readFileSync(trace, "utf8").trim().split("\n"))];
+    // The bundle runs through cli/bundled.js (vm, with the build's code cache), so no compiler,
+    // grammar or runtime module of dist/ is loaded on its own.
+    expect(loaded.some((url) => url.endsWith("/dist/cli/bundled.js"))).toBe(true);
+    expect(loaded.filter((url) => /\/dist\/(compiler|grammar|runtime)\//.test(url))).toEqual([]);
+    const heavy = /\/node_modules\/(zod|eld|franc|ajv|yaml|mathjs|ts-morph|esbuild|execa|vscode-[\w-]+)\//;
+    expect(loaded.filter((url) => heavy.test(url))).toEqual([]);
+  });
+
   it("prints versioned JSON with --format json", async () => {
     const r = await align(["check", "--format", "json", bad]);
     expect(r.exitCode).toBe(1);

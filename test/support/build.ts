@@ -21,7 +21,13 @@ function staleSource(root: string, dir: string): boolean {
   return false;
 }
 
+/** `npm run build` bundles the check command after tsc; a tsc-only build leaves it missing or older. */
+function staleCheckBundle(root: string): boolean {
+  const bundle = path.join(root, "dist/cli/commands/check.bundle.cjs");
+  return !existsSync(bundle) || statSync(bundle).mtimeMs < statSync(path.join(root, "dist/cli/commands/check.js")).mtimeMs;
+}
+
 export async function ensureBuilt(root: string): Promise<void> {
-  if (!SOURCES.some((dir) => staleSource(root, dir))) return;
-  await execa("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, reject: false });
+  if (!SOURCES.some((dir) => staleSource(root, dir)) && !staleCheckBundle(root)) return;
+  await execa("npm", ["run", "--silent", "build"], { cwd: root, reject: false });
 }

@@ -8,10 +8,10 @@
  */
 import { z } from "zod";
 import { judgeError, satisfied, violated, type Judge, type Judgement, type Sample } from "../types.js";
-import { compileRequirements, type CompiledRequirements, type CompiledRule } from "./compile.js";
+import type { CompiledRequirements, CompiledRule } from "./compile.js";
 import { evaluateRules, type Mode } from "./evaluate.js";
 import { FifoCache } from "./fifo-cache.js";
-import { parseRequirements } from "./requirements.js";
+import { compileField, fromJsonText } from "./problem.js";
 import { suggestion } from "./suggest.js";
 import type { TextView } from "./view.js";
 
@@ -80,23 +80,6 @@ function jsonKey(raw: object): string | undefined {
   }
 }
 
-function compileField(raw: unknown): CompiledRequirements {
-  const parsed = parseRequirements(raw);
-  if (!parsed.ok) return { ok: false, reason: "invalid_requirements", detail: parsed.detail };
-  return compileRequirements(parsed.rules);
-}
-
-/**
- * What the judge would report for a row's requirements (one field's value, or IFEval's ids and
- * kwargs columns when `kwargs` is given), or null when they compile; `align check` runs it on
- * the first rows of the datasets an instructions judge reads.
- */
-export function requirementsProblem(requirements: unknown, kwargs?: unknown): string | null {
-  const raw = kwargs === undefined ? requirements : { instruction_id_list: fromJsonText(requirements), kwargs: fromJsonText(kwargs) };
-  const compiled = compileField(raw);
-  return compiled.ok ? null : compiled.detail;
-}
-
 function violation(failed: readonly CompiledRule[], total: number, view: TextView): Judgement {
   const parts = failed.map((r) => `${r.id}[${r.index}]: ${r.checker.explain(view)}`);
   return violated("instruction_not_followed", truncate(`${failed.length} of ${total} not followed: ${parts.join("; ")}`));
@@ -129,16 +112,6 @@ class ColumnsCache {
     let hit = inner.get(kwargs);
     if (hit === undefined) inner.set(kwargs, (hit = row()));
     return hit;
-  }
-}
-
-/** `"[\"punctuation:no_comma\"]"` → the array; anything else as it is (parsing reports it). */
-function fromJsonText(value: unknown): unknown {
-  if (typeof value !== "string" || !/^\s*\[/.test(value)) return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
   }
 }
 

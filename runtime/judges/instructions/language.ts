@@ -3,7 +3,7 @@
  * as IFEval writes it). Identification and its short-text rule live in text/langid.ts.
  */
 import { suggestion } from "./suggest.js";
-import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, isSupportedLanguage } from "./text/langid.js";
+import { LANGUAGE_NAMES, SUPPORTED_LANGUAGES, isSupportedLanguage } from "./text/languages.js";
 import type { InstructionDef } from "./types.js";
 
 /** A did-you-mean that also maps a language written out ("German") to its code. */

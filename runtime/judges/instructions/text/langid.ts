@@ -17,32 +17,8 @@
  * instruction, as it does in IFEval when langdetect finds no features.
  */
 import { eld } from "eld/small";
+import { FRANC_CODES } from "./languages.js";
 import { MAX_LENGTH, createIdentifier, type Ranking } from "./trigrams.js";
-
-/** ISO 639-1 code (as IFEval writes it) → franc's ISO 639-3 codes for that language. */
-const FRANC_CODES: Readonly<Record<string, readonly string[]>> = {
-  af: ["afr"], ar: ["arb"], bg: ["bul"], bn: ["ben"], ca: ["cat"], cs: ["ces"], da: ["dan"],
-  de: ["deu"], el: ["ell"], en: ["eng"], es: ["spa"], et: ["ekk"], fa: ["pes", "prs"],
-  fi: ["fin"], fr: ["fra"], gu: ["guj"], he: ["heb"], hi: ["hin"], hr: ["hrv"], hu: ["hun"],
-  id: ["ind"], it: ["ita"], ja: ["jpn"], kn: ["kan"], ko: ["kor"], lt: ["lit"], lv: ["lvs"],
-  mk: ["mkd"], ml: ["mal"], mr: ["mar"], ne: ["npi"], nl: ["nld"], no: ["nob", "nno"],
-  pa: ["pan"], pl: ["pol"], pt: ["por"], ro: ["ron"], ru: ["rus"], sk: ["slk"], sl: ["slv"],
-  so: ["som"], sq: ["als"], sv: ["swe"], sw: ["swh"], ta: ["tam"], te: ["tel"], th: ["tha"],
-  tl: ["tgl"], tr: ["tur"], uk: ["ukr"], ur: ["urd"], vi: ["vie"], zh: ["cmn"],
-  "zh-cn": ["cmn"], "zh-tw": ["cmn"],
-};
-
-/** Language names for did-you-mean on `language` arguments (IFEval's 30, plus Chinese). */
-export const LANGUAGE_NAMES: Readonly<Record<string, string>> = {
-  en: "English", es: "Spanish", pt: "Portuguese", ar: "Arabic", hi: "Hindi", fr: "French",
-  ru: "Russian", de: "German", ja: "Japanese", it: "Italian", bn: "Bengali", uk: "Ukrainian",
-  th: "Thai", ur: "Urdu", ta: "Tamil", te: "Telugu", bg: "Bulgarian", ko: "Korean",
-  pl: "Polish", he: "Hebrew", fa: "Persian", vi: "Vietnamese", ne: "Nepali", sw: "Swahili",
-  kn: "Kannada", mr: "Marathi", gu: "Gujarati", pa: "Punjabi", ml: "Malayalam", fi: "Finnish",
-  zh: "Chinese",
-};
-
-export const SUPPORTED_LANGUAGES: readonly string[] = Object.keys(FRANC_CODES);
 
 const CANDIDATES = [...new Set(Object.values(FRANC_CODES).flat())];
 
@@ -148,11 +124,6 @@ function dominant(counts: Map<Script, number>): Script | undefined {
   let bestCount = 0;
   for (const [script, n] of counts) if (n > bestCount) [best, bestCount] = [script, n];
   return best;
-}
-
-/** Whether `code` is a language this module can identify. */
-export function isSupportedLanguage(code: string): boolean {
-  return Object.hasOwn(FRANC_CODES, code);
 }
 
 /** franc picks Mandarin for Han-heavy Japanese; any real share of kana means Japanese. */

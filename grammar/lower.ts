@@ -282,17 +282,12 @@ class Lowering {
     const raw = token.image;
     const span = this.tokenSpan(token);
     const decoded = decodeNumber(raw);
-    switch (decoded.kind) {
-      case "Number":
-        return { kind: "Number", value: decoded.value, raw, span };
-      case "Duration":
-        return { kind: "Duration", seconds: decoded.seconds, raw, span };
-      case "Size":
-        return { kind: "Size", bytes: decoded.bytes, raw, span };
-      case "Invalid":
-        this.reportProblems(token, [decoded.problem], SyntaxCode.InvalidNumber.code);
-        return { kind: "ErrorValue", span };
+    if (decoded.kind === "Invalid") {
+      this.reportProblems(token, [decoded.problem], SyntaxCode.InvalidNumber.code);
+      return { kind: "ErrorValue", span };
     }
+    // The decoded value has the AST node's fields (value, seconds or bytes) under the same kind.
+    return { ...decoded, raw, span };
   }
 
   private reportProblems(token: IToken, problems: readonly LiteralProblem[], code: string): void {

@@ -274,16 +274,8 @@ class WellFormedParser {
     const raw = token.image;
     const span = this.span(token);
     const decoded = decodeNumber(raw);
-    switch (decoded.kind) {
-      case "Number":
-        return { kind: "Number", value: decoded.value, raw, span };
-      case "Duration":
-        return { kind: "Duration", seconds: decoded.seconds, raw, span };
-      case "Size":
-        return { kind: "Size", bytes: decoded.bytes, raw, span };
-      case "Invalid":
-        return fail();
-    }
+    // The decoded value has the AST node's fields (value, seconds or bytes) under the same kind.
+    return decoded.kind === "Invalid" ? fail() : { ...decoded, raw, span };
   }
 
   private identifier(token: Token): Identifier {

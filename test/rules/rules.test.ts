@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ruleCodes } from "../../compiler/check/rules/index.js";
 import { compileFiles } from "../compiler/helpers.js";
@@ -22,6 +23,13 @@ const DATA = {
   "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
 };
+
+/** A Llama-3-style Hugging Face checkpoint's tokenizer and config (test/fixtures/check/models/build.py), under `dir`. */
+function llamaFiles(dir: string): Record<string, string> {
+  const files = ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "config.json"];
+  return Object.fromEntries(files.map((name) => [`${dir}/${name}`, readFileSync(new URL(`../fixtures/check/models/llama3/${name}`, import.meta.url), "utf8")]));
+}
+Object.assign(DATA, llamaFiles("llama"));
 
 const QA = 'dataset qa = jsonl("qa.jsonl") { prompt = "question"  answer = "answer"  reference = "reference" }\n';
 const M = 'model m { from = hf("org/m") }\n';
@@ -361,6 +369,30 @@ const cases: readonly Case[] = [
       'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
   },
   {
+    code: "AL6007",
+    bad:
+      'model l { from = local("llama") }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = l  prompts = long  max_tokens = 40 }\n' +
+      'stage e = eval { model = l  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
+    at: ["3:62", "4:56"],
+    good:
+      'model l { from = local("llama") }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = l  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = l  prompts = long  template = "Q: {prompt}"  max_tokens = 8 }\n',
+  },
+  {
+    code: "AL6008",
+    bad: 'model l { from = local("llama")  truncation = error }\ndataset long = jsonl("long.jsonl") { prompt = "q" }\nstage g = generate { model = l  prompts = long  max_tokens = 40 }\n',
+    at: ["3:62"],
+    good: 'model l { from = local("llama")  truncation = error }\ndataset long = jsonl("long.jsonl") { prompt = "q" }\nstage g = generate { model = l  prompts = long  max_tokens = 8 }\n',
+  },
+  {
+    code: "AL6009",
+    bad: `model h { from = hf("org/not-cached") }\n${QA}stage g = generate { model = h  prompts = qa }\nstage s = sft { model = h  data = [qa] }\n`,
+    at: ["1:18"],
+    good: `model h { from = local("llama") }\n${QA}stage g = generate { model = h  prompts = qa  max_tokens = 8 }\nstage s = sft { model = h  data = [qa] }\n`,
+  },
+  {
     code: "AL4055",
     bad: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = ""  timeout = 0s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 0s }\n`,
     at: ["2:78", "2:92", "3:71"],
@@ -412,7 +444,8 @@ describe("semantic, data and resource rules", () => {
   });
 
   it("each code's example triggers it (in memory, with its data)", () => {
-    const examples: Record<string, string> = { ...DATA, "d.jsonl": '{"prompt": "x"}\n', "chat.jsonl": '{"prompt": "x"}\n', "math.jsonl": '{"problem": "1+1", "answer": "2"}\n', "prompts.jsonl": '{"prompt": "x"}\n', "empty.jsonl": "" };
+    const examples: Record<string, string> = { ...DATA, "d.jsonl": '{"prompt": "x"}\n', "chat.jsonl": '{"prompt": "x"}\n', "math.jsonl": '{"problem": "1+1", "answer": "2"}\n', "prompts.jsonl": '{"prompt": "x"}\n', "empty.jsonl": "",
+      ...llamaFiles("checkpoints/llama"), "long_prompts.jsonl": `${JSON.stringify({ prompt: "word ".repeat(80) })}\n` };
     const dataBound = new Set(["AL5002"]);
     const failing = ruleCodes
       .filter((info) => !dataBound.has(info.code))

@@ -39,6 +39,7 @@ import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "
 import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
 import { ppoNeedsValueModelCode, ppoValueModelRule, ppoValueModelShapeCode } from "./PpoValueModel.js";
 import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
+import { hfPromptCutCode, hfPromptFitsContextRule, hfPromptRefusedCode, hfPromptUncheckedCode } from "./HfPromptFitsContext.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -116,6 +117,9 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [modelFitsGpusRule, estimateShapeGuessedCode],
   [modelSizeKnownRule, modelSizeKnownCode],
   [promptFitsContextRule, promptFitsContextCode],
+  [hfPromptFitsContextRule, hfPromptCutCode],
+  [hfPromptFitsContextRule, hfPromptRefusedCode],
+  [hfPromptFitsContextRule, hfPromptUncheckedCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { promptCounter, tokenizerFiles } from "../../compiler/check/rules/support/hfTokenizer.js";
+import { loadTokenizer, promptCounter } from "../../compiler/check/rules/support/hfTokenizer.js";
 import { compile } from "../../compiler/index.js";
 import { fileURLToPath } from "node:url";
 
@@ -34,22 +34,29 @@ const PROMPTS: readonly (readonly [string, string | null])[] = [
   ["", null],
 ];
 
-function files(model: string) {
-  const dir = path.join(MODELS, model);
-  const read = (name: string) => readFileSync(path.join(dir, name), "utf8");
-  const parsed = tokenizerFiles(read("tokenizer.json"), read("tokenizer_config.json"), read("chat_template.jinja"));
-  if ("why" in parsed) throw new Error(parsed.why);
-  return parsed;
-}
-
 function jsIds(model: string, template: "auto" | "none"): number[][] {
-  const parsed = files(model);
-  const counter = promptCounter(parsed, template === "auto" ? parsed.chatTemplate! : null);
+  const dir = path.join(MODELS, model);
+  const loaded = loadTokenizer(path.join(dir, "tokenizer.json"), () => undefined, readFileSync(path.join(dir, "tokenizer_config.json"), "utf8"));
+  if ("why" in loaded) throw new Error(loaded.why);
+  const counter = promptCounter(loaded, template === "auto" ? readFileSync(path.join(dir, "chat_template.jinja"), "utf8") : null);
   if ("why" in counter) throw new Error(counter.why);
   return PROMPTS.map(([text, system]) => counter.ids(text, system ?? undefined));
 }
 
 describe("prompt ids at check time", () => {
+  // First: the other cases load the libraries into this process.
+  it("loads the tokenizer libraries only when a Hugging Face model with local tokenizer files generates from rows", () => {
+    const require = createRequire(path.join(REPO, "compiler/check/rules/support/hfTokenizer.ts"));
+    const library = require.resolve("@huggingface/tokenizers");
+    delete require.cache[library];
+    const recipes = path.join(REPO, "test/fixtures/check");
+    compile("AL6004-builtin-context.align", { cwd: path.join(recipes, "err"), hubCache: "/nonexistent" });
+    compile("AL6009-hf-tokenizer-missing.align", { cwd: path.join(recipes, "err"), hubCache: "/nonexistent" });
+    expect(require.cache[library]).toBeUndefined();
+    compile("hf-prompts-fit.align", { cwd: path.join(recipes, "ok"), hubCache: "/nonexistent" });
+    expect(require.cache[library]).toBeDefined();
+  });
+
   it("are transformers' ids as the worker encodes prompts, for Llama-3 and Qwen2 tokenizers, with and without the chat template", () => {
     const requests = ["llama3", "qwen2"].flatMap((model) =>
       (["auto", "none"] as const).map((template) => ({ dir: path.join(MODELS, model), template, prompts: PROMPTS, model })),
@@ -64,16 +71,18 @@ describe("prompt ids at check time", () => {
     expect(expected[2]![0]!.length).toBeGreaterThan(expected[3]![0]!.length + 5);
   }, 60_000);
 
-  it("loads the tokenizer libraries only when a Hugging Face model with local tokenizer files generates from rows", () => {
-    const require = createRequire(path.join(REPO, "compiler/check/rules/support/hfTokenizer.ts"));
-    const library = require.resolve("@huggingface/tokenizers");
-    delete require.cache[library];
-    const recipes = path.join(REPO, "test/fixtures/check");
-    compile("AL6004-builtin-context.align", { cwd: path.join(recipes, "err"), hubCache: "/nonexistent" });
-    compile("AL6009-hf-tokenizer-missing.align", { cwd: path.join(recipes, "err"), hubCache: "/nonexistent" });
-    expect(require.cache[library]).toBeUndefined();
-    compile("hf-prompts-fit.align", { cwd: path.join(recipes, "ok"), hubCache: "/nonexistent" });
-    expect(require.cache[library]).toBeDefined();
+  it("keeps a loaded tokenizer for the next check while its file is unchanged (the language server re-checks per keystroke)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "align-tokenizer-"));
+    cpSync(path.join(MODELS, "qwen2"), dir, { recursive: true });
+    const file = path.join(dir, "tokenizer.json");
+    const first = loadTokenizer(file, () => undefined, undefined);
+    expect(loadTokenizer(file, () => undefined, undefined)).toBe(first);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/\}\s*$/, "}\n\n"));
+    const changed = loadTokenizer(file, () => undefined, undefined);
+    expect(changed).not.toBe(first);
+    expect("why" in changed).toBe(false);
+    writeFileSync(file, "{ not json");
+    expect(loadTokenizer(file, () => undefined, undefined)).toEqual({ why: "tokenizer.json is not valid JSON" });
   });
 
   it("finds a hub id's tokenizer in the local Hugging Face cache, at the revision's snapshot", () => {

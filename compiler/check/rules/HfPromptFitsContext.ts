@@ -9,7 +9,7 @@ import { posix } from "node:path";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import { hubSnapshot } from "../../estimate/models.js";
 import type { Rule, RuleContext } from "../rule.js";
-import { promptCounter, readTokenizerJson, tokenizerFiles, type PromptCounter } from "./support/hfTokenizer.js";
+import { loadTokenizer, promptCounter, type PromptCounter } from "./support/hfTokenizer.js";
 import { pointer } from "./support/pointer.js";
 import { promptSites, sampledPrompts, siteSpanPointer, type PromptSite, type SampledPrompt } from "./support/promptSites.js";
 
@@ -187,16 +187,14 @@ function modelDir(context: RuleContext, from: { type: string; id?: string; revis
 function measureFor(context: RuleContext, model: HfModel): Measure | { why: string } {
   if (typeof model.dir !== "string") return model.dir;
   const dir = model.dir;
-  const json = readTokenizerJson(posix.isAbsolute(dir) ? posix.join(dir, "tokenizer.json") : posix.join(context.rootDir, dir, "tokenizer.json"));
-  const text = "text" in json ? json.text : context.readFile(posix.join(dir, "tokenizer.json"));
-  if (text === undefined) return { why: `${"why" in json ? json.why : "no tokenizer.json"} in ${dir}` };
+  const absolute = posix.isAbsolute(dir) ? dir : posix.join(context.rootDir, dir);
+  const tokenizer = loadTokenizer(posix.join(absolute, "tokenizer.json"), () => context.readFile(posix.join(dir, "tokenizer.json")), context.readFile(posix.join(dir, "tokenizer_config.json")));
+  if ("why" in tokenizer) return { why: `${tokenizer.why} in ${dir}` };
   const window = contextOf(context.readFile(posix.join(dir, "config.json")));
   if (window === undefined) return { why: `no readable config.json in ${dir}` };
-  const files = tokenizerFiles(text, context.readFile(posix.join(dir, "tokenizer_config.json")), context.readFile(posix.join(dir, "chat_template.jinja")));
-  if ("why" in files) return { why: `${files.why} in ${dir}` };
-  const template = chatTemplateText(context, model, files.chatTemplate);
+  const template = chatTemplateText(context, model, context.readFile(posix.join(dir, "chat_template.jinja")) ?? tokenizer.configTemplate);
   if (typeof template === "object" && template !== null) return template;
-  const counter = promptCounter(files, template);
+  const counter = promptCounter(tokenizer, template);
   return "why" in counter ? { why: `${counter.why} in ${dir}` } : { counter, context: window };
 }
 

@@ -18,13 +18,13 @@ const require = createRequire(import.meta.url);
 /** A real tokenizer.json runs to tens of MB (Gemma's is 33 MB); larger is not a tokenizer. */
 export const MAX_TOKENIZER_BYTES = 64 * 1024 * 1024;
 
-export interface TokenizerFiles {
-  /** tokenizer.json, parsed. */
-  readonly tokenizer: unknown;
-  /** tokenizer_config.json, parsed; {} when the directory has none. */
-  readonly config: Readonly<Record<string, unknown>>;
-  /** The tokenizer's own chat template (chat_template.jinja, else tokenizer_config.json's). */
-  readonly chatTemplate: string | undefined;
+export interface LoadedTokenizer {
+  readonly tokenizer: Tokenizer;
+  /** bos_token, eos_token, ... as text, as chat templates see them. */
+  readonly specials: Readonly<Record<string, string>>;
+  readonly bosId: number | undefined;
+  /** tokenizer_config.json's chat template (chat_template.jinja, when there is one, comes first). */
+  readonly configTemplate: string | undefined;
 }
 
 export interface PromptCounter {
@@ -33,28 +33,52 @@ export interface PromptCounter {
 }
 
 /**
- * tokenizer.json from disk, bounded (a regular file up to MAX_TOKENIZER_BYTES): the compiler
- * host's limit is for recipes, and Llama-3's tokenizer is over it. Undefined with the reason
- * when it is not there or not readable.
+ * Building a Llama-3-sized tokenizer costs ~0.4 s; the language server re-checks on every
+ * keystroke, so the last few are kept, keyed by the file's path, mtime and size (or, for a file
+ * the compiler host serves from memory, its text) and the tokenizer_config.json text.
  */
-export function readTokenizerJson(absolutePath: string): { text: string } | { why: string } {
+const loaded = new Map<string, LoadedTokenizer>();
+const KEEP = 2;
+
+/**
+ * The tokenizer whose tokenizer.json is at `absolutePath`: read from disk bounded (a regular
+ * file up to MAX_TOKENIZER_BYTES; the compiler host's limit is for recipes, and Llama-3's
+ * tokenizer is over it), else from `fromHost` (in-memory hosts). A reason when it is missing or
+ * not understood.
+ */
+export function loadTokenizer(absolutePath: string, fromHost: () => string | undefined, configJson: string | undefined): LoadedTokenizer | { why: string } {
+  const onDisk = stampOf(absolutePath);
+  if ("why" in onDisk) return onDisk;
+  const text = onDisk.stamp === null ? fromHost() : undefined;
+  if (onDisk.stamp === null && text === undefined) return { why: "no tokenizer.json" };
+  const key = `${onDisk.stamp ?? text}\u0000${configJson ?? ""}`;
+  const hit = loaded.get(key);
+  if (hit) return hit;
+  const built = build(text ?? readFileSync(absolutePath, "utf8"), configJson);
+  if ("why" in built) return built;
+  if (loaded.size >= KEEP) loaded.delete(loaded.keys().next().value!);
+  loaded.set(key, built);
+  return built;
+}
+
+/** `path mtime size` of a readable tokenizer.json on disk; null when there is none. */
+function stampOf(absolutePath: string): { stamp: string | null } | { why: string } {
   try {
     const stat = statSync(absolutePath);
-    if (!stat.isFile()) return { why: "not a regular file" };
-    if (stat.size > MAX_TOKENIZER_BYTES) return { why: `${stat.size} bytes, over the ${MAX_TOKENIZER_BYTES / (1024 * 1024)} MiB limit` };
-    return { text: readFileSync(absolutePath, "utf8") };
+    if (!stat.isFile()) return { why: "tokenizer.json is not a regular file" };
+    if (stat.size > MAX_TOKENIZER_BYTES) return { why: `tokenizer.json has ${stat.size} bytes, over the ${MAX_TOKENIZER_BYTES / (1024 * 1024)} MiB limit` };
+    return { stamp: `${absolutePath} ${stat.mtimeMs} ${stat.size}` };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { why: code === "ENOENT" ? "no tokenizer.json" : `tokenizer.json unreadable (${code ?? "error"})` };
+    return code === "ENOENT" || code === "ENOTDIR" ? { stamp: null } : { why: `tokenizer.json is unreadable (${code ?? "error"})` };
   }
 }
 
-/** The files' parts a counter needs, from their texts; a reason when one is malformed. */
-export function tokenizerFiles(tokenizerJson: string, configJson: string | undefined, templateFile: string | undefined): TokenizerFiles | { why: string } {
-  let tokenizer: unknown;
+function build(tokenizerJson: string, configJson: string | undefined): LoadedTokenizer | { why: string } {
+  let json: unknown;
   let config: Record<string, unknown> = {};
   try {
-    tokenizer = JSON.parse(tokenizerJson);
+    json = JSON.parse(tokenizerJson);
   } catch {
     return { why: "tokenizer.json is not valid JSON" };
   }
@@ -66,7 +90,16 @@ export function tokenizerFiles(tokenizerJson: string, configJson: string | undef
       return { why: "tokenizer_config.json is not valid JSON" };
     }
   }
-  return { tokenizer, config, chatTemplate: templateFile ?? configTemplate(config["chat_template"]) };
+  const { Tokenizer: TokenizerClass } = require("@huggingface/tokenizers") as typeof import("@huggingface/tokenizers");
+  let tokenizer: Tokenizer;
+  try {
+    tokenizer = new TokenizerClass(json as object, config);
+  } catch (error) {
+    return { why: `tokenizer.json is not understood (${oneLine(error)})` };
+  }
+  const specials = specialTokens(config);
+  const bosId = specials["bos_token"] === undefined ? undefined : tokenizer.token_to_id(specials["bos_token"]);
+  return { tokenizer, specials, bosId, configTemplate: configTemplate(config["chat_template"]) };
 }
 
 /** tokenizer_config.json's chat_template: a string, or a list of named ones (transformers takes "default"). */
@@ -77,17 +110,9 @@ function configTemplate(value: unknown): string | undefined {
   return typeof named?.template === "string" ? named.template : undefined;
 }
 
-/** A counter for the files and the chat template in use (null: raw text); a reason when the library refuses them. */
-export function promptCounter(files: TokenizerFiles, template: string | null): PromptCounter | { why: string } {
-  const { Tokenizer: TokenizerClass } = require("@huggingface/tokenizers") as typeof import("@huggingface/tokenizers");
-  let tokenizer: Tokenizer;
-  try {
-    tokenizer = new TokenizerClass(files.tokenizer as object, files.config);
-  } catch (error) {
-    return { why: `tokenizer.json not understood (${oneLine(error)})` };
-  }
-  const specials = specialTokens(files.config);
-  const bosId = specials["bos_token"] === undefined ? undefined : tokenizer.token_to_id(specials["bos_token"]);
+/** A counter for the tokenizer and the chat template in use (null: raw text); a reason when the template does not parse. */
+export function promptCounter(loaded: LoadedTokenizer, template: string | null): PromptCounter | { why: string } {
+  const { tokenizer, bosId, specials } = loaded;
   if (template === null) {
     return {
       ids(text, system) {

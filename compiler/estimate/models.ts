@@ -31,7 +31,7 @@ export function architectureOf(from: Obj | undefined, params: number | undefined
 function measuredArchitecture(from: Obj | undefined, io: EstimateIO): Architecture | undefined {
   switch (str(from, "type")) {
     case "builtin":
-      return builtinArchitecture(num(from, "layers") ?? 2, num(from, "width") ?? 128, num(from, "heads") ?? 4, num(from, "context") ?? 256, num(from, "vocab") ?? 259);
+      return builtinArchitecture(num(from, "layers") ?? 2, num(from, "width") ?? 128, num(from, "heads") ?? 4, num(from, "context") ?? 512, num(from, "vocab") ?? 259);
     case "hf": {
       const id = str(from, "id");
       if (id === undefined) return undefined;

@@ -454,3 +454,17 @@ describe("semantic, data and resource rules", () => {
     expect(failing).toEqual([]);
   });
 });
+
+describe("built-in model defaults", () => {
+  it("leave the default max_tokens as much room again for the prompt: no AL6006 on defaults", () => {
+    const prompt = "What is the sum of twelve and thirty-five? ".repeat(5); // 215 bytes
+    const result = compileFiles({
+      "main.align": 'model b { from = builtin() }\ndataset d = jsonl("d.jsonl") { prompt = "q" }\nstage g = generate { model = b  prompts = d }\nstage e = eval { model = b  prompts = d }\n',
+      "d.jsonl": `${JSON.stringify({ q: prompt })}\n`,
+    });
+    expect(result.diagnostics.map((d) => d.code)).toEqual([]);
+    const from = result.plan!.models["b"]!.from as { context: number };
+    const stage = result.plan!.stages["g"] as { max_tokens: number };
+    expect(from.context - stage.max_tokens).toBeGreaterThanOrEqual(256);
+  });
+});

@@ -26,7 +26,7 @@ export const builtinSource = call(
     layers: int("Transformer layers.", { default: 2, min: 1 }),
     width: int("Hidden width.", { default: 128, min: 1 }),
     heads: int("Attention heads; must divide the width.", { default: 4, min: 1 }),
-    context: int("Context length in tokens.", { default: 256, min: 1 }),
+    context: int("Context length in tokens; the default leaves the default `max_tokens` (256) as much room again for the prompt.", { default: 512, min: 1 }),
   },
   { constants: { vocab: 259 } },
 );

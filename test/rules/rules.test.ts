@@ -271,8 +271,8 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL5007",
-    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt" }\n`,
-    at: ["3:58"],
+    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt" }\nstage h = generate { model = m  prompts = qa  template = "{{ prompt }} (briefly)" }\n`,
+    at: ["3:58", "4:58"],
     good: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{{prompt}} {prompt}" }\n`,
   },
   {

@@ -35,6 +35,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
   const meant = new Set<string>();
+  // Unknown fields with nothing close by spelling, reported once the missing ones are known.
+  const unmatched: Entry[] = [];
   let ok = true;
   for (const entry of entries) {
     const name = entry.name.name;
@@ -49,15 +51,13 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       const { meant: named, ...suggestion } = suggestionFix(entry.name, Object.keys(fields));
       const target = named ?? suggestion.fix?.edits[0]?.newText;
       if (target !== undefined) meant.add(target);
-      report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
-        ...suggestion,
-        // Nothing close: the fields there are, so the right one can be picked by meaning.
-        ...(suggestion.help === undefined ? { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] } : {}),
-      });
+      if (suggestion.help === undefined) unmatched.push(entry);
+      else report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, suggestion);
     } else {
       written.set(name, entry);
     }
   }
+  reportUnmatched(unmatched, fields, written, meant, scope, owner);
   const out: [string, LValue][] = [];
   for (const [name, spec] of Object.entries(fields)) {
     const entry = written.get(name);
@@ -77,6 +77,28 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
     }
   }
   return ok ? object(out, owner.span) : undefined;
+}
+
+/**
+ * Unknown fields nothing is close to. One of them beside one missing required field is that
+ * field under another tool's name (`reward_model` for `reward`): one diagnostic, pointing there.
+ * Otherwise the fields there are, so the right one can be picked by meaning.
+ */
+function reportUnmatched(unmatched: readonly Entry[], fields: FieldMap, written: ReadonlyMap<string, Entry>, meant: Set<string>, scope: CheckScope, owner: Owner): void {
+  const missing = Object.entries(fields).filter(([name, spec]) => spec.default === undefined && !written.has(name) && !meant.has(name)).map(([name]) => name);
+  for (const entry of unmatched) {
+    const message = `unknown field \`${entry.name.name}\` in ${owner.label}`;
+    if (unmatched.length === 1 && missing.length === 1 && !owner.recovered) {
+      const required = missing[0]!;
+      meant.add(required);
+      report(scope, TypeCode.UnknownField.code, entry.name.span, message, {
+        help: `did you mean \`${required}\`? it is required, and not written`,
+        fix: { title: `write \`${required}\``, edits: [{ span: entry.name.span, newText: required }] },
+      });
+    } else {
+      report(scope, TypeCode.UnknownField.code, entry.name.span, message, { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] });
+    }
+  }
 }
 
 export function blockEntries(block: Block | undefined): Entry[] {

@@ -92,8 +92,8 @@ export const NumberLiteral = createToken({
   categories: [Stray],
   // Two slips are taken into the token too, so each is one error at its place: an exponent
   // with several signs (`1e--6`) and a unit after a space (`10 s`, but not a field `s = ...` or
-  // a block `h {`, even across comments and line breaks).
-  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)(?![A-Za-z0-9_]|(?:\s|#[^\n\r]*)*[=:{(]))?/,
+  // a block `h {`, even across comments and line breaks), or spelt out (`4 hours`).
+  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|(?:hour|hr|minute|min|second|sec|day|millisecond)s?)(?![A-Za-z0-9_]|(?:\s|#[^\n\r]*)*[=:{(]))?/,
 });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });

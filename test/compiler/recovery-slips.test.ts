@@ -26,6 +26,7 @@ const SLIPS: Array<[string, string, string, string]> = [
   ["a doubled exponent sign", "lr = 1e-3", "lr = 1e--6", "1e--6"],
   ["an unterminated triple-quoted string", 'partition = "gpu"', 'partition = """gpu', '"""'],
   ["a space before a unit", "time = 2h", "time = 10 s", "10 s"],
+  ["a unit spelt out", "time = 2h", "time = 4 hours", "4 hours"],
   ["single quotes", 'partition = "gpu"', "partition = 'gpu'", "'gpu'"],
   ["a missing = after a judge name", "judge exact = math_answer {", "judge exact math_answer {", "math_answer"],
   ["YAML's key: value", "lr = 1e-3", "lr: 1e-3", ":"],

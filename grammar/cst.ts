@@ -71,10 +71,12 @@ export interface FieldCstNode extends CstNode {
 
 export type FieldCstChildren = {
   name: IToken[];
-  Equals?: IToken[];
+  Equals?: (IToken)[];
   value?: (ValueCstNode)[];
   block?: BlockCstNode[];
   Colon?: IToken[];
+  Dot?: (IToken)[];
+  dotted?: (IToken)[];
 };
 
 export interface ValueCstNode extends CstNode {

@@ -179,7 +179,8 @@ class Lowering {
   /** Field := Identifier "=" Value | Identifier Block */
   private field(node: FieldCstNode): Field {
     const c = node.children;
-    const nameToken = c.name?.[0];
+    // `a.b.lr = ...` (an error already): the last segment is the field meant.
+    const nameToken = c.dotted?.at(-1) ?? c.name?.[0];
     const name: Identifier = nameToken
       ? this.identifier(nameToken)
       : { kind: "Identifier", name: "", span: this.insertionPoint(undefined) };

@@ -161,7 +161,8 @@ export class AlignParser extends CstParser {
   /**
    * Field := Identifier "=" Value | Identifier Block
    * A value on the same line right after the name (`dtype bf16`) is taken as a field with a
-   * missing `=`: one precise error instead of a cascade.
+   * missing `=`, and `name: value` and `a.b.c = value` as fields too: one precise error each
+   * instead of a cascade.
    */
   field = this.RULE("field", () => {
     const name = this.CONSUME(Identifier, { LABEL: "name" });
@@ -187,6 +188,28 @@ export class AlignParser extends CstParser {
             }),
           );
           this.SUBRULE3(this.value, { ARGS: [owner] });
+        },
+      },
+      {
+        // verl/Hydra's dotted keys (`actor.optim.lr = 1e-6`): one error at the first `.`, then
+        // the last segment as the field, so the value is still checked.
+        ALT: () => {
+          const dot = this.CONSUME(Dot);
+          let last = this.CONSUME2(Identifier, { LABEL: "dotted" });
+          this.MANY(() => {
+            this.CONSUME2(Dot);
+            last = this.CONSUME3(Identifier, { LABEL: "dotted" });
+          });
+          this.ACTION(() =>
+            this.extraErrors.push({
+              code: SyntaxCode.ExpectedToken.code,
+              message: `field names have no dots (a nested key, as verl and Hydra write them): write the field itself, \`${last.image} = ...\`, in the block it belongs to`,
+              token: dot,
+              previous: name,
+            }),
+          );
+          this.CONSUME2(Equals);
+          this.SUBRULE4(this.value, { ARGS: [owner] });
         },
       },
       {

@@ -27,6 +27,7 @@ const SLIPS: Array<[string, string, string, string]> = [
   ["an unterminated triple-quoted string", 'partition = "gpu"', 'partition = """gpu', '"""'],
   ["a space before a unit", "time = 2h", "time = 10 s", "10 s"],
   ["a unit spelt out", "time = 2h", "time = 4 hours", "4 hours"],
+  ["verl's dotted key", "lr = 1e-3", "actor.optim.lr = 1e-3", "."],
   ["single quotes", 'partition = "gpu"', "partition = 'gpu'", "'gpu'"],
   ["a missing = after a judge name", "judge exact = math_answer {", "judge exact math_answer {", "math_answer"],
   ["YAML's key: value", "lr = 1e-3", "lr: 1e-3", ":"],

@@ -393,6 +393,12 @@ const cases: readonly Case[] = [
     good: `model h { from = local("llama") }\n${QA}stage g = generate { model = h  prompts = qa  max_tokens = 8 }\nstage s = sft { model = h  data = [qa] }\n`,
   },
   {
+    code: "AL6010",
+    bad: `${M}${QA}stage s = sft { model = m  data = [qa]  batch_size = 16  micro_batch_size = 32 }\nstage t = sft { model = m  data = [qa]  batch_size = 16  grad_accum = 4  micro_batch_size = 8 }\ncluster { gpus_per_node = 2  gpu = h100_80gb }\n`,
+    at: ["3:77", "4:93"],
+    good: `${M}${QA}stage s = sft { model = m  data = [qa]  batch_size = 64  micro_batch_size = 32 }\nstage t = sft { model = m  data = [qa]  batch_size = 16  grad_accum = 4  micro_batch_size = 2 }\ncluster { gpus_per_node = 2  gpu = h100_80gb }\n`,
+  },
+  {
     code: "AL4055",
     bad: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = ""  timeout = 0s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 0s }\n`,
     at: ["2:78", "2:92", "3:71"],

@@ -36,6 +36,7 @@ import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.j
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { microBatchFitsCode, microBatchFitsRule } from "./MicroBatchFits.js";
 import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
 import { ppoNeedsValueModelCode, ppoValueModelRule, ppoValueModelShapeCode } from "./PpoValueModel.js";
 import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
@@ -120,6 +121,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [hfPromptFitsContextRule, hfPromptCutCode],
   [hfPromptFitsContextRule, hfPromptRefusedCode],
   [hfPromptFitsContextRule, hfPromptUncheckedCode],
+  [microBatchFitsRule, microBatchFitsCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

@@ -30,7 +30,11 @@ class ScalarHead(nn.Module):
     def __init__(self, model: nn.Module, where: str) -> None:
         super().__init__()
         self.model = model
-        self.head = _score_head(model, where)
+        _score_head(model, where)
+
+    @property
+    def head(self) -> nn.Module:
+        return self.model.score
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
         return self.model(input_ids=input_ids, attention_mask=attention_mask).logits[:, 0]

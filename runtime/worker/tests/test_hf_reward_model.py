@@ -85,6 +85,25 @@ def test_hf_reward_model_on_flipped_preferences_learns_the_opposite(tmp_path, ba
     assert fresh_accuracy(tmp_path / "run")[0] < 0.1
 
 
+def test_hf_reward_model_starts_from_an_sft_stages_hf_output(tmp_path, base_dir):
+    # A negligible lr (AdamW moves each weight by about lr per step): the saved backbone is the
+    # SFT output's, under a fresh score head.
+    plan = rm_plan(tmp_path, base_dir, epochs=1, lr=1e-12)
+    plan["stages"]["sft"] = pb.sft_stage({"model": "rm_base"}, [{"dataset": "pairs"}], epochs=1, batch_size=16,
+                                         checkpoint_every=0)
+    plan["datasets"]["pairs"]["fields"]["target"] = "chosen"
+    plan["stages"]["rm"]["model"] = {"stage": "sft", "output": "model"}
+    path = pb.write(plan, tmp_path / "plan.json")
+    for stage in ("sft", "rm"):
+        assert main(["run", "--plan", str(path), "--stage", stage, "--run-dir", str(tmp_path / "run"), "--cpu"]) == 0
+    sft = F.load_weights(tmp_path / "run" / "sft" / "model")
+    rm = transformers.AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "run" / "rm" / "model")).state_dict()
+    backbone = [k for k in sft if k.startswith("model.")]
+    assert backbone and set(rm) == set(backbone) | {"score.weight"}
+    assert all(torch.allclose(rm[k], sft[k], rtol=0, atol=1e-9) for k in backbone)
+    assert not torch.allclose(sft["model.embed_tokens.weight"], F.load_weights(base_dir)["model.embed_tokens.weight"])
+
+
 def test_value_head_at_the_last_token_is_the_reward_score(base_dir):
     module, tok = load_scalar_head(str(base_dir), 5, "v", CPU, "/x")
     ids = [reward_encoder(tok)(["say 1:"], [w])[0] for w in ("ab!", "hello world the answer")]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import torch
@@ -25,7 +24,7 @@ from ..errors import UserError
 from ..hf import reward_encoder
 from ..hf_reward import load_scalar_head, model_dir, reward_language_model
 from ..model_builtin import BuiltinConfig, TinyRewardModel
-from ..models import MODEL_META, LanguageModel, cast, check_model_dir, seed_for
+from ..models import MODEL_META, LanguageModel, cast, check_model_dir, output_type, seed_for
 from ..seeding import seed_everything
 from ..tokenizer import ByteTokenizer, system_of
 from ..trainer import Trainer, training_mode
@@ -87,21 +86,24 @@ def _scores(module: torch.nn.Module, pairs: List[Pair], pad: int, device: torch.
 
 def _reward_net(ctx: RunContext) -> LanguageModel:
     """The model to train: the built-in transformer with a scalar head (fresh from a builtin(...)
-    declaration, or over an sft/dpo stage's built-in output), or a Hugging Face checkpoint as a
-    one-label sequence-classification model (hf_reward.py)."""
+    declaration, or over an sft/dpo/cgpo stage's built-in output), or a Hugging Face checkpoint
+    as a one-label sequence-classification model (hf_reward.py)."""
     spec = ctx.spec
     src, where = spec.model.source, spec.pointer + "/model"
-    path = ctx.run_dir / src["stage"] / "model" if src["type"] == "stage" else None
-    meta = _stage_meta(path, where) if path is not None else None
-    if src["type"] in ("hf", "local") or (meta is not None and meta.get("type") != "builtin"):
+    path, kind = None, src["type"]
+    if kind == "stage":
+        path = ctx.run_dir / src["stage"] / "model"
+        check_model_dir(path, where)
+        kind = output_type(path) or "hf"       # no align_model.json: a Hugging Face checkpoint
+    if kind in ("hf", "local"):
         ident = model_dir(src, ctx.base_dir, ctx.run_dir, where)
         module, tok = load_scalar_head(ident, spec.seed, spec.model.name, ctx.dist.device, where)
         context = int(getattr(module.model.config, "max_position_embeddings", None) or 4096)
         return reward_language_model(module, tok, ident, context)
-    if src["type"] not in ("builtin", "stage"):
-        raise UserError(f"{where}: a reward_model stage trains a builtin(...) or Hugging Face model; "
-                        f"{src['type']} models are not supported")
-    cfg = BuiltinConfig(**meta["config"]) if meta is not None else \
+    if kind != "builtin":
+        raise UserError(f"{where}: a reward_model stage trains a builtin(...) or Hugging Face language model; "
+                        f"it cannot start from a {kind} model")
+    cfg = BuiltinConfig(**json.loads((path / MODEL_META).read_text())["config"]) if path is not None else \
         BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"], src.get("vocab") or 259)
     torch.manual_seed(seed_for(spec.seed, spec.model.name))
     module = TinyRewardModel(cfg)
@@ -111,14 +113,6 @@ def _reward_net(ctx: RunContext) -> LanguageModel:
     module.train(True)
     return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context,
                          {"type": "builtin_reward", "config": cfg.to_dict()})
-
-
-def _stage_meta(path: Path, where: str) -> Dict[str, Any]:
-    meta = path / MODEL_META
-    if not meta.exists():
-        check_model_dir(path, where)
-        return {"type": "hf"}
-    return json.loads(meta.read_text())
 
 
 def run(ctx: RunContext) -> Dict[str, Any]:

@@ -10,6 +10,7 @@ scorer reads (logit 0, pooled by the model at the last non-pad token, the pad id
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, Dict, Tuple
 
@@ -99,6 +100,14 @@ def reward_language_model(module: ScalarHead, tok: Any, ident: str, context: int
     template = getattr(tok, "chat_template", None) or None
     return LanguageModel(module, HFTokenizer(tok, template=template), "hf", context,
                          {"type": HF_REWARD, "source": ident})
+
+
+def warn_unused_lora(model: Any, where: str) -> None:
+    """A scalar-head model trains all its weights in fp32: a declaration's `lora` (there for the
+    stages that fine-tune it as a language model) is not applied; say so rather than ignore it."""
+    if getattr(model, "lora", None) is not None:
+        print(f"align-worker: warning: {where}: model {model.name!r} declares lora, which a reward or value "
+              f"model does not use: all its weights are trained", file=sys.stderr, flush=True)
 
 
 def same_vocabulary(value_tok: Any, policy_tok: Any, where: str) -> None:

@@ -39,7 +39,8 @@ def value_network(vm: ModelSpec, policy: LanguageModel, seed: int, base_dir: Pat
     if not hf:
         module, context = builtin_value_net(src, vm.name, seed, run_dir, where, device)
         return module, None, context
-    from .hf_reward import load_scalar_head, model_dir, same_vocabulary
+    from .hf_reward import load_scalar_head, model_dir, same_vocabulary, warn_unused_lora
+    warn_unused_lora(vm, where)
     module, tok = load_scalar_head(model_dir(src, base_dir, run_dir, where), seed, "value:" + vm.name, device, where)
     same_vocabulary(tok, policy.tokenizer.tok, where)
     return module, tok, int(getattr(module.model.config, "max_position_embeddings", None) or 4096)

@@ -104,6 +104,17 @@ def test_hf_reward_model_starts_from_an_sft_stages_hf_output(tmp_path, base_dir)
     assert not torch.allclose(sft["model.embed_tokens.weight"], F.load_weights(base_dir)["model.embed_tokens.weight"])
 
 
+def test_a_declarations_lora_is_not_applied_and_the_stage_says_so(tmp_path, base_dir, capfd):
+    plan = rm_plan(tmp_path, base_dir, epochs=1)
+    plan["models"]["rm_base"]["lora"] = {"rank": 4, "alpha": 8, "dropout": 0.0, "targets": ["q_proj", "v_proj"]}
+    path = pb.write(plan, tmp_path / "plan.json")
+    assert main(["run", "--plan", str(path), "--stage", "rm", "--run-dir", str(tmp_path / "run"), "--cpu"]) == 0
+    assert ("align-worker: warning: /stages/rm/model: model 'rm_base' declares lora, which a reward or value model "
+            "does not use: all its weights are trained") in capfd.readouterr().err
+    saved = transformers.AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "run" / "rm" / "model"))
+    assert not any("lora" in k for k in saved.state_dict())
+
+
 def test_value_head_at_the_last_token_is_the_reward_score(base_dir):
     module, tok = load_scalar_head(str(base_dir), 5, "v", CPU, "/x")
     ids = [reward_encoder(tok)(["say 1:"], [w])[0] for w in ("ab!", "hello world the answer")]

@@ -22,7 +22,7 @@ from ..context import RunContext
 from ..data import Order, load_rows, rank_slice
 from ..errors import UserError
 from ..hf import reward_encoder
-from ..hf_reward import load_scalar_head, model_dir, reward_language_model
+from ..hf_reward import load_scalar_head, model_dir, reward_language_model, warn_unused_lora
 from ..model_builtin import BuiltinConfig, TinyRewardModel
 from ..models import MODEL_META, LanguageModel, cast, check_model_dir, output_type, seed_for
 from ..seeding import seed_everything
@@ -97,6 +97,7 @@ def _reward_net(ctx: RunContext) -> LanguageModel:
         kind = output_type(path) or "hf"       # no align_model.json: a Hugging Face checkpoint
     if kind in ("hf", "local"):
         ident = model_dir(src, ctx.base_dir, ctx.run_dir, where)
+        warn_unused_lora(spec.model, where)
         module, tok = load_scalar_head(ident, spec.seed, spec.model.name, ctx.dist.device, where)
         context = int(getattr(module.model.config, "max_position_embeddings", None) or 4096)
         return reward_language_model(module, tok, ident, context)

@@ -19,11 +19,7 @@ import torch.nn as nn
 
 from .errors import UserError
 from .hf import LOAD_ERRORS, HFTokenizer, _transformers, dtype_kwarg, one_line, set_reward_pad
-from .models import LanguageModel, cast, check_model_dir, disable_dropout, resolve_path, seed_for
-
-#: align_model.json's `type` of a trained Hugging Face reward model (a stage output).
-HF_REWARD = "hf_reward"
-
+from .models import HF_REWARD, LanguageModel, cast, check_model_dir, disable_dropout, resolve_path, seed_for
 
 class ScalarHead(nn.Module):
     """A one-label sequence-classification model with the built-in reward model's interface."""

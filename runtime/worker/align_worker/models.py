@@ -25,6 +25,7 @@ from .pointer import escape
 from .tokenizer import ByteTokenizer
 
 MODEL_META = "align_model.json"
+HF_REWARD = "hf_reward"          # MODEL_META's type of a trained Hugging Face reward or value model
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
@@ -262,7 +263,7 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
     A `stage` source is a reward_model stage's output under `run_dir`."""
     where = f"/rewards/{escape(name)}/from"
     trained = run_dir / source["stage"] / "model" if source["type"] == "stage" and run_dir is not None else None
-    if trained is not None and output_type(trained) == "hf_reward":   # a Hugging Face reward_model stage's
+    if trained is not None and output_type(trained) == HF_REWARD:   # a Hugging Face reward_model stage's
         return load_hf_reward(str(trained), None, device, DTYPES[dtype], where, shard)
     if source["type"] in ("builtin", "stage"):
         model, context = _builtin_reward(source, name, seed, run_dir, where)

@@ -16,7 +16,7 @@ from .checkpoint import atomic_dir
 from .errors import UserError
 from .generation import response_aligned, right_pad
 from .model_builtin import TinyRewardModel
-from .models import MODEL_META, LanguageModel, builtin_value_net, output_type
+from .models import HF_REWARD, MODEL_META, LanguageModel, builtin_value_net, output_type
 from .optim import clip_gradients, make_optimizer
 from .plan import ModelSpec
 
@@ -31,7 +31,7 @@ def value_network(vm: ModelSpec, policy: LanguageModel, seed: int, base_dir: Pat
     base). It reads the policy's token ids, so its backend and vocabulary must be the policy's."""
     src = vm.source
     hf = src["type"] in ("hf", "local") or (src["type"] == "stage" and
-                                            output_type(run_dir / src["stage"] / "model") == "hf_reward")
+                                            output_type(run_dir / src["stage"] / "model") == HF_REWARD)
     if hf != (policy.backend == "hf"):
         raise UserError(f"{where}: the value model reads the policy's token ids; a {'Hugging Face' if hf else 'builtin'} "
                         f"value model needs a {'Hugging Face' if hf else 'builtin(...)'} policy, this one is "
@@ -102,6 +102,6 @@ class ValueModel:
             else:
                 self.module.save_pretrained(str(tmp), safe_serialization=True)
                 self.tokenizer.save_pretrained(str(tmp))
-                meta = {"type": "hf_reward", "source": "value_model"}
+                meta = {"type": HF_REWARD, "source": "value_model"}
             (tmp / MODEL_META).write_text(json.dumps(meta, sort_keys=True))
         atomic_dir(out, write)

@@ -20,7 +20,7 @@ from align_worker.models import load_model, load_reward_model  # noqa: E402
 from align_worker.plan import ModelSpec  # noqa: E402
 from align_worker.trainer import STOP_FILE  # noqa: E402
 from align_worker.value import ValueModel, value_network  # noqa: E402
-from conftest import arith_plan, read_jsonl  # noqa: E402
+from conftest import arith_plan, read_jsonl, spawn_ranks  # noqa: E402
 from test_learning import assert_ppo_moves_a_torn_policy  # noqa: E402
 from test_reward_model import PAIR_FIELDS, exclaimed_pairs  # noqa: E402
 
@@ -115,3 +115,29 @@ def test_hf_ppo_stage_checkpoints_resumes_exactly_and_saves_its_value_model(work
     assert not torch.equal(weights["stopped"]["score.weight"], weights["rm"]["score.weight"])
     score = load_reward_model({"type": "local", "path": str(value)}, "v", 0, workspace, CPU)
     assert score(["1+1="], ["2"]).shape == (1,)
+
+
+@pytest.mark.skipif(tuple(int(x) for x in torch.__version__.split(".")[:2]) < (2, 1),
+                    reason="FSDP on CPU needs torch >= 2.1")
+def test_hf_ppo_with_an_fsdp_policy_on_two_gloo_ranks_matches_one_rank(workspace, base_dir, judge_server):
+    # The policy is FSDP-sharded; the value model (the policy's base with a fresh head) is
+    # replicated and its gradients summed over ranks by hand (as under DDP: test_distributed.py);
+    # whitening uses the global batch.
+    opt = pb.optimizer("ppo", generations=2, max_tokens=3, value_model={"model": "tiny"}, value_lr=1e-3,
+                       ppo_epochs=2, whiten_advantages=True)
+    plan = arith_plan(steps=2, tasks={"arith": pb.task(["train"], "correct", ["math"], opt, batch_size=4)},
+                      checkpoint_every=100)
+    plan["models"]["tiny"] = local(base_dir)
+    plan["cluster"]["sharding"] = "fsdp"
+    path = pb.write(plan, workspace / "plan.json")
+    url = judge_server(plan)
+    for world in (1, 2):
+        results = spawn_ranks(path, [workspace / f"w{world}"] * world, url)
+        assert [code for code, _ in results] == [0] * world, [err[-2000:] for _, err in results]
+    for part, auto in (("model", transformers.AutoModelForCausalLM),
+                       ("model/value/tiny", transformers.AutoModelForSequenceClassification)):
+        a, b = (auto.from_pretrained(str(workspace / w / "cgpo" / part)).state_dict() for w in ("w1", "w2"))
+        assert set(a) == set(b)
+        assert all(torch.allclose(a[k], b[k], atol=2e-5, rtol=1e-4) for k in a), part
+    trained, base = F.load_weights(workspace / "w2" / "cgpo" / "model"), F.load_weights(base_dir)
+    assert any(not torch.allclose(trained[k], base[k], atol=1e-4) for k in base)

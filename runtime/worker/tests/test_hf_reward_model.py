@@ -115,6 +115,23 @@ def test_a_declarations_lora_is_not_applied_and_the_stage_says_so(tmp_path, base
     assert not any("lora" in k for k in saved.state_dict())
 
 
+def test_hf_reward_model_stopped_and_resumed_equals_the_uninterrupted_run(tmp_path, base_dir):
+    from align_worker.trainer import STOP_FILE
+    path = pb.write(rm_plan(tmp_path, base_dir, epochs=1, checkpoint_every=100), tmp_path / "plan.json")
+    args = ["run", "--plan", str(path), "--stage", "rm", "--cpu", "--run-dir"]
+    assert main(args + [str(tmp_path / "whole")]) == 0
+    (tmp_path / "stopped").mkdir()
+    (tmp_path / "stopped" / STOP_FILE).touch()
+    assert main(args + [str(tmp_path / "stopped")]) == 75
+    (tmp_path / "stopped" / STOP_FILE).unlink()
+    assert main(args + [str(tmp_path / "stopped"), "--resume"]) == 0
+    whole, resumed = (transformers.AutoModelForSequenceClassification.from_pretrained(str(tmp_path / d / "rm" / "model"))
+                      .state_dict() for d in ("whole", "stopped"))
+    assert set(whole) == set(resumed) and all(torch.equal(whole[k], resumed[k]) for k in whole)
+    results = [json.loads((tmp_path / d / "rm" / "result.json").read_text()) for d in ("whole", "stopped")]
+    assert results[0]["held_out_accuracy"] == results[1]["held_out_accuracy"]
+
+
 def test_value_head_at_the_last_token_is_the_reward_score(base_dir):
     module, tok = load_scalar_head(str(base_dir), 5, "v", CPU, "/x")
     ids = [reward_encoder(tok)(["say 1:"], [w])[0] for w in ("ab!", "hello world the answer")]

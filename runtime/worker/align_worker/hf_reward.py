@@ -76,7 +76,7 @@ def load_scalar_head(ident: str, seed: int, name: str, device: torch.device, whe
     set_reward_pad(tok, model)
     module = ScalarHead(model, where)
     cast(module, device, torch.float32)
-    disable_dropout(module)
+    disable_dropout(model)               # its modules and its config
     module.train(True)
     return module, tok
 

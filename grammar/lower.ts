@@ -32,7 +32,8 @@ import type { LineIndex } from "./lineIndex.js";
 import { decodeNumber, decodeString, type LiteralProblem } from "./literals.js";
 import { spanBetween as between, type Span } from "./span.js";
 import { SyntaxCode } from "./syntaxCodes.js";
-import { SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
+import { quotedFix } from "./lexer.js";
+import { BareSlashedText, SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 
 /**
  * CST → AST (grammar/ast.ts). Works on partial CSTs from error recovery: any child may be
@@ -266,8 +267,8 @@ class Lowering {
   private string(token: IToken): StringLiteral {
     const raw = token.image;
     // Already reported (AL1010): its text, unescaped, stands in for the string.
-    if (token.tokenType === SingleQuotedString) {
-      return { kind: "String", value: raw.slice(1, -1).replace(/\\(.)/g, "$1"), raw, multiline: false, span: this.tokenSpan(token) };
+    if (token.tokenType === SingleQuotedString || token.tokenType === BareSlashedText) {
+      return { kind: "String", value: quotedFix(token).value, raw, multiline: raw.startsWith("'''"), span: this.tokenSpan(token) };
     }
     const terminated = token.tokenType !== UnterminatedString && token.tokenType !== UnterminatedTripleString;
     const decoded = decodeString(raw, terminated);

@@ -77,8 +77,28 @@ export const UnterminatedString = createToken({
  */
 export const SingleQuotedString = createToken({
   name: "SingleQuotedString",
-  pattern: /'(?:[^'\\\n\r]|\\[^\n\r])*'/,
+  // Python's `'''...'''` too, which may span lines.
+  pattern: /'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|'(?:[^'\\\n\r]|\\[^\n\r])*'/,
   categories: [StringLiteral],
+  line_breaks: true,
+});
+
+/**
+ * `meta-llama/Meta-Llama-3-8B` without quotes (a hub id as a shell or a YAML file writes it):
+ * there is no `/` in the language outside strings, so it is lexed as a string and reported
+ * once with the quoted fix, as a single-quoted string is.
+ */
+export const BareSlashedText = createToken({
+  name: "BareSlashedText",
+  pattern: /[A-Za-z_][\w.-]*(?:\/[\w.-]+)+/,
+  categories: [StringLiteral],
+});
+
+/** `// ...`: JavaScript's comment; reported once (comments start with `#`), then skipped as one. */
+export const SlashComment = createToken({
+  name: "SlashComment",
+  pattern: /\/\/[^\n\r]*/,
+  group: "comments",
 });
 
 /**
@@ -141,6 +161,8 @@ export const allTokens: TokenType[] = [
   SimpleString,
   UnterminatedString,
   SingleQuotedString,
+  SlashComment,
+  BareSlashedText,
   NumberLiteral,
   Import,
   As,

@@ -75,6 +75,8 @@ export type FieldCstChildren = {
   value?: (ValueCstNode)[];
   block?: BlockCstNode[];
   Colon?: IToken[];
+  Dash?: IToken[];
+  yamlItem?: ValueCstNode[];
   Dot?: (IToken)[];
   dotted?: (IToken)[];
 };

@@ -191,6 +191,12 @@ class Lowering {
       return { kind: "Field", name, value, form: "block", span: between(name.span, value.span) };
     }
     const equals = real(c.Equals?.[0]);
+    if (c.yamlItem?.length) {
+      // YAML's `name:` and `- item` lines (reported): the list they mean.
+      const items = c.yamlItem.map((item) => this.value(item, this.endOf(nameToken)));
+      const list: Value = { kind: "List", items, span: between(items[0]!.span, items.at(-1)!.span) };
+      return { kind: "Field", name, value: list, form: "assign", span: between(name.span, list.span) };
+    }
     const valueNode = c.value?.[0];
     const value = valueNode ? this.value(valueNode, this.endOf(equals ?? nameToken)) : this.errorValue(this.endOf(equals ?? nameToken));
     return { kind: "Field", name, value, form: "assign", span: between(name.span, value.span) };

@@ -13,6 +13,7 @@ import {
   allTokens,
   As,
   Colon,
+  Dash,
   Comma,
   Dot,
   Equals,
@@ -179,15 +180,29 @@ export class AlignParser extends CstParser {
         // YAML's `name: value`: one error at the `:`, then the value as if after `=`.
         ALT: () => {
           const colon = this.CONSUME(Colon);
+          const list = this.LA(1).tokenType === Dash;
           this.ACTION(() =>
             this.extraErrors.push({
               code: SyntaxCode.ColonForEquals.code,
-              message: `fields are written \`${name.image} = ...\`, not \`${name.image}: ...\` (YAML)`,
+              message: list
+                ? `fields are written \`${name.image} = [a, b]\`, not \`${name.image}:\` and \`- item\` lines (YAML)`
+                : `fields are written \`${name.image} = ...\`, not \`${name.image}: ...\` (YAML)`,
               token: colon,
               previous: name,
             }),
           );
-          this.SUBRULE3(this.value, { ARGS: [owner] });
+          this.OR2([
+            {
+              // YAML's block list (`data:` then `- a` lines): its items, as the list meant.
+              GATE: () => list,
+              ALT: () =>
+                this.AT_LEAST_ONE(() => {
+                  this.CONSUME(Dash);
+                  this.SUBRULE5(this.value, { LABEL: "yamlItem" });
+                }),
+            },
+            { ALT: () => this.SUBRULE3(this.value, { ARGS: [owner] }) },
+          ]);
         },
       },
       {

@@ -151,6 +151,8 @@ export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, categori
 export const Dot = createToken({ name: "Dot", pattern: /\./, categories: [Stray] });
 /** Not part of the language: YAML's `key: value`, which a field takes as a misspelled `=`. */
 export const Colon = createToken({ name: "Colon", pattern: /:/, categories: [Stray] });
+/** Not part of the language: YAML's `- item` (a dash and a space), read as a list item after a field's `:`. */
+export const Dash = createToken({ name: "Dash", pattern: /-(?=[ \t]+[A-Za-z_"'])/, categories: [Stray] });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -180,6 +182,7 @@ export const allTokens: TokenType[] = [
   Semicolon,
   Dot,
   Colon,
+  Dash,
   Stray,
 ];
 

@@ -31,6 +31,7 @@ const SLIPS: Array<[string, string, string, string]> = [
   ["Python's triple single quotes", 'partition = "gpu"', "partition = '''gpu'''", "'''gpu'''"],
   ["a // comment", "cluster {", "// CPU only\ncluster {", "//"],
   ["a hub id without quotes", 'partition = "gpu"', "partition = gpu/a100", "gpu/a100"],
+  ["YAML's dash list", "data = [d]", "data:\n    - d\n ", ":"],
   ["single quotes", 'partition = "gpu"', "partition = 'gpu'", "'gpu'"],
   ["a missing = after a judge name", "judge exact = math_answer {", "judge exact math_answer {", "math_answer"],
   ["YAML's key: value", "lr = 1e-3", "lr: 1e-3", ":"],

@@ -88,6 +88,7 @@ export interface ValueCstNode extends CstNode {
 
 export type ValueCstChildren = {
   StringLiteral?: IToken[];
+  quotedBlock?: BlockCstNode[];
   NumberLiteral?: IToken[];
   True?: IToken[];
   False?: IToken[];

@@ -207,6 +207,7 @@ class Lowering {
     const c = node.children;
     const token = real(c.StringLiteral?.[0] ?? c.NumberLiteral?.[0] ?? c.True?.[0] ?? c.False?.[0]);
     if (token) {
+      if (c.StringLiteral && c.quotedBlock?.[0]) return this.quotedVariant(token, c.quotedBlock[0]);
       if (c.StringLiteral) return this.string(token);
       if (c.NumberLiteral) return this.number(token);
       return { kind: "Boolean", value: c.True !== undefined, span: this.tokenSpan(token) };
@@ -215,6 +216,15 @@ class Lowering {
     if (c.block?.[0]) return this.block(c.block[0]);
     if (c.reference?.[0]) return this.reference(c.reference[0], fallbackOffset);
     return this.errorValue(fallbackOffset);
+  }
+
+  /** `"crpg" { ... }` (reported): the variant `crpg { ... }` it means. */
+  private quotedVariant(token: IToken, blockNode: BlockCstNode): Value {
+    const quoted = this.tokenSpan(token);
+    const name: Identifier = { kind: "Identifier", name: token.image.slice(1, -1), span: quoted };
+    const block = this.block(blockNode);
+    const callee: Reference = { kind: "Reference", path: [name], span: quoted };
+    return { kind: "Call", callee, args: [], hasParens: false, block, span: between(quoted, block.span) };
   }
 
   /** Path Arguments? Block?, where Path := Identifier ("." Identifier)* */

@@ -247,7 +247,26 @@ export class AlignParser extends CstParser {
   /** Value := String | Number | "true" | "false" | List | Block | Path Arguments? Block? */
   value = this.RULE("value", (owner?: Owner) => {
     this.OR([
-      { ALT: () => this.CONSUME(StringLiteral) },
+      {
+        ALT: () => {
+          const text = this.CONSUME(StringLiteral);
+          // `optimizer = "crpg" { ... }`: a quoted variant name with its block; one error, then
+          // read as `crpg { ... }` so the block is checked.
+          this.OPTION({
+            GATE: () => this.LA(1).tokenType === LBrace && this.LA(1).startLine === text.endLine && /^"[A-Za-z_][A-Za-z0-9_]*"$/.test(text.image),
+            DEF: () => {
+              this.ACTION(() =>
+                this.extraErrors.push({
+                  code: SyntaxCode.ExpectedToken.code,
+                  message: `a variant is named without quotes: \`${text.image.slice(1, -1)} { ... }\`, not \`${text.image} { ... }\``,
+                  token: text,
+                }),
+              );
+              this.SUBRULE2(this.block, { LABEL: "quotedBlock", ARGS: [owner] });
+            },
+          });
+        },
+      },
       { ALT: () => this.CONSUME(NumberLiteral) },
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },

@@ -8,7 +8,8 @@ import { backstopSeconds, SandboxPool, type SandboxHostOptions, type SandboxRequ
 import { judgeError, violated, type Judge, type JudgeContext, type Judgement, type Sample } from "../types.js";
 import { parseCodeTestsConfig, type CodeTestsConfig } from "./config.js";
 import { calledNames, extractCode } from "./extract.js";
-import { HARNESS_FILE, HARNESS_PROCESSES, HARNESS_SOURCE, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { HARNESS_PROCESSES, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { harnessFor, type HarnessProgram } from "./harness_pyc.js";
 import { neededNames, normalizeTests, type TestSpec } from "./tests_spec.js";
 import { judgementFor } from "./verdict.js";
 
@@ -43,15 +44,15 @@ function specJson(spec: TestSpec): string {
   }
 }
 
-function buildRequest(config: CodeTestsConfig, python: string, code: string, spec: TestSpec, nonce: string, signal?: AbortSignal): SandboxRequest {
+function buildRequest(config: CodeTestsConfig, python: string, harness: HarnessProgram, code: string, spec: TestSpec, nonce: string, signal?: AbortSignal): SandboxRequest {
   const wallMs = Math.ceil(config.timeout * 1000);
   return {
     mode: config.sandbox,
     // The harness's judge process is the sandbox's pid 1 and ends itself at the backstop
     // (harness_judge.ts, _seal); with sandbox = none it only sets the alarm.
-    argv: [python, "-B", "-s", HARNESS_FILE, String(backstopSeconds(wallMs))],
+    argv: [python, "-B", "-s", harness.file, String(backstopSeconds(wallMs))],
     programIsInit: true,
-    files: { [HARNESS_FILE]: HARNESS_SOURCE, [SOLUTION_FILE]: code, [SPEC_FILE]: specJson(spec) },
+    files: { [harness.file]: harness.data, [SOLUTION_FILE]: code, [SPEC_FILE]: specJson(spec) },
     stdin: `${nonce}\n`,
     // Same hash seed every run: set and dict-of-str iteration order must not vary between
     // two evaluations of the same response (judges are deterministic). One BLAS/OpenMP
@@ -74,7 +75,8 @@ async function evaluate(config: CodeTestsConfig, pool: SandboxPool, python: stri
   const extracted = extractCode(sample.response, neededNames(tests.spec, calledNames));
   if (extracted === null) return violated("no_code_found", "the response has no Python code block");
   const nonce = randomBytes(16).toString("hex");
-  const result = await pool.run(buildRequest(config, python, extracted.code, tests.spec, nonce, context.signal));
+  const harness = await harnessFor(python);
+  const result = await pool.run(buildRequest(config, python, harness, extracted.code, tests.spec, nonce, context.signal));
   return judgementFor(result, {
     nonce,
     wholeResponse: extracted.from === "whole_response",

@@ -163,8 +163,9 @@ function ratio(results: ModeResult[], mode: string, against: string, key: "msPer
 }
 
 /**
- * Sequential modes compare median latency; the pool compares sustained throughput; the judge
- * against the baseline checkout compares latency, verdicts per second and CPU per verdict.
+ * Sequential modes compare median latency and CPU per execution (the latency swings with the
+ * load of a shared machine, the CPU time much less); the pool compares sustained throughput;
+ * the judge against the baseline checkout compares latency, verdicts per second and CPU.
  */
 export function overheadRatios(results: ModeResult[]): Record<string, number | undefined> {
   const judge = "code_tests judge, bwrap, sequential";
@@ -173,8 +174,10 @@ export function overheadRatios(results: ModeResult[]): Record<string, number | u
   const [head, base] = [perSecond(judge), perSecond(baseline)];
   return {
     sequential: ratio(results, "bwrap sandbox, sequential", "python3 -c (unsandboxed), sequential", "p50Ms"),
+    sequential_cpu: ratio(results, "bwrap sandbox, sequential", "python3 -c (unsandboxed), sequential", "cpuMsPerExec"),
     pool_of_2: ratio(results, "bwrap sandbox, pool of 2", "python3 -c (unsandboxed), 2 at once", "msPerExec"),
     judge: ratio(results, judge, "code_tests judge, sandbox none, sequential", "p50Ms"),
+    judge_cpu: ratio(results, judge, "code_tests judge, sandbox none, sequential", "cpuMsPerExec"),
     judge_vs_baseline_p50: ratio(results, judge, baseline, "p50Ms"),
     judge_vs_baseline_verdicts_per_s: head !== undefined && base !== undefined ? head / base : undefined,
     judge_vs_baseline_cpu: ratio(results, judge, baseline, "cpuMsPerExec"),
@@ -208,7 +211,10 @@ async function main(): Promise<void> {
   for (const r of results) {
     console.log(`  ${r.mode.padEnd(48)} ${r.perSecond.toFixed(1).padStart(7)} execs/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  CPU ${r.cpuMsPerExec.toFixed(1).padStart(5)} ms/exec`);
   }
-  console.log(`overhead (sandboxed / unsandboxed): sequential ${x(ratios.sequential)} (median latency), pool of 2 ${x(ratios.pool_of_2)} (throughput), judge ${x(ratios.judge)} (median latency)`);
+  console.log(
+    `overhead (sandboxed / unsandboxed): sequential ${x(ratios.sequential)} median latency, ${x(ratios.sequential_cpu)} CPU; pool of 2 ${x(ratios.pool_of_2)} throughput; ` +
+      `judge ${x(ratios.judge)} median latency, ${x(ratios.judge_cpu)} CPU`,
+  );
   if (baseline !== undefined) {
     console.log(
       `judge against the baseline (${baseline}): p50 ${x(ratios.judge_vs_baseline_p50)}, verdicts/s ${x(ratios.judge_vs_baseline_verdicts_per_s)}, CPU per verdict ${x(ratios.judge_vs_baseline_cpu)}`,

@@ -6,7 +6,8 @@
  * read-only at the same path), from our own source: nothing of a sample is involved. A .pyc
  * runs only under the Python version that wrote it, so the cache is keyed by the interpreter's
  * real path, size and mtime: an upgraded interpreter gets a fresh compile. If compiling fails
- * the runs use the source, as before, and the failure shows there.
+ * (also transiently, e.g. no fork under load) the runs use the source, as before, until the
+ * judge process restarts: slower, never a different verdict.
  */
 import { execFile } from "node:child_process";
 import { realpath, stat } from "node:fs/promises";
@@ -33,7 +34,9 @@ const compiled = new Map<string, Promise<HarnessProgram>>();
 
 function compileWith(python: string): Promise<HarnessProgram> {
   return new Promise((resolve) => {
-    const child = execFile(python, ["-B", "-s", "-S", "-c", COMPILE], { encoding: "buffer", env: {}, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 }, (err, stdout) => {
+    // Isolated (-I: no cwd or environment on the import path), no site: only the standard library runs.
+    const options = { cwd: "/", encoding: "buffer" as const, env: {}, maxBuffer: 16 * 1024 * 1024, timeout: 60_000 };
+    const child = execFile(python, ["-I", "-S", "-B", "-c", COMPILE], options, (err, stdout) => {
       resolve(err === null && stdout.length > 16 ? { file: HARNESS_PYC_FILE, data: new Uint8Array(stdout) } : SOURCE);
     });
     child.stdin?.on("error", () => {});

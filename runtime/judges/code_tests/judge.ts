@@ -8,7 +8,7 @@ import { backstopSeconds, SandboxPool, type SandboxHostOptions, type SandboxRequ
 import { judgeError, violated, type Judge, type JudgeContext, type Judgement, type Sample } from "../types.js";
 import { parseCodeTestsConfig, type CodeTestsConfig } from "./config.js";
 import { calledNames, extractCode } from "./extract.js";
-import { HARNESS_PROCESSES, SOLUTION_FILE, SPEC_FILE } from "./harness.js";
+import { HARNESS_PROCESSES } from "./harness.js";
 import { harnessFor, type HarnessProgram } from "./harness_pyc.js";
 import { neededNames, normalizeTests, type TestSpec } from "./tests_spec.js";
 import { judgementFor } from "./verdict.js";
@@ -44,16 +44,29 @@ function specJson(spec: TestSpec): string {
   }
 }
 
-function buildRequest(config: CodeTestsConfig, python: string, harness: HarnessProgram, code: string, spec: TestSpec, nonce: string, signal?: AbortSignal): SandboxRequest {
+/**
+ * What the harness reads on stdin: "<spec bytes> <solution bytes>\n", the tests, the solution,
+ * then the nonce (left unread until the report). Nothing of the sample is ever a file.
+ */
+export function jobStdin(code: string, spec: TestSpec, nonce: string): Buffer {
+  const tests = Buffer.from(specJson(spec));
+  const solution = Buffer.from(code);
+  return Buffer.concat([Buffer.from(`${tests.length} ${solution.length}\n`), tests, solution, Buffer.from(`${nonce}\n`)]);
+}
+
+/**
+ * Everything of a run but its job: the same for every sample of this judge, so a sandbox can
+ * be started with it before the job is known. `waitingS`: how long it may wait for the job.
+ */
+function runTemplate(config: CodeTestsConfig, python: string, harness: HarnessProgram, waitingS = 0): SandboxRequest {
   const wallMs = Math.ceil(config.timeout * 1000);
   return {
     mode: config.sandbox,
     // The harness's judge process is the sandbox's pid 1 and ends itself at the backstop
     // (harness_judge.ts, _seal); with sandbox = none it only sets the alarm.
-    argv: [python, "-B", "-s", harness.file, String(backstopSeconds(wallMs))],
+    argv: [python, "-B", "-s", harness.file, String(backstopSeconds(wallMs)), ...(waitingS > 0 ? [String(waitingS)] : [])],
     programIsInit: true,
-    files: { [harness.file]: harness.data, [SOLUTION_FILE]: code, [SPEC_FILE]: specJson(spec) },
-    stdin: `${nonce}\n`,
+    files: { [harness.file]: harness.data },
     // Same hash seed every run: set and dict-of-str iteration order must not vary between
     // two evaluations of the same response (judges are deterministic). One BLAS/OpenMP
     // thread: numpy would otherwise start one per host CPU and hit the process limit.
@@ -65,7 +78,6 @@ function buildRequest(config: CodeTestsConfig, python: string, harness: HarnessP
       // The harness's judge process is one of the sandbox's processes; the solution keeps its own budget.
       processes: config.processes + HARNESS_PROCESSES,
     },
-    ...(signal !== undefined ? { signal } : {}),
   };
 }
 
@@ -76,7 +88,8 @@ async function evaluate(config: CodeTestsConfig, pool: SandboxPool, python: stri
   if (extracted === null) return violated("no_code_found", "the response has no Python code block");
   const nonce = randomBytes(16).toString("hex");
   const harness = await harnessFor(python);
-  const result = await pool.run(buildRequest(config, python, harness, extracted.code, tests.spec, nonce, context.signal));
+  const stdin = jobStdin(extracted.code, tests.spec, nonce);
+  const result = await pool.run({ ...runTemplate(config, python, harness), stdin, ...(context.signal !== undefined ? { signal: context.signal } : {}) });
   return judgementFor(result, {
     nonce,
     wholeResponse: extracted.from === "whole_response",

@@ -1,10 +1,11 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { HARNESS_FILE, HARNESS_SOURCE } from "../../../runtime/judges/code_tests/harness.js";
 import { HARNESS_PYC_FILE, harnessFor } from "../../../runtime/judges/code_tests/harness_pyc.js";
+import { jobStdin } from "../../../runtime/judges/code_tests/judge.js";
 
 const PYTHON = "/usr/bin/python3";
 const dir = mkdtempSync(join(tmpdir(), "align-harness-pyc-"));
@@ -19,13 +20,15 @@ describe("harnessFor", () => {
     expect(await harnessFor(PYTHON)).toBe(program);
   });
 
-  it("the bytecode is the harness: run as a script it refuses a tests file that is not there", async () => {
+  it("the bytecode is the harness: run as a script with a job on stdin, it reports a pass with the nonce", async () => {
     const program = await harnessFor(PYTHON);
     const work = mkdtempSync(join(dir, "run-"));
     writeFileSync(join(work, program.file), program.data);
-    // No tests.json: the judge process fails loading it, after forking the runner and sealing itself.
-    const run = () => execFileSync(PYTHON, ["-B", "-s", program.file, "0"], { cwd: work, input: "nonce\n", stdio: ["pipe", "pipe", "pipe", "pipe"], encoding: "utf8" });
-    expect(run).toThrow(/tests\.json/);
+    const spec = { kind: "asserts", source: "assert add(1, 2) == 3" } as const;
+    const input = jobStdin("def add(a, b):\n    return a + b\n", spec, "f00d");
+    const run = spawnSync(PYTHON, ["-B", "-s", program.file, "0"], { cwd: work, input, stdio: ["pipe", "pipe", "pipe", "pipe"], encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(String(run.output[3]))).toMatchObject({ outcome: "passed", nonce: "f00d" });
   });
 
   it("falls back to the source for an interpreter that is missing or cannot compile it", async () => {

@@ -1,7 +1,8 @@
 /**
  * Sandbox benchmark: sandboxed executions per second of a trivial Python program, one at a
  * time and with a pool of 2, against the same program started unsandboxed (`python3 -c`)
- * in the same run, plus the code_tests judge end to end with and without the sandbox and,
+ * in the same run, plus the code_tests judge end to end with and without the sandbox, with
+ * 2 sandboxes started ahead (back to back, and with requests 150 ms apart so they refill) and,
  * with `--baseline`, the code_tests judge of another checkout (for example the one-process
  * harness, a55b8f0) in its own process. Rounds of each mode are interleaved so that a change
  * in machine load hits all of them. Each mode reports wall time (median latency, throughput)
@@ -26,6 +27,8 @@ import { loadLine, medianOf } from "./lib/measure.js";
 
 const PYTHON = "/usr/bin/python3";
 const PROGRAM = "pass";
+/** Requests this far apart give the sandboxes started ahead time to refill. */
+const PACE_MS = 150;
 
 export interface BenchOptions {
   readonly runs: number;
@@ -89,13 +92,24 @@ function inProcess(job: () => Promise<void>, concurrency: number): Batch {
   };
 }
 
-function judgeBatch(sandbox: "bwrap" | "none", pool: SandboxPool): Batch {
-  const judge = createCodeTestsJudge("bench", { sandbox, timeout: 60 }, { pool });
-  return async (count, latencies) => {
+interface JudgeModeOptions {
+  /** Sandboxes started ahead (deps.warm). */
+  readonly warm?: number;
+  /** A pause before each verdict, not counted in its latency (requests that arrive apart). */
+  readonly pauseMs?: number;
+}
+
+function judgeBatch(sandbox: "bwrap" | "none", pool: SandboxPool, options: JudgeModeOptions = {}): { batch: Batch; close: () => void } {
+  const judge = createCodeTestsJudge("bench", { sandbox, timeout: 60 }, { pool, ...(options.warm !== undefined ? { warm: { size: options.warm } } : {}) });
+  const batch: Batch = async (count, latencies) => {
     const cpu0 = cpuMsNow();
-    await verdicts(judge, count, latencies);
+    for (let i = 0; i < count; i++) {
+      if (options.pauseMs !== undefined) await new Promise((r) => setTimeout(r, options.pauseMs));
+      await verdicts(judge, 1, latencies);
+    }
     return cpuMsNow() - cpu0;
   };
+  return { batch, close: () => void judge.close() };
 }
 
 /** The baseline checkout's judge in a child process (bench/lib/judgeWorker.ts). */
@@ -125,8 +139,10 @@ function modes(options: BenchOptions): Mode[] {
     { name: "bwrap sandbox, sequential", batch: inProcess(() => sandboxed(one), 1) },
     { name: "python3 -c (unsandboxed), 2 at once", batch: inProcess(plainPython, 2) },
     { name: "bwrap sandbox, pool of 2", batch: inProcess(() => sandboxed(two), 2) },
-    { name: "code_tests judge, sandbox none, sequential", batch: judgeBatch("none", one) },
-    { name: "code_tests judge, bwrap, sequential", batch: judgeBatch("bwrap", one) },
+    { name: "code_tests judge, sandbox none, sequential", ...judgeBatch("none", one) },
+    { name: "code_tests judge, bwrap, sequential", ...judgeBatch("bwrap", one) },
+    { name: "code_tests judge, bwrap, 2 started ahead", ...judgeBatch("bwrap", one, { warm: 2 }) },
+    { name: `code_tests judge, bwrap, 2 started ahead, ${PACE_MS} ms apart`, ...judgeBatch("bwrap", one, { warm: 2, pauseMs: PACE_MS }) },
     ...(options.baseline !== undefined ? [baselineMode(options.baseline)] : []),
   ];
 }
@@ -178,6 +194,10 @@ export function overheadRatios(results: ModeResult[]): Record<string, number | u
     pool_of_2: ratio(results, "bwrap sandbox, pool of 2", "python3 -c (unsandboxed), 2 at once", "msPerExec"),
     judge: ratio(results, judge, "code_tests judge, sandbox none, sequential", "p50Ms"),
     judge_cpu: ratio(results, judge, "code_tests judge, sandbox none, sequential", "cpuMsPerExec"),
+    warm_vs_none_p50: ratio(results, `code_tests judge, bwrap, 2 started ahead, ${PACE_MS} ms apart`, "code_tests judge, sandbox none, sequential", "p50Ms"),
+    warm_vs_python_p50: ratio(results, `code_tests judge, bwrap, 2 started ahead, ${PACE_MS} ms apart`, "python3 -c (unsandboxed), sequential", "p50Ms"),
+    warm_back_to_back_vs_cold_verdicts_per_s: ratio(results, judge, "code_tests judge, bwrap, 2 started ahead", "msPerExec"),
+    warm_vs_cold_cpu: ratio(results, `code_tests judge, bwrap, 2 started ahead, ${PACE_MS} ms apart`, judge, "cpuMsPerExec"),
     judge_vs_baseline_p50: ratio(results, judge, baseline, "p50Ms"),
     judge_vs_baseline_verdicts_per_s: head !== undefined && base !== undefined ? head / base : undefined,
     judge_vs_baseline_cpu: ratio(results, judge, baseline, "cpuMsPerExec"),
@@ -214,6 +234,10 @@ async function main(): Promise<void> {
   console.log(
     `overhead (sandboxed / unsandboxed): sequential ${x(ratios.sequential)} median latency, ${x(ratios.sequential_cpu)} CPU; pool of 2 ${x(ratios.pool_of_2)} throughput; ` +
       `judge ${x(ratios.judge)} median latency, ${x(ratios.judge_cpu)} CPU`,
+  );
+  console.log(
+    `started ahead, requests ${PACE_MS} ms apart: median latency ${x(ratios.warm_vs_none_p50)} the judge with sandbox none, ${x(ratios.warm_vs_python_p50)} a bare python3 -c pass, ` +
+      `CPU per verdict ${x(ratios.warm_vs_cold_cpu)} a fresh sandbox's; back to back: ${x(ratios.warm_back_to_back_vs_cold_verdicts_per_s)} the verdicts/s of fresh sandboxes`,
   );
   if (baseline !== undefined) {
     console.log(

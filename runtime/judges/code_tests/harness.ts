@@ -2,8 +2,8 @@
  * The Python harness that runs inside the sandbox, in two processes.
  *
  * The judge process (this file's part, with harness_judge.ts and harness_compare.ts) holds the
- * nonce the host wrote on stdin, the tests, and fd 3, the report channel. Before it reads any
- * of them it forks the runner (harness_runner.ts), which runs the solution and answers the
+ * job the host writes on stdin (the tests, the solution, the nonce) and fd 3, the report
+ * channel. Before it reads any of it it forks the runner (harness_runner.ts), which runs the solution and answers the
  * judge's requests over two pipes; then it makes itself non-dumpable, so the runner (same
  * uid, no capabilities) cannot open its /proc/<pid>/mem or /proc/<pid>/fd or ptrace it. The
  * tests run here, against the solution's values as builtin data and its objects as handles:

@@ -40,7 +40,7 @@ function entryPointOf(sample: Sample, config: CodeTestsConfig): string | undefin
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-/** tests.json as the harness reads it (snake_case, the harness is Python). */
+/** The tests as the harness reads them (JSON, snake_case: the harness is Python). */
 function specJson(spec: TestSpec): string {
   switch (spec.kind) {
     case "asserts":

@@ -169,6 +169,12 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
   const callee = value.kind === "Call" ? value.callee : value.kind === "Reference" ? value : undefined;
   const names = type.variants.map((v) => v.name);
   const expected = `one of ${names.map((n) => `\`${n}\``).join(", ")}`;
+  if (value.kind === "String" && names.includes("hf") && names.includes("local")) {
+    // `from = "meta-llama/Meta-Llama-3-8B"`, as TRL's model_name_or_path takes it: the call meant.
+    const call = /^(\.{0,2}\/|~)/.test(value.value) ? "local" : "hf";
+    const fixText = `${call}(${JSON.stringify(value.value)})`;
+    return wrongType(scope, value, label, expected, { help: `write \`${fixText}\`: a ${call === "hf" ? "hub id" : "directory"} is given to \`${call}(...)\``, fixText });
+  }
   if (!callee || callee.path.length !== 1) return wrongType(scope, value, label, expected);
   const id = callee.path[0]!;
   const variant = type.variants.find((v) => v.name === id.name);

@@ -181,6 +181,8 @@ const TABLE: ReadonlyMap<string, readonly Synonym[]> = new Map<string, readonly 
   ["dapo", [{ target: "grpo" }, { target: "token" }]],
   ["ppo", [{ target: "crpg", why: "align has no critic and no ratio clipping: CRPG is REINFORCE with a KL gate" }, { target: "cgpo" }]],
   ["rlhf", [{ target: "cgpo" }]],
+  ["grpo", [{ target: "cgpo", why: "GRPO is a task's optimizer (`optimizer = grpo { ... }`); a `cgpo` stage trains the policy on its tasks" }]],
+  ["rloo", [{ target: "cgpo", why: "RLOO is a task's optimizer (`optimizer = rloo { ... }`); a `cgpo` stage trains the policy on its tasks" }]],
   ["dpo", [{ target: "codpo" }]],
   ["raft", [{ target: "crraft" }]],
   ["rejection_sampling", [{ target: "crraft" }]],

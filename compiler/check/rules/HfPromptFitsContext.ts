@@ -11,7 +11,7 @@ import { hubSnapshot } from "../../estimate/models.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { loadTokenizer, promptCounter, type PromptCounter } from "./support/hfTokenizer.js";
 import { pointer } from "./support/pointer.js";
-import { promptSites, sampledPrompts, siteSpanPointer, type PromptSite, type SampledPrompt } from "./support/promptSites.js";
+import { hasSampledRows, promptSites, sampledPrompts, siteSpanPointer, type PromptSite, type SampledPrompt } from "./support/promptSites.js";
 
 const EXAMPLE =
   'model policy { from = local("checkpoints/llama")  truncation = TRUNCATION }\ndataset d = jsonl("long_prompts.jsonl")\n' +
@@ -79,12 +79,12 @@ export const hfPromptFitsContextRule: Rule = {
     for (const site of promptSites(context.plan)) {
       const model = hfModel(context, site.model);
       if (!model) continue;
-      const prompts = sampledPrompts(context, site);
-      if (prompts.length === 0) continue;
+      if (!hasSampledRows(context, site)) continue;
       const key = `${model.name}\u0000${JSON.stringify(model.chatTemplate)}`;
       if (!measures.has(key)) measures.set(key, measureFor(context, model));
       const measure = measures.get(key)!;
-      const result = "why" in measure ? measure : cutPrompts(measure, model, site, prompts);
+      // Rendering the rows only when there is a tokenizer to count them (a note needs none).
+      const result = "why" in measure ? measure : cutPrompts(measure, model, site, sampledPrompts(context, site));
       if (result === null) continue;
       if ("why" in result) {
         const entry = unchecked.get(model.name) ?? { why: result.why, owners: new Set<string>() };

@@ -73,6 +73,15 @@ function written(context: RuleContext, at: string | null): boolean {
   return provenance !== undefined && provenance !== "default";
 }
 
+/** Whether the site reads a jsonl dataset whose first rows could be read (without rendering them). */
+export function hasSampledRows(context: RuleContext, site: PromptSite): boolean {
+  if (!("dataset" in site.source)) return false;
+  const dataset = context.plan.datasets[site.source.dataset];
+  if (dataset?.type !== "jsonl") return false;
+  const head = datasetHead(context, dataset.path);
+  return head.kind === "ok" && head.rows.length > 0;
+}
+
 /**
  * The prompts of the dataset's first rows (a row that lacks a field is skipped: that is AL5004's
  * or AL5005's); empty when the site reads no jsonl dataset or the file cannot be read.

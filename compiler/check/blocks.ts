@@ -3,9 +3,9 @@ import type { Span } from "../../grammar/span.js";
 import { spanCover } from "../../grammar/span.js";
 import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
-import type { CallVariant, FieldMap, FieldType } from "../schema/types.js";
+import type { CallVariant, FieldMap, FieldSpec, FieldType } from "../schema/types.js";
 import { convert, wrongType } from "./convert.js";
-import { fromPlan, leaf, list, object, sortedObject, type LObject, type LValue } from "./located.js";
+import { fromPlan, leaf, list, object, objectOf, sortedObject, type LObject, type LValue } from "./located.js";
 import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
 
@@ -34,7 +34,7 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
   const written = new Map<string, Entry>();
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
-  const meant = new Set<string>();
+  let meant: Set<string> | undefined;
   let ok = true;
   for (const entry of entries) {
     const name = entry.name.name;
@@ -48,7 +48,7 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       ok = false;
       const { meant: named, ...suggestion } = suggestionFix(entry.name, Object.keys(fields));
       const target = named ?? suggestion.fix?.edits[0]?.newText;
-      if (target !== undefined) meant.add(target);
+      if (target !== undefined) (meant ??= new Set()).add(target);
       report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
         ...suggestion,
         // Nothing close: the fields there are, so the right one can be picked by meaning.
@@ -58,29 +58,42 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       written.set(name, entry);
     }
   }
-  const out: [string, LValue][] = [];
-  for (const [name, spec] of Object.entries(fields)) {
+  const out = new Map<string, LValue>();
+  for (const [name, spec] of entriesOf(fields)) {
     const entry = written.get(name);
     if (entry) {
       const value = containsError(entry.value) ? undefined : convert(entry.value, spec.type, scope, name);
-      if (value) out.push([name, value]);
+      if (value) out.set(name, value);
       else ok = false;
     } else if (spec.default !== undefined) {
-      out.push([name, fromPlan(spec.default, scope.headerSpan)]);
+      out.set(name, fromPlan(spec.default, scope.headerSpan));
     } else {
       ok = false;
-      if (!owner.recovered && !meant.has(name)) {
+      if (!owner.recovered && !meant?.has(name)) {
         report(scope, TypeCode.MissingField.code, owner.span, `missing required field \`${name}\` in ${owner.label}`, {
           notes: [`${name}: ${spec.doc}`],
         });
       }
     }
   }
-  return ok ? object(out, owner.span) : undefined;
+  return ok ? objectOf(out, owner.span) : undefined;
 }
 
-export function blockEntries(block: Block | undefined): Entry[] {
-  return (block?.fields ?? []).map((f) => ({ name: f.name, value: f.value }));
+const fieldEntries = new WeakMap<FieldMap, ReadonlyArray<readonly [string, FieldSpec]>>();
+
+/** A field map's entries in schema order, listed once per map (every declaration of a kind reads them). */
+function entriesOf(fields: FieldMap): ReadonlyArray<readonly [string, FieldSpec]> {
+  let entries = fieldEntries.get(fields);
+  if (entries === undefined) {
+    entries = Object.entries(fields);
+    fieldEntries.set(fields, entries);
+  }
+  return entries;
+}
+
+/** A block's fields are its entries as they are (a field has the name and the value). */
+export function blockEntries(block: Block | undefined): readonly Entry[] {
+  return block?.fields ?? [];
 }
 
 export function convertBlockType(value: Value, fields: FieldMap, scope: CheckScope, label: string): LValue | undefined {

@@ -57,8 +57,8 @@ const KNOWN_PREFIX = /sk-|hf_|gh[pousr]_|AKIA|xox[abprs]-|glpat-|AIza/;
 export function secretFinding(value: string, name: string | undefined): Finding | undefined {
   const known = KNOWN_PREFIX.test(value) ? KNOWN_FORMATS.find((format) => format.pattern.test(value)) : undefined;
   if (known) return known;
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return { what: "a URL with a password in it", env: "URL" };
-  if (name !== undefined && SECRET_NAME.test(name) && looksRandom(value)) {
+  if (value.includes("://") && /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i.test(value)) return { what: "a URL with a password in it", env: "URL" };
+  if (name !== undefined && value.length >= 16 && SECRET_NAME.test(name) && looksRandom(value)) {
     return { what: `a random-looking value in \`${name}\``, env: name.toUpperCase() };
   }
   return undefined;

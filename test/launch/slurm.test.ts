@@ -93,7 +93,7 @@ describe.skipIf(!up && !inCi)("launch/slurm.sbatch on a real two-node Slurm clus
   it("align launch --target slurm submits the bundle with sbatch (cancelled at once)", async () => {
     const b = await buildFixture();
     bundles.push(b);
-    const r = await run(process.execPath, [path.join(REPO, "node_modules/tsx/dist/cli.mjs"), path.join(REPO, "cli/main.ts"), "launch", b.dir, "--target", "slurm", "--", "--python", WORKER_PYTHON], b.dir);
+    const r = await run(process.execPath, [path.join(REPO, "bin/align.js"), "launch", b.dir, "--target", "slurm", "--", "--python", WORKER_PYTHON], b.dir);
     const job = r.stdout.trim();
     expect(r.status, r.stderr).toBe(0);
     expect(job).toMatch(/^\d+$/);

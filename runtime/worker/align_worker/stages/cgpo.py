@@ -14,6 +14,7 @@ from ..errors import UserError
 from ..models import DTYPES, LanguageModel, builtin_value_net, disable_dropout, load_model
 from ..objectives import Work, build_work, inner_updates, token_count
 from ..plan import TaskSpec
+from ..replica import RolloutWeights
 from ..rewards import RewardFunction
 from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
 from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
@@ -107,6 +108,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     client = ctx.judge_client(f"stage {spec.name!r} (tasks {', '.join(judged)})") if judged else None
     tasks = [TaskState(ctx, t, client, frozen) for t in spec.tasks]
     trainer = Trainer(ctx, policy, spec.fields["steps"], spec.fields["lr"])
+    # An FSDP policy decodes through a copy gathered once per rollout phase when it fits (replica.py).
+    weights = RolloutWeights(policy, d, DTYPES[spec.model.dtype], spec.name) if fsdp else None
     critics = value_models(ctx, policy)
     trainer.companions = {f"value_model:{name}": c for name, c in critics.items()}
     trainer.prepare_run_dir()
@@ -125,7 +128,7 @@ def run(ctx: RunContext) -> Dict[str, Any]:
                              spec.seed, spec.name, d.rank, d.world,
                              gen_module=policy.module if fsdp else None,
                              all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None,
-                             sync=d.reduce_max if fsdp else None)
+                             sync=d.reduce_max if fsdp else None, weights=weights)
             record = rollout_metrics(r, d.reduce_sum, d.reduce_max)
             if samples.wanted(step + 1):
                 samples.write(sample_rows(r, step + 1))

@@ -6,6 +6,9 @@ plain, unsharded copy of the policy in the model's dtype (bf16 by default: what 
 precision computes with anyway), one FSDP unit at a time (one all-gather per unit per phase,
 LoRA adapters merged into their layers), decodes through it with local forwards, and drops it.
 
+A frozen model sharded with FSDP2 (a `generated(model)` baseline's) generates the same way,
+each unit unsharded, copied and resharded in turn.
+
 The copy needs params x 2 bytes beside the training state; when some rank lacks that memory
 (plus the unit being gathered and the KV cache), the phase decodes through the shards as before
 and says so once. Tensor parallelism for models whose copy does not fit one device is not built.
@@ -17,7 +20,7 @@ import contextlib
 import copy
 import os
 import sys
-from typing import Any, Iterator, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import torch
 import torch.nn as nn
@@ -25,7 +28,7 @@ import torch.nn as nn
 from .distributed import Dist
 from .export import units_and_params
 from .hf import lora_layers, merge_lora_state
-from .models import LanguageModel, cast
+from .models import LanguageModel, cast, is_sharded
 
 HEADROOM = 0.9         # share of the free memory the copy, one gathered unit and the KV cache may take
 
@@ -81,22 +84,56 @@ def free_bytes(device: torch.device) -> int:
     return avail // max(1, ranks)
 
 
+def fsdp2_units(root: nn.Module) -> List[Tuple[nn.Module, List[str]]]:
+    """Every FSDP2 (fully_shard) unit with the names of the parameters it owns (not those of
+    units nested in it); units owning none are left out."""
+    from torch.distributed.fsdp import FSDPModule
+    units = [(name, m) for name, m in root.named_modules() if isinstance(m, FSDPModule)]
+    owned: Dict[int, List[str]] = {id(m): [] for _, m in units}
+    for name, _ in root.named_parameters():
+        _, unit = max(((p, m) for p, m in units if not p or name.startswith(p + ".")), key=lambda u: len(u[0]))
+        owned[id(unit)].append(name)
+    return [(m, owned[id(m)]) for _, m in units if owned[id(m)]]
+
+
+def gathered_units(root: nn.Module) -> Iterator[Dict[str, torch.Tensor]]:
+    """Collective: each FSDP unit's own parameters gathered whole, one unit at a time, by
+    state-dict name (FSDP1 summon_full_params; FSDP2 unshard/reshard)."""
+    if is_sharded(root):
+        for unit, names in fsdp2_units(root):
+            unit.unshard()
+            try:
+                yield {name: root.get_parameter(name).detach() for name in names}
+            finally:
+                unit.reshard()
+        return
+    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+    for unit, params in units_and_params(root):
+        with FSDP.summon_full_params(unit, recurse=False, writeback=False):
+            yield {name: p.detach() for name, p in params.items()}
+
+
+def unit_sizes(root: nn.Module) -> List[int]:
+    """Elements of each FSDP unit's own parameters (whole, not this rank's shard)."""
+    if is_sharded(root):
+        return [sum(root.get_parameter(n).numel() for n in names) for _, names in fsdp2_units(root)]
+    return [sum(p.numel() for p in params.values()) for _, params in units_and_params(root)]
+
+
 @torch.no_grad()
 def gathered_copy(lm: LanguageModel, frame: nn.Module, device: torch.device) -> nn.Module:
-    """Collective: a plain copy of the FSDP policy `lm` (built from the meta `frame`), filled
-    unit by unit from the shards on every rank; LoRA adapters merged (W + s·B·A)."""
-    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+    """Collective: a plain copy of the FSDP model `lm` (FSDP1 policy or FSDP2 frozen model,
+    built from the meta `frame`), filled unit by unit from the shards on every rank; LoRA
+    adapters merged (W + s·B·A)."""
     module = allocate(copy.deepcopy(frame), device)
     inner = lm.unwrapped()
     lora = lora_layers(inner) if hasattr(inner, "merge_and_unload") else None
     own = dict(module.named_parameters(remove_duplicate=False))
     filled = set()
-    for unit, params in units_and_params(lm.module):
-        with FSDP.summon_full_params(unit, recurse=False, writeback=False):
-            tensors = {name: p.detach() for name, p in params.items()}
-            for name, value in (merge_lora_state(tensors, lora) if lora is not None else tensors).items():
-                own[name].copy_(value)
-                filled.add(id(own[name]))
+    for tensors in gathered_units(lm.module):
+        for name, value in (merge_lora_state(tensors, lora) if lora is not None else tensors).items():
+            own[name].copy_(value)
+            filled.add(id(own[name]))
     left = [name for name, p in own.items() if id(p) not in filled]
     if left:
         raise RuntimeError(f"the rollout copy has parameters no FSDP unit holds: {left[:4]}")
@@ -120,20 +157,22 @@ def human(n: int) -> str:
 
 
 class RolloutWeights:
-    """What a rollout phase of an FSDP policy decodes through: `phase(rows, tokens)` yields
-    (module, all_done) for generation.generate.
+    """What a rollout phase of an FSDP model decodes through (the FSDP1 policy, or an FSDP2
+    frozen model generating baselines): `phase(rows, tokens)` yields (module, all_done) for
+    generation.generate.
 
     `mode`: auto (the gathered copy when every rank has the memory for it), gather, or shards
     (the FSDP root: forwards are collective, ranks agree on the stop through all_done)."""
 
-    def __init__(self, lm: LanguageModel, d: Dist, dtype: torch.dtype, stage: str, mode: str = "auto") -> None:
+    def __init__(self, lm: LanguageModel, d: Dist, dtype: torch.dtype, stage: str, mode: str = "auto",
+                 label: str = "rollouts", what: str = "the policy") -> None:
         if d.device.type == "cpu" and dtype == torch.float16:
             dtype = torch.float32                 # fp16 kernels are missing on CPU
         self.lm, self.d, self.dtype, self.stage, self.mode = lm, d, dtype, stage, mode
+        self.label, self.what = label, what          # "[cgpo] rollouts gather the policy ..."
         self.frame = skeleton(lm, dtype)
         self.copy_bytes = param_bytes(self.frame)
-        self.unit_bytes = max((sum(p.numel() for p in ps.values()) * 4 for _, ps in units_and_params(lm.module)),
-                              default=0)
+        self.unit_bytes = max(unit_sizes(lm.module), default=0) * 4
         self.said: Optional[bool] = None
 
     def all_done(self, done: bool) -> bool:
@@ -170,11 +209,12 @@ class RolloutWeights:
         size = f"a {dtype} copy of {human(self.copy_bytes)}"
         if gather:
             free = f", {human(least)} free on the tightest rank" if least >= 0 else ""
-            msg = f"rollouts gather the policy once per phase: {size} on every rank{free}"
+            msg = f"{self.label} gather {self.what} once per phase: {size} on every rank{free}"
         elif least >= 0:
-            msg = (f"rollouts decode through the FSDP shards, one all-gather of the model per token: {size} "
-                   f"needs {human(need)} with a gathered unit and the KV cache, and the tightest rank has "
-                   f"{human(least)} free (tensor-parallel rollouts are not built)")
+            msg = (f"{self.label} decode through the FSDP shards of {self.what}, one all-gather of the model per "
+                   f"token: {size} needs {human(need)} with a gathered unit and the KV cache, and the tightest "
+                   f"rank has {human(least)} free (tensor-parallel rollouts are not built)")
         else:
-            msg = "rollouts decode through the FSDP shards, one all-gather of the model per token (as asked)"
+            msg = (f"{self.label} decode through the FSDP shards of {self.what}, one all-gather of the model "
+                   f"per token (as asked)")
         print(f"[{self.stage}] {msg}", file=sys.stderr, flush=True)

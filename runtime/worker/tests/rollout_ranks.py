@@ -3,7 +3,7 @@ bench/worker/rollout_fsdp.py): an FSDP-wrapped policy samples a rollout phase th
 `replica.RolloutWeights` in a given mode, and this rank prints one JSON line with the tokens it
 generated, the collectives it issued (by kind) and the seconds the phase took.
 
-    rollout_ranks.py MODEL_DIR|builtin MODE[,MODE...] (shards | gather | auto | auto-nomem) MAX_TOKENS[,MAX_TOKENS...] [PROMPTS K TEMPERATURE lora]
+    rollout_ranks.py MODEL_DIR|frozen:MODEL_DIR|builtin MODE[,MODE...] (shards | gather | auto | auto-nomem) MAX_TOKENS[,MAX_TOKENS...] [PROMPTS K TEMPERATURE lora]
 
 Report: {"rank", "units" (FSDP units holding parameters), MODE: {MAX_TOKENS: {"tokens", "calls", "seconds", "generated"}}}.
 """
@@ -20,12 +20,11 @@ import torch.distributed as dist
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from align_worker.distributed import Dist, wrap  # noqa: E402
-from align_worker.export import units_and_params  # noqa: E402
 from align_worker.generation import generate  # noqa: E402
 from align_worker.models import load_model  # noqa: E402
 from align_worker.plan import ModelSpec  # noqa: E402
 from align_worker import replica  # noqa: E402
-from align_worker.replica import RolloutWeights  # noqa: E402
+from align_worker.replica import RolloutWeights, unit_sizes  # noqa: E402
 
 COLLECTIVES = ("all_gather", "all_gather_single", "all_gather_into_tensor", "_all_gather_base", "all_reduce",
                "broadcast", "reduce_scatter_tensor", "all_to_all_single", "barrier")
@@ -46,6 +45,11 @@ def counting(calls: Counter):
 
 def policy(source: str, lora: bool, d: Dist):
     cpu = torch.device("cpu")
+    if source.startswith("frozen:"):    # a frozen model of a sharded run: FSDP2, read per shard
+        spec = ModelSpec("/models/f", "f", {"type": "local", "path": source[len("frozen:"):]}, "fp32")
+        lm = load_model(spec, 3, Path("."), Path("."), cpu, trainable=False, shard=True)
+        lm.tokenizer.stop_ids = ()
+        return lm
     if source == "builtin":
         src = {"type": "builtin", "layers": 2, "width": 64, "heads": 2, "context": 96}
     else:
@@ -78,7 +82,7 @@ def main() -> None:
     seeds = list(range(d.rank * 1000, d.rank * 1000 + n_prompts * k))
     calls: Counter = Counter()
     counting(calls)
-    report = {"rank": d.rank, "units": len(units_and_params(lm.module))}
+    report = {"rank": d.rank, "units": len(unit_sizes(lm.module))}
     for mode in modes:
         if mode == "auto-nomem":        # auto on ranks without the memory for a copy
             replica.free_bytes = lambda device: 0

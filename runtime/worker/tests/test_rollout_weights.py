@@ -42,11 +42,14 @@ def gathers(calls):
     return sum(n for name, n in calls.items() if "gather" in name)
 
 
-@pytest.mark.parametrize("policy, temperature, lora", [("hf", 0.0, ""), ("hf", 1.0, "lora"), ("builtin", 1.0, "")])
+@pytest.mark.parametrize("policy, temperature, lora", [("hf", 0.0, ""), ("hf", 1.0, "lora"), ("builtin", 1.0, ""),
+                                                     ("frozen", 0.0, "")])
 def test_a_rollout_phase_gathers_the_fsdp_policy_once_whatever_it_generates(tmp_path, policy, temperature, lora):
     """2 prompts x 3 samples, 4 then 12 tokens per row, a Llama (greedy), the Llama with LoRA
-    adapters that change it (sampled: merged into the copy), the built-in model (sampled)."""
-    source = F.save_causal_lm(tmp_path / "llama", seed=2, layers=2) if policy == "hf" else "builtin"
+    adapters that change it (sampled: merged into the copy), the built-in model (sampled), and
+    a frozen Llama sharded with FSDP2 (greedy: the `generated(model)` baseline's generation)."""
+    source = "builtin" if policy == "builtin" else F.save_causal_lm(tmp_path / "llama", seed=2, layers=2)
+    source = f"frozen:{source}" if policy == "frozen" else source
     for report, _ in rollout_on_two_ranks(source, ["shards", "auto"], [4, 12], 2, 3, temperature, lora):
         shards, once = report["shards"], report["auto"]
         # Decoding through the shards gathers every unit in every token step (the former path) ...
@@ -68,5 +71,5 @@ def test_without_the_memory_for_a_copy_a_phase_decodes_through_the_shards_and_sa
         tight, shards = report["auto-nomem"], report["shards"]
         assert gathers(tight["12"]["calls"]) == gathers(shards["12"]["calls"]) > 2 * gathers(tight["4"]["calls"])
         assert tight["12"]["tokens"] == shards["12"]["tokens"]
-    assert err.count("rollouts decode through the FSDP shards, one all-gather of the model per token") == 2, err
+    assert err.count("rollouts decode through the FSDP shards of the policy, one all-gather of the model per token") == 2, err
     assert "the tightest rank has 0.0 MiB free (tensor-parallel rollouts are not built)" in err

@@ -214,6 +214,8 @@ def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspac
     assert err.count("loaded model 'tiny' (fp32) (sharded over 2 ranks)") == 1, err   # reference + baseline
     # Three tasks, three rollout phases, each decoding through the policy gathered once (replica.py).
     assert err.count("[cgpo] rollouts gather the policy once per phase: a float32 copy") == 1, err
+    # The baseline model (sharded, FSDP2) generates through a copy gathered once per call too.
+    assert err.count("[cgpo] baselines gather model 'tiny' once per phase: a float32 copy") == 1, err
     lines = read_jsonl(workspace / "run" / "cgpo" / "metrics.jsonl")
     for name in ("a", "b", "c"):
         (rec,) = [r for r in lines if r.get("task") == name]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Dict, List, Tuple
 
 from ..context import RunContext
@@ -57,13 +58,19 @@ def _baseline_generator(task: TaskSpec, frozen: FrozenModels):
     def gen(prompts: List[str], rows: List[Dict[str, Any]]) -> List[str]:
         lm = frozen.model(model_spec)
         ids = [lm.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
-        out = []
-        for i in range(lockstep(frozen.sync, len(ids), GEN_CHUNK)):
-            part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]
-            s = generate(lm, part or [[lm.tokenizer.eos_id]], [0] * max(1, len(part)), 0.0, 1.0,
-                         task.optimizer.max_tokens, module=lm.module,
-                         all_done=(lambda done: frozen.sync(0.0 if done else 1.0) == 0.0) if frozen.sync else None)
-            out += [lm.tokenizer.decode(t) for t in s.tokens[:len(part)]]
+        out: List[str] = []
+        calls = lockstep(frozen.sync, len(ids), GEN_CHUNK)    # the same on every rank
+        # Sharded: decoded through a copy gathered once for the call when it fits (replica.py).
+        weights = frozen.generation_weights(model_spec) if calls else None
+        longest = max((len(i) for i in ids), default=1) + task.optimizer.max_tokens
+        phase = (weights.phase(min(len(ids), GEN_CHUNK), longest) if weights is not None
+                 else contextlib.nullcontext((lm.module, None)))
+        with phase as (module, all_done):
+            for i in range(calls):
+                part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]
+                s = generate(lm, part or [[lm.tokenizer.eos_id]], [0] * max(1, len(part)), 0.0, 1.0,
+                             task.optimizer.max_tokens, module=module, all_done=all_done)
+                out += [lm.tokenizer.decode(t) for t in s.tokens[:len(part)]]
         return out
     return gen
 

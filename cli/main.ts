@@ -104,6 +104,7 @@ function buildProgram(): Command {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <port>", "port to listen on (0: any free port)", "8765")
     .option("--cache-dir <dir>", "keep LLM judge replies on disk between runs")
+    .option("--sandbox-warm <n>", "code_tests sandboxes started ahead per code judge (lower latency, same CPU)", "0")
     .action(async (recipe: string, opts: import("./commands/serve.js").ServeOptions) => {
       const { runServe } = await import("./commands/serve.js");
       process.exitCode = await runServe(recipe, opts);

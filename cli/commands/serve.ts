@@ -5,6 +5,7 @@ export interface ServeOptions {
   readonly host: string;
   readonly port: string;
   readonly cacheDir?: string;
+  readonly sandboxWarm?: string;
 }
 
 /**
@@ -17,6 +18,11 @@ export async function runServe(recipe: string, opts: ServeOptions): Promise<numb
     process.stderr.write(`align serve: --port must be an integer in 0..65535, got \`${opts.port}\`\n`);
     return 2;
   }
+  const warm = Number(opts.sandboxWarm ?? "0");
+  if (!Number.isInteger(warm) || warm < 0 || warm > 64) {
+    process.stderr.write(`align serve: --sandbox-warm must be an integer in 0..64, got \`${opts.sandboxWarm}\`\n`);
+    return 2;
+  }
   const compiled = compileForRuntime(recipe);
   if (typeof compiled === "number") return compiled;
   let server: Awaited<ReturnType<typeof startJudgeServer>>;
@@ -25,6 +31,7 @@ export async function runServe(recipe: string, opts: ServeOptions): Promise<numb
       host: opts.host,
       port,
       baseDir: compiled.rootDir,
+      sandboxWarm: warm,
       ...(opts.cacheDir === undefined ? {} : { cacheDir: opts.cacheDir }),
     });
   } catch (error) {

@@ -94,7 +94,7 @@ function training(context: StageContext, stage: Obj, model: ModelInfo, shards: n
     assumptions.push("reference = the policy with its LoRA adapters disabled");
   }
   const policy = trainableTerms(model, arch, lora, shards);
-  const value = str(stage, "variant") === "cgpo" ? valueModelTerms(context, stage, shards, unknown) : undefined;
+  const value = str(stage, "variant") === "cgpo" ? valueModelTerms(context, stage, unknown) : undefined;
   if (value) assumptions.push("weights, grads and optimizer include the PPO value models");
   return {
     components: {
@@ -172,8 +172,10 @@ function referenceBytes(context: StageContext, stage: Obj, model: ModelInfo, lor
 }
 
 /** PPO value models of the stage's tasks, trained with their own AdamW: each distinct one's
- * fp32 weights, grads and optimizer moments (a value model is built on its declared model's shape). */
-function valueModelTerms(context: StageContext, stage: Obj, shards: number, unknown: string[]) {
+ * fp32 weights, grads and optimizer moments (a value model is built on its declared model's shape;
+ * a Hugging Face one's LM head, which it drops, is counted: an upper bound). Every rank holds a
+ * whole replica, FSDP or not: the worker shards only the policy and the frozen models. */
+function valueModelTerms(context: StageContext, stage: Obj, unknown: string[]) {
   const seen = new Set<string>();
   let terms: { weights: number; grads: number; optimizer: number } | undefined;
   for (const task of stageTasks(context, stage)) {
@@ -187,7 +189,7 @@ function valueModelTerms(context: StageContext, stage: Obj, shards: number, unkn
       if (name !== undefined) unknown.push(name);
       continue;
     }
-    const t = trainableTerms(info, info.arch, undefined, shards);
+    const t = trainableTerms(info, info.arch, undefined, 1);
     terms = { weights: (terms?.weights ?? 0) + t.weights, grads: (terms?.grads ?? 0) + t.grads, optimizer: (terms?.optimizer ?? 0) + t.optimizer };
   }
   return terms;

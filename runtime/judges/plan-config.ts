@@ -80,6 +80,8 @@ export interface JudgeFactoryContext {
   readonly cacheDir: string | null;
   /** One sandbox pool shared by every code_tests judge (the server's code-execution pool). */
   readonly sandboxPool?: SandboxPool;
+  /** code_tests sandboxes started ahead, per judge (runtime/sandbox/warm.ts); absent: none. */
+  readonly sandboxWarm?: { readonly size: number; readonly idleMs?: number };
   /** Test and tuning knobs of the LLM judge (not plan fields). */
   readonly llm?: {
     readonly retryBaseMs?: number;

@@ -32,7 +32,11 @@ const FACTORIES: Readonly<Record<string, JudgeFactory>> = {
   json: (name, config) => createJsonJudge(name, config as unknown as JsonJudgeConfig),
   instructions: (name, config) => createInstructionsJudge(name, config as unknown as InstructionsJudgeConfig),
   // Every code judge shares the caller's sandbox pool, so the bound on processes is global.
-  code_tests: (name, config, context) => createCodeTestsJudge(name, config, context.sandboxPool === undefined ? {} : { pool: context.sandboxPool }),
+  code_tests: (name, config, context) =>
+    createCodeTestsJudge(name, config, {
+      ...(context.sandboxPool === undefined ? {} : { pool: context.sandboxPool }),
+      ...(context.sandboxWarm === undefined ? {} : { warm: context.sandboxWarm }),
+    }),
 };
 
 export function knownVariants(): string[] {

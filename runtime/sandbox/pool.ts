@@ -30,7 +30,8 @@ function cancelledResult(): SandboxResult {
 
 export class SandboxPool {
   readonly concurrency: number;
-  private readonly host: SandboxHostOptions;
+  /** Host settings every run of this pool uses. */
+  readonly host: SandboxHostOptions;
   private running = 0;
   private readonly queue: Waiter[] = [];
   private readonly counts = emptyStats();
@@ -58,9 +59,14 @@ export class SandboxPool {
   }
 
   async run(request: SandboxRequest): Promise<SandboxResult> {
-    if (!(await this.acquire(request.signal))) return this.count(cancelledResult());
+    return this.runWith(() => runSandboxed(request, this.host), request.signal);
+  }
+
+  /** Run `job` (a sandbox run, e.g. in a started one: warm.ts) once a slot is free. */
+  async runWith(job: () => Promise<SandboxResult>, signal?: AbortSignal): Promise<SandboxResult> {
+    if (!(await this.acquire(signal))) return this.count(cancelledResult());
     try {
-      return this.count(await runSandboxed(request, this.host));
+      return this.count(await job());
     } finally {
       this.release();
     }

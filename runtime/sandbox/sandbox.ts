@@ -12,7 +12,7 @@ import { classify } from "./classify.js";
 import { RunCgroup } from "./cgroup.js";
 import { bwrapSpawnSpec, runnerTasks } from "./invocation.js";
 import { probeSandbox } from "./probe.js";
-import { supervise, type Supervised } from "./supervise.js";
+import { supervise, superviseLater, type Supervised } from "./supervise.js";
 import { killSandbox, parseSandboxInit } from "./teardown.js";
 import { DEFAULT_LIMITS, type SandboxHostOptions, type SandboxLimits, type SandboxMode, type SandboxRequest, type SandboxResult } from "./types.js";
 
@@ -87,7 +87,17 @@ function checkRequest(request: SandboxRequest): Array<[string, Buffer]> {
   });
 }
 
-async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files: Array<[string, Buffer]>, hostOptions: SandboxHostOptions): Promise<SandboxResult> {
+/** A sandbox that is up and waiting for its stdin (the job); one run each. */
+export interface StartedSandbox {
+  /** Give it its stdin; its wall clock starts now. Call once. */
+  run(stdin: string | Uint8Array, signal?: AbortSignal): Promise<SandboxResult>;
+  /** Stop it unused (or stop waiting); resolves once nothing of it is left on the host. */
+  discard(): Promise<void>;
+  /** False once it ended before its job came (then `run` answers what happened). */
+  readonly waiting: boolean;
+}
+
+async function startInBwrap(request: SandboxRequest, limits: SandboxLimits, files: Array<[string, Buffer]>, hostOptions: SandboxHostOptions): Promise<StartedSandbox | SandboxResult> {
   const probe = await probeSandbox(hostOptions);
   if (!probe.ok) return emptyResult("sandbox_unavailable", probe.reason);
   const { host } = probe;
@@ -103,14 +113,47 @@ async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files:
     argv: request.argv,
     ...(request.env !== undefined ? { env: request.env } : {}),
     files,
-    stdin: Buffer.from(request.stdin ?? ""),
+    stdin: Buffer.alloc(0),
     limits,
     ...(request.programIsInit === true ? { programIsInit: true } : {}),
   }, cgroup);
-  const run = await supervise(spec, limits, request.signal);
-  const leftover = await endSandbox(run, cgroup);
-  const result = toResult(run, "bwrap", cgroup?.oomKilled() ?? false);
-  return leftover === null ? result : { ...result, status: "sandbox_error", error: leftover };
+  const waiting = superviseLater({ ...spec, stdin: null }, limits);
+  let ended = false;
+  const result = waiting.result.then(async (run) => {
+    ended = true;
+    const leftover = await endSandbox(run, cgroup);
+    const finished = toResult(run, "bwrap", cgroup?.oomKilled() ?? false);
+    return leftover === null ? finished : { ...finished, status: "sandbox_error" as const, error: leftover };
+  });
+  return {
+    run: (stdin, signal) => {
+      waiting.deliver(Buffer.from(stdin), signal);
+      return result;
+    },
+    discard: async () => {
+      waiting.stop();
+      await result;
+    },
+    get waiting() {
+      return !ended;
+    },
+  };
+}
+
+async function runInBwrap(request: SandboxRequest, limits: SandboxLimits, files: Array<[string, Buffer]>, hostOptions: SandboxHostOptions): Promise<SandboxResult> {
+  const started = await startInBwrap(request, limits, files, hostOptions);
+  return "run" in started ? started.run(request.stdin ?? "", request.signal) : started;
+}
+
+/**
+ * Start a sandbox for `request` now, without its stdin: it runs up to where the program reads
+ * its stdin, and waits there (with no wall clock) until `run` gives it. bwrap only; a sandbox
+ * that cannot start answers with its result at once. Nothing of it outlives this process:
+ * bwrap dies with it (`--die-with-parent`) and takes the sandbox's pid namespace along.
+ */
+export async function startSandboxed(request: SandboxRequest, hostOptions: SandboxHostOptions = {}): Promise<StartedSandbox | SandboxResult> {
+  if (request.mode === "none") throw new Error("startSandboxed: only bwrap sandboxes start ahead (mode none)");
+  return startInBwrap(request, resolveLimits(request.limits), checkRequest(request), hostOptions);
 }
 
 /**

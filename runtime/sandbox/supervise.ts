@@ -21,7 +21,8 @@ export interface SpawnSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly uid?: number;
   readonly gid?: number;
-  readonly stdin: Buffer;
+  /** Bytes on stdin; null: given later with `deliver` (a sandbox started ahead of its job). */
+  readonly stdin: Buffer | null;
   /** Contents written to fds FIRST_FILE_FD, FIRST_FILE_FD + 1, ... (bwrap `--file`). */
   readonly fileData: readonly Buffer[];
   /** Open STATUS_FD as a pipe for bwrap's `--json-status-fd`. */
@@ -108,7 +109,7 @@ function spawnChild(spec: SpawnSpec): ChildProcess {
 
 /** One spawned process from start to finish; resolves exactly once. */
 class Supervision {
-  private readonly started = performance.now();
+  private started = performance.now();
   private readonly stdout: BoundedCapture;
   private readonly stderr: BoundedCapture;
   private readonly report: BoundedCapture;
@@ -119,25 +120,56 @@ class Supervision {
   private gateOpened = false;
   private exit: { code: number | null; signal: string | null } = { code: null, signal: null };
   private outputTotal = 0;
-  private readonly wallTimer: NodeJS.Timeout;
+  private wallTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
   private done = false;
+  private signal: AbortSignal | undefined;
   private readonly onAbort = (): void => this.kill("abort");
 
   constructor(
     private readonly child: ChildProcess,
     private readonly spec: SpawnSpec,
     private readonly limits: SandboxLimits,
-    private readonly signal: AbortSignal | undefined,
     private readonly resolve: (result: Supervised) => void,
   ) {
     this.stdout = new BoundedCapture(limits.captureBytes, limits.tailBytes);
     this.stderr = new BoundedCapture(limits.captureBytes, limits.tailBytes);
     this.report = new BoundedCapture(limits.captureBytes, limits.tailBytes);
-    this.wallTimer = setTimeout(() => this.kill("timeout"), limits.wallMs);
+  }
+
+  /**
+   * The job: stdin, and from now the wall clock and the cancellation signal. Until then a
+   * started process holds no reference on the event loop (it waits for work, nothing waits
+   * for it).
+   */
+  deliver(stdin: Buffer, signal: AbortSignal | undefined): void {
+    if (this.done) return;
+    this.started = performance.now();
+    this.unpark();
+    this.wallTimer = setTimeout(() => this.kill("timeout"), this.limits.wallMs);
+    this.signal = signal;
     signal?.addEventListener("abort", this.onAbort, { once: true });
     if (signal?.aborted) this.kill("abort");
+    feed(this.child.stdin, stdin);
+  }
+
+  /** Waiting for its job: the child and its pipes do not keep this process alive. */
+  park(): void {
+    this.child.unref();
+    for (const stream of this.child.stdio) (stream as { unref?: () => void } | null)?.unref?.();
+  }
+
+  /** Whoever waits for the end (a run, a discard) keeps this process alive until it comes. */
+  private unpark(): void {
+    this.child.ref();
+    for (const stream of this.child.stdio) (stream as { ref?: () => void } | null)?.ref?.();
+  }
+
+  stop(): void {
+    if (this.done) return;
+    this.unpark();
+    this.kill("abort");
   }
 
   attach(): void {
@@ -156,7 +188,7 @@ class Supervision {
       this.graceTimer = setTimeout(() => this.finish(), CLOSE_GRACE_MS);
     });
     child.on("close", () => this.finish());
-    feed(child.stdin, spec.stdin);
+    if (spec.stdin !== null) feed(child.stdin, spec.stdin);
     spec.fileData.forEach((data, i) => feed(child.stdio[FIRST_FILE_FD + i] as Writable | null, data));
   }
 
@@ -230,8 +262,17 @@ function spawnFailure(err: unknown, limits: SandboxLimits): Supervised {
   return { spawnError: String(err), exitCode: null, signal: null, stdout: empty(), stderr: empty(), report: empty(), status: "", wallMs: 0 };
 }
 
-export function supervise(spec: SpawnSpec, limits: SandboxLimits, signal?: AbortSignal): Promise<Supervised> {
-  return new Promise((resolve) => {
+/** A spawned process waiting for its job (`spec.stdin` null): `deliver` it, or `stop` it. */
+export interface Waiting {
+  readonly result: Promise<Supervised>;
+  deliver(stdin: Buffer, signal?: AbortSignal): void;
+  stop(): void;
+}
+
+/** Spawn now; the wall clock starts with `deliver`. */
+export function superviseLater(spec: SpawnSpec, limits: SandboxLimits): Waiting {
+  let supervision: Supervision | undefined;
+  const result = new Promise<Supervised>((resolve) => {
     let child: ChildProcess;
     try {
       child = spawnChild(spec);
@@ -239,6 +280,19 @@ export function supervise(spec: SpawnSpec, limits: SandboxLimits, signal?: Abort
       resolve(spawnFailure(err, limits));
       return;
     }
-    new Supervision(child, spec, limits, signal, resolve).attach();
+    supervision = new Supervision(child, spec, limits, resolve);
+    supervision.attach();
+    supervision.park();
   });
+  return {
+    result,
+    deliver: (stdin, signal) => supervision?.deliver(stdin, signal),
+    stop: () => supervision?.stop(),
+  };
+}
+
+export function supervise(spec: SpawnSpec, limits: SandboxLimits, signal?: AbortSignal): Promise<Supervised> {
+  const waiting = superviseLater({ ...spec, stdin: null }, limits);
+  waiting.deliver(spec.stdin ?? Buffer.alloc(0), signal);
+  return waiting.result;
 }

@@ -58,6 +58,11 @@ export interface JudgeServerOptions {
   readonly includeDetail?: boolean;
   /** How long close() waits for in-flight batches before cancelling them; default 120 s. */
   readonly shutdownTimeoutMs?: number;
+  /**
+   * code_tests sandboxes started ahead, per code judge (lower latency per verdict, the same
+   * CPU; docs/judges/code_tests.md); 0 or absent: none. Discarded when the server closes.
+   */
+  readonly sandboxWarm?: number;
   /** Prebuilt judges by name (tests, bench); by default built from the plan by the registry. */
   readonly judges?: ReadonlyMap<string, Judge>;
   readonly llm?: JudgeFactoryContext["llm"];
@@ -133,13 +138,21 @@ export async function startJudgeServer(plan: JudgePlan, options: JudgeServerOpti
   return {
     url: `http://${host}:${address.port}`,
     port: address.port,
-    close: () => (closing ??= shutdown(server, state, options.shutdownTimeoutMs ?? 120_000)),
+    close: () => (closing ??= shutdown(server, state, options.shutdownTimeoutMs ?? 120_000).then(() => closeJudges(judges))),
   };
 }
 
+/** Judges that hold resources of their own (code_tests' sandboxes started ahead) let them go. */
+async function closeJudges(judges: ReadonlyMap<string, Judge>): Promise<void> {
+  await Promise.all([...judges.values()].map((judge) => (judge as { close?: () => Promise<void> }).close?.()));
+}
+
 function factoryContext(plan: JudgePlan, options: JudgeServerOptions, sandboxPool: SandboxPool): JudgeFactoryContext {
+  const warm = options.sandboxWarm ?? 0;
+  if (!Number.isInteger(warm) || warm < 0 || warm > 64) throw new Error(`sandboxWarm must be an integer from 0 to 64, got ${warm}`);
   return defaultFactoryContext(plan, {
     sandboxPool,
+    ...(warm > 0 ? { sandboxWarm: { size: warm } } : {}),
     ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
     ...(options.env === undefined ? {} : { env: options.env }),
     cacheDir: options.cacheDir ?? null,

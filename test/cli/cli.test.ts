@@ -100,6 +100,11 @@ describe("align serve", () => {
       busy.close();
     }
   });
+
+  it("refuses a --sandbox-warm that is not an integer in 0..64, in one line", async () => {
+    const r = await align(["serve", ok, "--port", "0", "--sandbox-warm", "65"]);
+    expect([r.exitCode, r.stderr]).toEqual([2, "align serve: --sandbox-warm must be an integer in 0..64, got `65`"]);
+  });
 });
 
 describe("align plan", () => {

@@ -49,6 +49,7 @@ describe("words from other tools", () => {
     ["crpg { generations = 4  kl_max = 0.5", "grpo { generations = 4  num_iterations = 2", "did you mean `ppo_epochs`?", "ppo_epochs"],
     ["crpg { generations = 4  kl_max = 0.5", "ppo { value_model = m  generations = 4  cliprange_value = 0.5", "did you mean `value_clip`?", "value_clip"],
     ["crpg { generations = 4  kl_max = 0.5", "ppo { value_model = m  generations = 4  gae_lambda = 0.9", "did you mean `lam`?", "lam"],
+    ["crpg { generations = 4  kl_max = 0.5", "ppo { value_model = m  generations = 4  normalize_advantage = true", "did you mean `whiten_advantages`?", "whiten_advantages"],
     ["sharding = auto", "sharding = zero3", "did you mean `fsdp`?", "fsdp"],
     ["stage s = sft { model = m", "stage s = sft { warmup_ratio = 0.1  model = m", "did you mean `warmup`? (align counts warmup in optimizer steps", undefined],
     ["generations = 4", "num_generations = 4", "did you mean `generations`?", "generations"],

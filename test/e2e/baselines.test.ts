@@ -4,9 +4,11 @@
  * worker under the names it reads, ppo_epochs becomes optimizer updates, judges_gate replaces an
  * infeasible sample's reward or only reports the judge), and a reward_model stage whose trained
  * model is a following CRPG stage's reward (reward_model.align), and PPO with a built-in value
- * model (ppo.align: value loss reported, ppo_epochs updates, the value model checkpointed).
+ * model (ppo.align: value loss reported, ppo_epochs updates, the value model checkpointed), and
+ * the same on a tiny random-init Llama under the worker venv (hf_reward_model.align: a Hugging
+ * Face reward_model stage's output as a PPO stage's reward and value model).
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -14,6 +16,7 @@ import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compile } from "../../compiler/index.js";
 import { torchPython } from "../bundle/helpers.js";
+import { WORKER_PYTHON } from "../launch/helpers.js";
 import { ensureBuilt } from "../support/build.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,13 +30,13 @@ const readJsonl = (file: string): Metrics[] => readFileSync(file, "utf8").split(
 beforeAll(async () => {
   mkdirSync(path.join(dir, "data"));
   cpSync(path.join(root, "recipes/data/arith.jsonl"), path.join(dir, "data/arith.jsonl"));
-  for (const file of ["baselines.align", "ppo.align", "reward_model.align", "rm_pairs.jsonl", "rm_sft.jsonl"]) cpSync(path.join(root, "test/fixtures/baselines", file), path.join(dir, file));
+  for (const file of ["baselines.align", "ppo.align", "reward_model.align", "hf_reward_model.align", "rm_pairs.jsonl", "rm_sft.jsonl"]) cpSync(path.join(root, "test/fixtures/baselines", file), path.join(dir, file));
   await ensureBuilt(root);
 }, 120_000);
 
-function alignRun(recipe: string) {
+function alignRun(recipe: string, worker = python) {
   return execa("node", [path.join(root, "bin/align.js"), "run", recipe], {
-    cwd: root, reject: false, env: { NO_COLOR: "1", OMP_NUM_THREADS: "1", ALIGN_PYTHON: python ?? "" },
+    cwd: root, reject: false, env: { NO_COLOR: "1", OMP_NUM_THREADS: "1", ALIGN_PYTHON: worker ?? "" },
   });
 }
 
@@ -122,5 +125,37 @@ describe.runIf(python !== undefined)("align run with a reward_model stage", () =
     expect(rewards(true).length).toBeGreaterThan(0);
     expect(rewards(false).length).toBeGreaterThan(0);
     expect(mean(rewards(true))).toBeGreaterThan(mean(rewards(false)) + 1);
+  }, 120_000);
+});
+
+describe.runIf(existsSync(WORKER_PYTHON))("align run with a Hugging Face reward_model stage", () => {
+  it("trains it to > 0.9 held-out accuracy; PPO then scores with it and starts its value model from it", async () => {
+    // The "hub download": a random-init Llama and its BPE tokenizer, built in code (no network).
+    const fixtures = path.join(root, "runtime/worker/tests");
+    await execa(WORKER_PYTHON, ["-c", `import sys; sys.path.insert(0, ${JSON.stringify(fixtures)}); import hf_fixtures as F, pathlib; F.save_causal_lm(pathlib.Path(sys.argv[1]), layers=1, hidden=32)`, path.join(dir, "tiny-llama")]);
+    const recipe = path.join(dir, "hf_reward_model.align");
+    expect(compile(recipe).diagnostics).toEqual([]);
+    const r = await alignRun(recipe, WORKER_PYTHON);
+    expect(r.stderr).toContain("[rl] step 2/2");
+    expect(r.exitCode).toBe(0);
+    const out = path.join(dir, "runs/hf_rm_e2e");
+    const result = JSON.parse(readFileSync(path.join(out, "rm/result.json"), "utf8")) as Record<string, number>;
+    expect([result["pairs"], result["held_out_pairs"]]).toEqual([180, 60]);
+    expect(result["held_out_accuracy"]).toBeGreaterThan(0.9);
+    const saved = (dirName: string) => JSON.parse(readFileSync(path.join(out, dirName, "align_model.json"), "utf8")) as Record<string, unknown>;
+    expect(saved("rm/model")["type"]).toBe("hf_reward");
+    // The PPO stage's samples, scored by the trained model: those with the preferred `!` score higher.
+    const samples = readJsonl(path.join(out, "rl/samples.jsonl"));
+    const rewards = (withMark: boolean) => samples.filter((s) => String(s["response"]).includes("!") === withMark).map((s) => s["reward_raw"] as number);
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    expect(rewards(true).length).toBeGreaterThan(0);
+    expect(rewards(false).length).toBeGreaterThan(0);
+    expect(mean(rewards(true))).toBeGreaterThan(mean(rewards(false)) + 1);
+    // The value model (started from rm.model) trained beside the policy, saved in model/value/rm.
+    const lines = readJsonl(path.join(out, "rl/metrics.jsonl")).filter((m) => m["task"] === "t");
+    expect(lines.map((m) => m["step"])).toEqual([1, 2]);
+    for (const m of lines) expect(m["value_loss"] as number).toBeGreaterThan(0);
+    expect(saved("rl/model/value/rm")["type"]).toBe("hf_reward");
+    expect(existsSync(path.join(out, "rl/model/value/rm/model.safetensors"))).toBe(true);
   }, 120_000);
 });

@@ -165,6 +165,23 @@ describe("estimateMemory: cgpo, generation and unknown sizes", () => {
     expect(none.components.optimizer).toBe((policy + critic) * 8);
     const two = estimateStages(plan(ppo({ model: "tiny" })))["rl"]!;   // a second value model
     expect(two.components.optimizer).toBe((2 * policy + critic) * 8);
+    // FSDP over 4 GPUs shards the policy; each rank still holds the whole value model (replicated).
+    const fsdp = estimateStages({ ...plan(ppo({ model: "critic" })), cluster: { nodes: 1, gpus_per_node: 4, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" } })["rl"]!;
+    expect(fsdp.sharding).toBe("fsdp");
+    expect(fsdp.components.optimizer).toBe(policy * 8 / 4 + critic * 8);
+  });
+
+  it("counts a Hugging Face value model at its checkpoint's size, the policy's own base", () => {
+    const hf = { type: "hf", id: "meta-llama/Meta-Llama-3-8B", revision: null };
+    const llama = { from: hf, dtype: "bf16", params: null, gradient_checkpointing: false, lora: null };
+    const task = { prompts: [{ dataset: "arith" }], reward: { reward: "correct" }, judges: [], weight: 1, batch_size: 4, optimizer: { variant: "ppo", generations: 4, max_tokens: 16, value_model: { model: "llama" } } };
+    const rl = { variant: "cgpo", policy: { model: "llama" }, reference: null, tasks: [{ task: "t" }], steps: 10, grad_accum: 1, micro_batch_size: null };
+    const without = { ...task, optimizer: { variant: "grpo", generations: 4, max_tokens: 16 } };
+    const withValue = estimateStages(basePlan({ rl }, { models: { llama }, tasks: { t: task } }))["rl"]!;
+    const alone = estimateStages(basePlan({ rl }, { models: { llama }, tasks: { t: without } }))["rl"]!;
+    expect(withValue.components.weights).toBe(2 * alone.components.weights);       // fp32 master weights twice
+    expect(withValue.components.optimizer).toBe(2 * alone.components.optimizer);
+    expect(withValue.components.optimizer / 8).toBeGreaterThan(2 * 8e9);          // two 8B models' AdamW moments
   });
 
   it("estimates generate stages as weights plus KV cache", () => {

@@ -42,6 +42,23 @@ describe("GRPO and RLOO rule fix-its, and a reward from a reward_model stage", (
     expect(fixOnce(`model tiny { from = builtin() }\n${rm}${task("ppo {}")}`, "AL4355").title).toBe("add `value_model = rm.model`");
   });
 
+  it("AL4355 gives a Hugging Face policy's PPO task the policy's own base model, not a builtin one", () => {
+    const models = 'model tiny { from = builtin() }\nmodel llama { from = hf("org/llama") }\n';
+    const stage = "stage s = cgpo { policy = llama  tasks = [t]  steps = 1 }\n";
+    const { fixed, title } = fixOnce(`${models}${task("ppo {}")}${stage}`, "AL4355");
+    expect(title).toBe("add `value_model = llama`");
+    expect(semantic(fixed)).toEqual(["AL4009"]);          // only `tiny`, unused
+  });
+
+  it("AL4354 refuses a Hugging Face reward_model stage that the cluster would FSDP-shard", () => {
+    const recipe = (sharding: string) =>
+      'model m { from = hf("org/m") }\ndataset pairs = jsonl("p.jsonl") { chosen = "c"  rejected = "r" }\n' +
+      `stage rm = reward_model { model = m  data = [pairs] }\ncluster { nodes = 1  gpus_per_node = 2  gpu = h100_80gb  sharding = ${sharding} }\n`;
+    const found = compileText(recipe("fsdp")).diagnostics.filter((d) => d.code === "AL4354");
+    expect(found.map((d) => d.message)).toEqual(["reward_model stage `rm` would FSDP-shard the Hugging Face model `m`; a Hugging Face reward model trains on one GPU or replicated (DDP)"]);
+    expect(codes(recipe("ddp"))).not.toContain("AL4354");
+  });
+
   it("a reward's `from` takes a reward_model stage's `.model`, not a model declaration or a dataset", () => {
     const head = 'model tiny { from = builtin() }\ndataset pairs = jsonl("p.jsonl") { chosen = "c"  rejected = "r" }\nstage rm = reward_model { model = tiny  data = [pairs] }\n';
     const errors = (reward: string) => compileText(`${head}${reward}\n`).diagnostics.filter((d) => !d.code.startsWith("AL5") && d.code !== "AL4009").map((d) => `${d.code} ${d.message}`);

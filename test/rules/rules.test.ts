@@ -83,10 +83,11 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL4354",
-    bad: `${M}${PAIRS}stage rm = reward_model { model = m  data = [pairs] }\n`,
+    bad: `${ENDPOINT}${PAIRS}stage rm = reward_model { model = judge_llm  data = [pairs] }\n`,
     at: ["3:35"],
-    good: `${B}${PAIRS}stage rm = reward_model { model = b  data = [pairs] }\n`,
+    good: `${M}${PAIRS}stage rm = reward_model { model = m  data = [pairs] }\n`,
   },
+
   {
     code: "AL4355",
     bad: `${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { generations = 2 } }\n`,
@@ -95,9 +96,9 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL4356",
-    bad: `${M}${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\ntask u { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\nstage s = cgpo { policy = m  tasks = [u]  steps = 1 }\n`,
-    at: ["5:70", "7:27"],
-    good: `${B}${PAIRS}${QA}${R}stage rm = reward_model { model = b  data = [pairs] }\ntask t { prompts = [qa]  reward = r  optimizer = ppo { value_model = rm.model } }\n`,
+    bad: `${ENDPOINT}${M}${B}${QA}${R}task t { prompts = [qa]  reward = r  optimizer = ppo { value_model = judge_llm } }\ntask u { prompts = [qa]  reward = r  optimizer = ppo { value_model = b } }\nstage s = cgpo { policy = m  tasks = [u]  steps = 1 }\n`,
+    at: ["6:70", "8:27"],
+    good: `${M}${PAIRS}${QA}${R}stage rm = reward_model { model = m  data = [pairs] }\ntask t { prompts = [qa]  reward = r  optimizer = ppo { value_model = rm.model } }\ntask u { prompts = [qa]  reward = r  optimizer = ppo { value_model = m } }\nstage s = cgpo { policy = m  tasks = [t, u]  steps = 1 }\n`,
   },
   {
     code: "AL4004",

@@ -1,8 +1,10 @@
 /**
- * PPO's advantages come from a value model (critic). The worker builds it as the reward models
- * are built: the built-in transformer with a scalar head, fresh from a `builtin(...)` model
- * declaration or trained by a `reward_model` stage. Without one PPO cannot run (AL4355); a
- * language model (Hugging Face, or an sft/dpo/cgpo stage's output) has no value head (AL4356).
+ * PPO's advantages come from a value model (critic): a reward-model-shaped network read at every
+ * token, built from a model declaration (`builtin(...)`: the built-in transformer with a fresh
+ * scalar head; `hf`/`local`: the checkpoint as a one-label sequence-classification model) or a
+ * `reward_model` stage's trained output. Without one PPO cannot run (AL4355); an endpoint or a
+ * language model trained by an sft, dpo or cgpo stage is not one, and a value model reads the
+ * policy's token ids, so its backend must be the policy's (AL4356).
  */
 import type { Call, Declaration } from "../../../grammar/ast.js";
 import type { Fix } from "../../../grammar/diagnostic.js";
@@ -21,8 +23,9 @@ export const ppoNeedsValueModelCode: CodeInfo = {
   title: "PPO without a value model",
   description:
     "PPO's advantages are GAE over a learned value model's per-token estimates; a `ppo` " +
-    "optimizer needs `value_model`: a `builtin(...)` model declaration (a fresh scalar head) " +
-    "or a `reward_model` stage's `.model` (the usual start: the trained reward model).",
+    "optimizer needs `value_model`: a model declaration (`builtin(...)`, or a Hugging Face " +
+    "`hf`/`local` checkpoint, which gets a fresh scalar head) or a `reward_model` stage's " +
+    "`.model` (the usual start: the trained reward model).",
   example:
     'dataset d = jsonl("d.jsonl")\nreward r { from = hf("org/rm") }\n' +
     "task t {\n  prompts = [d]  reward = r\n  optimizer = ppo { generations = 4 }\n}\n",
@@ -31,33 +34,44 @@ export const ppoNeedsValueModelCode: CodeInfo = {
 export const ppoValueModelShapeCode: CodeInfo = {
   code: "AL4356",
   severity: "error",
-  title: "PPO value model that is not a scalar-head model",
+  title: "PPO value model that is not a scalar-head model of the policy's kind",
   description:
-    "The value model is the built-in transformer with the reward models' scalar head, read at " +
-    "every token. It can be a `builtin(...)` model declaration or a `reward_model` stage's " +
-    "`.model`; a Hugging Face model, an endpoint or a language model trained by an sft, dpo " +
-    "or cgpo stage has no value head. It reads the policy's token ids, so the cgpo stage that " +
-    "trains a PPO task needs a `builtin(...)` policy too.",
+    "The value model is a reward-model-shaped network read at every token: a `builtin(...)`, " +
+    "`hf(...)` or `local(...)` model declaration, or a `reward_model` stage's `.model`. An " +
+    "endpoint or a language model trained by an sft, dpo or cgpo stage is not one. It reads " +
+    "the policy's token ids, so a built-in value model needs a `builtin(...)` policy and a " +
+    "Hugging Face one a Hugging Face policy (with the same tokenizer, checked when the stage starts).",
   example:
-    'model big { from = hf("org/m-1b") }\ndataset d = jsonl("d.jsonl")\nreward r { from = hf("org/rm") }\n' +
-    "task t {\n  prompts = [d]  reward = r\n  optimizer = ppo { value_model = big }\n}\n",
+    'model e { from = endpoint("http://v:8000/v1", model = "v") }\ndataset d = jsonl("d.jsonl")\nreward r { from = hf("org/rm") }\n' +
+    "task t {\n  prompts = [d]  reward = r\n  optimizer = ppo { value_model = e }\n}\n",
 };
+
+/** builtin or hf: the backend of the model a MODEL value (declaration or stage output) stands for. */
+function backendOf(plan: Plan, value: unknown): "builtin" | "hf" | undefined {
+  const name = baseModelName(plan, value);
+  const type = name === undefined ? undefined : (((plan.models[name] as Obj | undefined)?.["from"] as Obj | undefined)?.["type"] as string | undefined);
+  return type === "builtin" ? "builtin" : type === "hf" || type === "local" ? "hf" : undefined;
+}
 
 /** What a value_model names that cannot be a value model, or undefined when it can. */
 function unfit(plan: Plan, value: Obj): string | undefined {
   if (typeof value["model"] === "string") {
     const from = (plan.models[value["model"]] as Obj | undefined)?.["from"] as Obj | undefined;
-    return from === undefined || from["type"] === "builtin" ? undefined : `\`${value["model"]}\` is a ${String(from["type"])} model`;
+    return from === undefined || from["type"] !== "endpoint" ? undefined : `\`${value["model"]}\` is an endpoint model`;
   }
   const stage = value["stage"];
   const variant = typeof stage === "string" ? (plan.stages[stage] as Obj | undefined)?.["variant"] : undefined;
   return variant === undefined || variant === "reward_model" ? undefined : `\`${String(stage)}.model\` is the language model a ${String(variant)} stage trains`;
 }
 
-/** A candidate for the fix: the first reward_model stage, else the first builtin model. */
-function candidate(plan: Plan): string | undefined {
-  const rm = Object.entries(plan.stages).find(([, s]) => (s as Obj)["variant"] === "reward_model");
+/** A candidate for the fix: a reward_model stage of the policy's backend, else (a Hugging Face
+ * policy) the policy's own base model, else the first builtin model. */
+function candidate(plan: Plan, task: string): string | undefined {
+  const trainer = Object.values(plan.stages).find((s) => (s as Obj)["variant"] === "cgpo" && (((s as Obj)["tasks"] as Obj[] | undefined) ?? []).some((t) => t["task"] === task)) as Obj | undefined;
+  const policy = trainer === undefined ? undefined : backendOf(plan, trainer["policy"]);
+  const rm = Object.entries(plan.stages).find(([, s]) => (s as Obj)["variant"] === "reward_model" && (policy === undefined || backendOf(plan, (s as Obj)["model"]) === policy));
   if (rm) return `${rm[0]}.model`;
+  if (policy === "hf") return baseModelName(plan, trainer?.["policy"]);
   const builtin = Object.entries(plan.models).find(([, m]) => ((m as Obj)["from"] as Obj | undefined)?.["type"] === "builtin");
   return builtin?.[0];
 }
@@ -79,22 +93,28 @@ function addValueModel(context: RuleContext, task: string, value: string): Fix |
   return { title: `add \`value_model = ${value}\``, edits: [{ span: at, newText: ` value_model = ${value} ` }] };
 }
 
-/** cgpo stages whose policy is not a builtin model but train a PPO task: the value model
- * (byte vocabulary) cannot read the policy's tokens. */
-function nonBuiltinPolicies(context: RuleContext) {
+/** cgpo stages training a PPO task whose value model's backend is not the policy's: the value
+ * model cannot read the policy's token ids. */
+function mismatchedPolicies(context: RuleContext) {
   const { plan } = context;
   return Object.entries(plan.stages).flatMap(([name, stage]) => {
     const s = stage as Obj;
     if (s["variant"] !== "cgpo") return [];
-    const ppo = ((s["tasks"] as Obj[] | undefined) ?? []).map((t) => t["task"]).filter((t) => typeof t === "string" && (plan.tasks[t]?.optimizer as unknown as Obj | undefined)?.["variant"] === "ppo");
-    const model = baseModelName(plan, s["policy"]);
-    const from = model === undefined ? undefined : ((plan.models[model] as Obj | undefined)?.["from"] as Obj | undefined);
-    if (ppo.length === 0 || from === undefined || from["type"] === "builtin") return [];
-    return [
-      context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("stages", name, "policy")), `stage \`${name}\` trains PPO task \`${String(ppo[0])}\` with a ${String(from["type"])} policy; PPO's value model reads the policy's tokens and needs a builtin(...) policy`, {
-        help: "use a builtin(...) policy for PPO tasks, or another optimizer (grpo, rloo) for this policy",
-      }),
-    ];
+    const policy = backendOf(plan, s["policy"]);
+    const tasks = ((s["tasks"] as Obj[] | undefined) ?? []).map((t) => t["task"]).filter((t): t is string => typeof t === "string");
+    for (const task of tasks) {
+      const optimizer = plan.tasks[task]?.optimizer as unknown as Obj | undefined;
+      if (optimizer?.["variant"] !== "ppo" || optimizer["value_model"] == null) continue;
+      const value = backendOf(plan, optimizer["value_model"]);
+      if (policy === undefined || value === undefined || value === policy) continue;
+      const kind = (b: string) => (b === "hf" ? "Hugging Face" : "builtin");
+      return [
+        context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("stages", name, "policy")), `stage \`${name}\` trains PPO task \`${task}\` with a ${kind(policy)} policy and a ${kind(value)} value model; the value model reads the policy's token ids`, {
+          help: policy === "hf" ? "start the value model from the policy's base model (`value_model = <the policy's model>`) or a reward_model stage trained from it" : "use a builtin(...) value model for a builtin(...) policy",
+        }),
+      ];
+    }
+    return [];
   });
 }
 
@@ -105,11 +125,11 @@ function valueModels(context: RuleContext) {
     if (optimizer["variant"] !== "ppo") return [];
     const value = optimizer["value_model"] as Obj | null | undefined;
     if (value == null) {
-      const pick = candidate(plan);
+      const pick = candidate(plan, name);
       const fix = pick === undefined ? undefined : addValueModel(context, name, pick);
       return [
         context.diagnostic(ppoNeedsValueModelCode.code, context.spanOf(pointer("tasks", name, "optimizer")), `task \`${name}\` uses PPO without a value model`, {
-          help: "add `value_model = rm.model` (a reward_model stage's output) or a `builtin(...)` model declaration",
+          help: "add `value_model = rm.model` (a reward_model stage's output) or a model declaration",
           ...(fix ? { fix } : {}),
         }),
       ];
@@ -118,7 +138,7 @@ function valueModels(context: RuleContext) {
     if (why === undefined) return [];
     return [
       context.diagnostic(ppoValueModelShapeCode.code, context.spanOf(pointer("tasks", name, "optimizer", "value_model")), `task \`${name}\`'s value model cannot carry a value head: ${why}`, {
-        help: "use a `builtin(...)` model declaration or a `reward_model` stage's `.model`",
+        help: "use a model declaration (`builtin(...)`, `hf(...)`, `local(...)`) or a `reward_model` stage's `.model`",
       }),
     ];
   });
@@ -128,6 +148,6 @@ export const ppoValueModelRule: Rule = {
   name: "PpoValueModel",
   codes: [ppoNeedsValueModelCode.code, ppoValueModelShapeCode.code],
   check(context) {
-    return [...valueModels(context), ...nonBuiltinPolicies(context)];
+    return [...valueModels(context), ...mismatchedPolicies(context)];
   },
 };

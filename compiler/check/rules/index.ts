@@ -20,7 +20,7 @@ import { groupBaselineNeedsTwoGenerationsCode, groupBaselineNeedsTwoGenerationsR
 import { grpoClipRangeCode, grpoClipRangeRule } from "./GrpoClipRange.js";
 import { grpoKlEstimatorInLossCode, grpoKlEstimatorInLossRule } from "./GrpoKlEstimatorInLoss.js";
 import { rewardModelRolesCode, rewardModelRolesRule } from "./RewardModelRoles.js";
-import { rewardModelStageBuiltinCode, rewardModelStageBuiltinRule } from "./RewardModelStageBuiltin.js";
+import { rewardModelStageModelCode, rewardModelStageModelRule } from "./RewardModelStageModel.js";
 import { judgeInputsProvidedCode, judgeInputsProvidedRule } from "./JudgeInputsProvided.js";
 import { judgeScopeInTaskCode, judgeScopeInTaskRule } from "./JudgeScopeInTask.js";
 import { judgeTokensDistinctCode, judgeTokensDistinctRule } from "./JudgeTokensDistinct.js";
@@ -89,7 +89,7 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [grpoClipRangeRule, grpoClipRangeCode],
   [grpoKlEstimatorInLossRule, grpoKlEstimatorInLossCode],
   [rewardModelRolesRule, rewardModelRolesCode],
-  [rewardModelStageBuiltinRule, rewardModelStageBuiltinCode],
+  [rewardModelStageModelRule, rewardModelStageModelCode],
   [ppoValueModelRule, ppoNeedsValueModelCode],
   [ppoValueModelRule, ppoValueModelShapeCode],
   [datasetFileExistsRule, datasetFileExistsCode],

@@ -86,7 +86,7 @@ const dpo = {
 };
 
 const rewardModel = {
-  model: modelInput("The model the reward model starts from: a `builtin(...)` model, whose transformer gets a scalar head (AL4354)."),
+  model: modelInput("The model the reward model starts from, which gets a scalar head: a `builtin(...)` model, or a Hugging Face checkpoint (`hf`, `local`, or an sft/dpo/cgpo stage's output) loaded as a one-label sequence-classification model (AL4354)."),
   data: list(data("A data source with chosen/rejected fields."), "Preference pairs to train on.", { nonEmpty: true }),
   held_out: nullable(list(data("A data source with chosen/rejected fields."), "Pairs to measure accuracy on, never trained on."), "the last `eval_fraction` of the shuffled `data`"),
   eval_fraction: num("Without `held_out`: the fraction of `data` held out (a seeded shuffle) to measure accuracy on.", { default: 0.1, min: 0, max: 0.9 }),

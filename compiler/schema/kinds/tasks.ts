@@ -57,7 +57,7 @@ export const optimizer = variants(
     call("ppo", "Proximal policy optimization (baseline): a value model, GAE over per-token rewards, clipped policy and value losses, per-token KL penalty in the reward. See docs/optimizers.md.", {
       ...sampling,
       value_model: nullable(
-        modelInput("The value model (critic): a `builtin(...)` model declaration, which gets the reward models' scalar head read at every token, or a `reward_model` stage's `.model` to start from a trained reward model (AL4355, AL4356)."),
+        modelInput("The value model (critic), read at every token: a model declaration (`builtin(...)`: the built-in transformer with a fresh scalar head; `hf`/`local`: the checkpoint as a one-label sequence-classification model, a fresh head on a causal LM) or a `reward_model` stage's `.model` to start from a trained reward model. Its backend and tokenizer must be the policy's (AL4355, AL4356). Saved trained in the stage's `model/value/<name>/`."),
         "none: PPO refuses to run without one (AL4355)",
       ),
       value_lr: num("Learning rate of the value model's own AdamW (weight decay and gradient clip are the stage's).", { default: 1e-5, min: 0 }),
@@ -68,6 +68,7 @@ export const optimizer = variants(
       lam: num("λ of GAE: 1 gives Monte-Carlo returns minus the value, 0 one-step TD errors.", { default: 0.95, min: 0, max: 1 }),
       kl_coef: num("Coefficient β of the per-token KL to the reference subtracted from each token's reward (0: none).", { default: 0.05, min: 0 }),
       kl_estimator: enumOf(["k1", "k3"], "Per-token KL estimator in the reward: `k1` = log π_old − log π_ref (TRL, verl's `kl`), `k3` = π_ref/π − log(π_ref/π) − 1.", { default: "k1" }),
+      whiten_advantages: bool("Whiten the GAE advantages: `(A − mean) / sqrt(var + 1e-8)` over every response token of the task's batch (all ranks), the value targets left as they are. `true` is what TRL's PPOTrainer, OpenRLHF and verl's GAE do; `false` (the default) keeps align's earlier results.", { default: false }),
       ...judgeComposition,
     }),
   ],

@@ -2,8 +2,8 @@
  * The Python harness that runs inside the sandbox, in two processes.
  *
  * The judge process (this file's part, with harness_judge.ts and harness_compare.ts) holds the
- * nonce the host wrote on stdin, the tests, and fd 3, the report channel. Before it reads any
- * of them it forks the runner (harness_runner.ts), which runs the solution and answers the
+ * job the host writes on stdin (the tests, the solution, the nonce) and fd 3, the report
+ * channel. Before it reads any of it it forks the runner (harness_runner.ts), which runs the solution and answers the
  * judge's requests over two pipes; then it makes itself non-dumpable, so the runner (same
  * uid, no capabilities) cannot open its /proc/<pid>/mem or /proc/<pid>/fd or ptrace it. The
  * tests run here, against the solution's values as builtin data and its objects as handles:
@@ -20,8 +20,6 @@ import { RUNNER_SOURCE } from "./harness_runner.js";
 import { WIRE_SOURCE } from "./harness_wire.js";
 
 export const HARNESS_FILE = "harness.py";
-export const SOLUTION_FILE = "solution.py";
-export const SPEC_FILE = "tests.json";
 /** Processes of the harness besides the solution's own: the judge process. */
 export const HARNESS_PROCESSES = 1;
 
@@ -238,28 +236,56 @@ def _same_value(got, expected):
 
 
 
-def _load_spec():
-    # tests.json is written by the host; JSON is a Python expression once true, false and
-    # null are names, which saves importing json. It is removed before the runner starts:
-    # the expected values are never in the work dir while the solution runs.
-    with open("tests.json", encoding="utf-8") as handle:
-        text = handle.read()
-    os.unlink("tests.json")
-    return eval(text, {"__builtins__": {}, "true": True, "false": False, "null": None})
+def _read_exactly(fd, size):
+    chunks = []
+    while size > 0:
+        chunk = _read(fd, min(size, 1 << 16))
+        if not chunk:
+            raise EOFError("the job ended early")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _load_job(fd):
+    # The host's job on stdin: "<spec bytes> <solution bytes>\n", the tests as JSON, the
+    # solution, then the nonce, which stays in the pipe until the report. Read only after the
+    # runner was forked and this process sealed, so the runner never holds the tests.
+    header = b""
+    while not header.endswith(b"\n"):
+        byte = _read(fd, 1)
+        if not byte or len(header) > 64:
+            raise EOFError("no job header")
+        header += byte
+    spec_size, solution_size = (int(part) for part in header.split())
+    spec = _read_exactly(fd, spec_size).decode("utf-8")
+    solution = _read_exactly(fd, solution_size)
+    # JSON is a Python expression once true, false and null are names (saves importing json).
+    return eval(spec, {"__builtins__": {}, "true": True, "false": False, "null": None}), solution
 
 
 def _main():
-    # argv[1]: the backstop in seconds; the solution sees only argv[0], as before.
+    # argv[1]: the backstop in seconds; argv[2]: how long it may wait for its job first (a
+    # sandbox started ahead of need). The solution sees only argv[0], as before.
     backstop = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    waiting = int(sys.argv[2]) if len(sys.argv) > 2 else 0
     del sys.argv[1:]
     pid, channel = _fork_runner(_NONCE_FD[0])
     _RUNNER.append(pid)
     _CHANNEL.append(channel)
-    _seal(backstop)
+    _seal(backstop + waiting if backstop > 0 else 0)
     # The work dir, where the solution writes, is never on the judge's import path.
     here = os.getcwd()
     sys.path[:] = [p for p in sys.path if p not in ("", ".", here)]
-    spec = _load_spec()
+    try:
+        spec, solution = _load_job(_NONCE_FD[0])
+    except BaseException as error:
+        _finish("harness_error", 1, message=_text("no job on stdin (%s: %s)" % (type(error).__name__, error)))
+    if backstop > 0:
+        import _signal
+        _signal.alarm(backstop)  # the run's own clock starts with its job
+    with open("solution.py", "wb") as handle:
+        handle.write(solution)
     # Everything that can fail for the dataset's sake is checked before untrusted code runs.
     compiled = _compile(spec["source"], "tests.py", "invalid_tests") if spec["kind"] in ("asserts", "check") else None
     tests = compiled[0] if compiled is not None else None

@@ -17,9 +17,9 @@ def _stash_nonce():
 
 
 def _fork_runner(nonce_fd):
-    # Forked before the judge reads the tests or the nonce, so its memory holds neither; it
-    # keeps neither the nonce fd nor fd 3, and waits for "start" until the tests are read and
-    # deleted and the judge is no longer dumpable.
+    # Forked before the judge reads its job (tests, solution, nonce) from stdin, so its memory
+    # holds none of it; it keeps neither that fd nor fd 3, and waits for "start" until the
+    # judge is no longer dumpable, has its job and has written solution.py.
     # Frozen objects are left out of later collections, so neither process's collector
     # touches (and copies) the pages the two share.
     import gc

@@ -129,11 +129,9 @@ class _Runner:
         self.code = None
         self.real_out = None
         self.entry_fn = None
-        self.syntax = self.compile()
 
     def compile(self):
-        # Before the judge says start: compiling runs none of the solution's code, and so
-        # overlaps with the judge reading and compiling the tests.
+        # solution.py is written by the judge process once its job arrived, before "start".
         with open("solution.py", encoding="utf-8", errors="replace") as handle:
             source = handle.read()
         _SOURCES["solution.py"] = source
@@ -147,8 +145,9 @@ class _Runner:
     def start(self, kind, wanted):
         # Runs the solution, then answers with what the tests need: the names they use
         # (asserts, check) or the APPS entry point (call). Stdio cases run it per case.
-        if self.syntax is not None:
-            return self.syntax
+        syntax = self.compile()
+        if syntax is not None:
+            return syntax
         if kind == "stdio":
             self.real_out = os.dup(1)  # before the solution can close fd 0 and make dup return 0
             return ["ok", None]

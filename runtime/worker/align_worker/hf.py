@@ -362,6 +362,17 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
                 ident, revision=revision, **dtype_kwarg(tf, dtype)).to(device).eval()
         except LOAD_ERRORS as exc:
             raise UserError(f"cannot load reward model {ident!r}: {one_line(exc)}") from None
+    set_reward_pad(tok, model)
+    encode = reward_encoder(tok)
+
+    def forward(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits[:, 0]
+    return RewardScorer(encode, forward, tok.pad_token_id, model)
+
+
+def set_reward_pad(tok: Any, model: Any) -> None:
+    """The pad token a sequence-classification model pools with (the reward_model stage trains
+    with the same): the tokenizer's, else its EOS."""
     if tok.pad_token is None:
         tok.pad_token = tok.eos_token
     if model.config.pad_token_id is None:
@@ -371,6 +382,10 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
     # RewardScorer pads on the right: the last real token is where both pooling rules look
     # (older 4.x: first pad − 1; newer: rightmost non-pad) and real tokens keep their positions.
 
+
+def reward_encoder(tok: Any):
+    """(prompts, responses) → token ids as a reward model reads them: the conversation through
+    the tokenizer's chat template when it has one, else prompt + response as one text."""
     template = getattr(tok, "chat_template", None) or None
 
     def encode(prompts: Sequence[str], responses: Sequence[str]) -> List[List[int]]:
@@ -379,7 +394,4 @@ def load_hf_reward(ident: str, revision: Optional[str], device: torch.device,
                                              tokenize=False) for p, r in zip(prompts, responses)]
             return tok(texts, truncation=True, add_special_tokens=False)["input_ids"]
         return tok([p + r for p, r in zip(prompts, responses)], truncation=True)["input_ids"]
-
-    def forward(ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits[:, 0]
-    return RewardScorer(encode, forward, tok.pad_token_id, model)
+    return encode

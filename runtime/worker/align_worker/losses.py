@@ -178,6 +178,27 @@ def gae(rewards: Tensor, values: Tensor, mask: Tensor, gamma: float, lam: float)
     return adv, (adv + v) * m
 
 
+WHITEN_EPS = 1e-8          # TRL's masked_whiten
+
+
+def whiten(values: Tensor, mask: Tensor,
+           reduce_sum: Optional[Callable[[Tensor], Tensor]] = None) -> Tuple[Tensor, float, float]:
+    """(A − mean) / sqrt(var + 1e-8) on the masked entries, 0 elsewhere; mean and variance (with
+    Bessel's correction) over every masked entry of the global batch when `reduce_sum` sums
+    over ranks (TRL's masked_whiten, shifted to mean 0). Returns (whitened, mean, std)."""
+    m = mask.to(torch.float64)
+    v = values.detach().to(torch.float64) * m
+    total = torch.stack([v.sum(), m.sum()])
+    total = reduce_sum(total) if reduce_sum is not None else total
+    count = float(total[1])
+    mean = float(total[0]) / max(count, 1.0)
+    sq = (((v - mean) * m) ** 2).sum().reshape(1)
+    sq = reduce_sum(sq) if reduce_sum is not None else sq
+    var = float(sq[0]) / (count - 1.0) if count > 1 else 0.0
+    out = ((v - mean) / (var + WHITEN_EPS) ** 0.5 * m).to(values.dtype)
+    return out, mean, var ** 0.5
+
+
 def ppo_token_rewards(reward: Tensor, kl: Tensor, mask: Tensor, kl_coef: float) -> Tensor:
     """PPO's per-token reward [N, L]: −β·KL_t on every response token, plus the sequence's reward
     [N] on its last token (as TRL and verl shape it). kl [N, L] is a per-token estimate."""

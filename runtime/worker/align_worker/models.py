@@ -25,6 +25,7 @@ from .pointer import escape
 from .tokenizer import ByteTokenizer
 
 MODEL_META = "align_model.json"
+HF_REWARD = "hf_reward"          # MODEL_META's type of a trained Hugging Face reward or value model
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}
 
 
@@ -273,6 +274,9 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
     `shard`: sharded over the world (forwards are collective; see frozen.lockstep_score).
     A `stage` source is a reward_model stage's output under `run_dir`."""
     where = f"/rewards/{escape(name)}/from"
+    trained = run_dir / source["stage"] / "model" if source["type"] == "stage" and run_dir is not None else None
+    if trained is not None and output_type(trained) == HF_REWARD:   # a Hugging Face reward_model stage's
+        return load_hf_reward(str(trained), None, device, DTYPES[dtype], where, shard)
     if source["type"] in ("builtin", "stage"):
         model, context = _builtin_reward(source, name, seed, run_dir, where)
         model = model.to(device).eval()
@@ -286,7 +290,6 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
         def encode(prompts: Sequence[str], responses: Sequence[str]) -> List[List[int]]:
             return [(tok.encode_prompt(p) + tok.encode_response(r))[-context:] for p, r in zip(prompts, responses)]
         return RewardScorer(encode, lambda ids, mask: model(ids.to(dev), mask.to(dev)), tok.pad_id, model)
-    from .hf import load_hf_reward
     if source["type"] == "hf":
         ident = source["id"]
     else:
@@ -294,6 +297,19 @@ def load_reward_model(source: dict, name: str, seed: int, base_dir: Path, device
         check_model_dir(path, where)
         ident = str(path)
     return load_hf_reward(ident, source.get("revision"), device, DTYPES[dtype], f"/rewards/{escape(name)}/from", shard)
+
+
+def load_hf_reward(*args: Any, **kwargs: Any) -> RewardScorer:
+    from .hf import load_hf_reward as load      # transformers only where a Hugging Face model is used
+    return load(*args, **kwargs)
+
+
+def output_type(path: Path) -> Optional[str]:
+    """align_model.json's `type` of a stage output directory (None when it has none)."""
+    try:
+        return json.loads((path / MODEL_META).read_text()).get("type")
+    except (OSError, json.JSONDecodeError, AttributeError):
+        return None
 
 
 def _builtin_reward(source: dict, name: str, seed: int, run_dir: Optional[Path],

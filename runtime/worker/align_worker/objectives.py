@@ -179,6 +179,8 @@ def ppo_work(r: Rollout, policy: LanguageModel, critic: ValueModel, d: Dist, mic
     kl = L.kl_estimate(tok.old, tok.ref, opt.kl_estimator) * mask
     rewards = L.ppo_token_rewards(_trained_reward(r), kl, mask, opt.kl_coef)
     adv, returns = L.gae(rewards, old_v, mask, opt.gamma, opt.lam)
+    if opt.whiten_advantages:          # after the returns: the value targets stay unwhitened (TRL, verl)
+        adv, _, _ = L.whiten(adv, mask, d.reduce_sum)
     n_valid, n_tokens, kl_sum, adv_abs = _global(d, float(valid.sum()), float(mask.sum()), float(kl.sum()),
                                                  float(adv.abs().sum()))
     skipped, = _global(d, float((r.grid(valid).sum(1) == 0).sum()))

@@ -100,6 +100,7 @@ class OptimizerSpec:
     value_model: Optional["ModelSpec"] = None
     value_lr: float = 1e-5
     value_clip: float = 0.2
+    whiten_advantages: bool = False
     gamma: float = 1.0
     lam: float = 0.95
 

@@ -193,14 +193,16 @@ def parse_optimizer(node: Node, ctx: Optional[Ctx] = None) -> OptimizerSpec:
 
 
 def _parse_ppo(ctx: Ctx, node: Node, spec: OptimizerSpec) -> None:
-    """PPO's fields; its value model is a builtin declaration or a reward_model stage's output."""
+    """PPO's fields; its value model is a model declaration or a reward_model stage's output."""
     value = node.opt("value_model")
     if value.is_null():
-        raise value.fail("ppo needs a value_model (a builtin(...) model or a reward_model stage's .model)")
+        raise value.fail("ppo needs a value_model (a model declaration or a reward_model stage's .model)")
     spec.value_model = parse_model(ctx, value)
-    if spec.value_model.source["type"] not in ("builtin", "stage"):
-        raise value.fail(f"a value model must be a builtin(...) model or a reward_model stage's output, "
-                         f"not a {spec.value_model.source['type']} model")
+    if spec.value_model.source["type"] not in ("builtin", "stage", "hf", "local"):
+        raise value.fail(f"a value model must be a builtin(...) or Hugging Face model or a reward_model stage's "
+                         f"output, not a {spec.value_model.source['type']} model")
+    whiten = node.opt("whiten_advantages")            # plans from before the field: not whitened
+    spec.whiten_advantages = False if whiten.is_null() else whiten.bool()
     spec.value_lr = node.child("value_lr").num(minimum=0.0)
     spec.value_clip = node.child("value_clip").num(positive=True)
     spec.clip_eps = node.child("clip_eps").num(positive=True)

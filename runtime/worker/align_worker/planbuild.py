@@ -47,7 +47,7 @@ def optimizer(variant: str = "crpg", generations: int = 4, temperature: float = 
                 "rloo": {"kl_coef": 0.05, "judges_gate": True, "infeasible_reward": -1.0},
                 "ppo": {"value_model": None, "value_lr": 1e-5, "value_clip": 0.2, "clip_eps": 0.2, "ppo_epochs": 4,
                         "gamma": 1.0, "lam": 0.95, "kl_coef": 0.05, "kl_estimator": "k1", "judges_gate": True,
-                        "infeasible_reward": -1.0}}[variant]
+                        "infeasible_reward": -1.0, "whiten_advantages": False}}[variant]
     opt.update(defaults)
     opt.update(extra)
     return opt

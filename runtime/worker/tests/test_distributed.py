@@ -42,9 +42,10 @@ def test_two_gloo_ranks_match_one_rank(workspace, judge_server):
 def test_ppo_on_two_gloo_ranks_matches_one_rank(workspace, judge_server):
     # The value model is not DDP-wrapped: its gradients are summed over ranks by hand. Its
     # estimates set the policy's advantages from step 2 on, so a wrong reduction shows in the policy.
+    # Advantages are whitened with the global batch's mean and variance (summed over ranks).
     plan = varied_plan()
     opt = pb.optimizer("ppo", generations=3, max_tokens=3, value_model={"model": "critic"}, value_lr=1e-3,
-                       ppo_epochs=2)
+                       ppo_epochs=2, whiten_advantages=True)
     plan["tasks"]["arith"]["optimizer"] = opt
     plan["models"]["critic"] = pb.builtin_model(layers=1, width=32, heads=2, context=24)
     path = pb.write(plan, workspace / "plan-ppo.json")

@@ -164,14 +164,11 @@ def test_rloo_moves_a_torn_policy_to_the_rewarded_answer(sign):
     assert_moves_a_torn_policy(lm, update, steps=40, sign=sign)
 
 
-@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["rewarded", "flipped-sign"])
-def test_ppo_moves_a_torn_policy_to_the_rewarded_answer(sign):
-    torch.manual_seed(0)
-    lm = tiny_lm(seed=11)
+def assert_ppo_moves_a_torn_policy(lm, critic, sign=1.0, whiten=False):
+    """PPO's exact step (GAE over the critic's values, ppo_epochs = 2 clipped policy and value
+    updates) on the torn policy. Any backend: tests/test_hf_ppo.py runs it on a Llama with a
+    Hugging Face value model."""
     opt = torch.optim.Adam(lm.module.parameters(), lr=1e-3)
-    torch.manual_seed(12)
-    critic = ValueModel(TinyRewardModel(BuiltinConfig(1, 32, 2, 32)), 3e-3, 0.0, 1.0,
-                        lm.tokenizer.pad_id, lm.context)
 
     def update(lm, ref, prompt, s, reward):
         prompts = [prompt] * 16
@@ -180,13 +177,25 @@ def test_ppo_moves_a_torn_policy_to_the_rewarded_answer(sign):
             ref_lp, _ = response_logprobs(ref, prompts, s.tokens)
             old_v, _ = critic.values(prompts, s.tokens)
         rewards = L.ppo_token_rewards(reward, L.kl_estimate(old, ref_lp, "k1"), mask, 0.05)
-        adv, ret = L.gae(rewards, old_v, mask, gamma=1.0, lam=0.95)
+        adv, ret = L.gae(rewards, old_v[:, :mask.shape[1]] * mask, mask, gamma=1.0, lam=0.95)
+        if whiten:
+            adv, _, _ = L.whiten(adv, mask)
         for _ in range(2):                                # ppo_epochs = 2: the ratio moves off 1
             logp, m = response_logprobs(lm, prompts, s.tokens)
             opt.zero_grad()
             (sign * L.ppo_policy_loss(logp, old, m, adv, 0.2)).backward()
             opt.step()
             v, vm = critic.values(prompts, s.tokens)
-            L.clipped_value_loss(v, old_v, ret, vm, clip=0.2).backward()
+            L.clipped_value_loss(v[:, :m.shape[1]], old_v[:, :m.shape[1]], ret, vm[:, :m.shape[1]], clip=0.2).backward()
             critic.step()
     assert_moves_a_torn_policy(lm, update, steps=40, sign=sign)
+
+
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["rewarded", "flipped-sign"])
+def test_ppo_moves_a_torn_policy_to_the_rewarded_answer(sign):
+    torch.manual_seed(0)
+    lm = tiny_lm(seed=11)
+    torch.manual_seed(12)
+    critic = ValueModel(TinyRewardModel(BuiltinConfig(1, 32, 2, 32)), 3e-3, 0.0, 1.0,
+                        lm.tokenizer.pad_id, lm.context)
+    assert_ppo_moves_a_torn_policy(lm, critic, sign)

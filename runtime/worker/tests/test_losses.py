@@ -200,6 +200,28 @@ def test_ppo_on_a_hand_made_trajectory_from_reward_to_loss():
     assert L.ppo_policy_loss(torch.zeros(1, 2), torch.zeros(1, 2), torch.ones(1, 2), adv, 0.2).item() == pytest.approx(-0.35)
 
 
+def test_whitened_advantages_on_a_hand_made_batch_and_their_policy_loss():
+    # Advantages 1, 2, 3 (response 0) and 4 (response 1; two padding slots that hold 9):
+    # mean 2.5, deviations −1.5, −0.5, 0.5, 1.5, variance (2.25 + 0.25 + 0.25 + 2.25) / 3 = 5/3.
+    adv = torch.tensor([[1.0, 2.0, 3.0], [4.0, 9.0, 9.0]])
+    mask = torch.tensor([[1, 1, 1], [1, 0, 0]])
+    white, mean, std = L.whiten(adv, mask)
+    s = (5 / 3 + 1e-8) ** 0.5
+    assert (mean, std) == (pytest.approx(2.5), pytest.approx((5 / 3) ** 0.5))
+    assert white.tolist() == [pytest.approx([-1.5 / s, -0.5 / s, 0.5 / s]), pytest.approx([1.5 / s, 0.0, 0.0])]
+    # On-policy (ρ = 1) the loss −mean(A) of whitened advantages is 0; with ρ = 1.1 on token 0
+    # (inside the clip range) it is −(1.1·(−1.5/s) − 0.5/s + 0.5/s + 1.5/s) / 4 = −0.1·(−1.5/s) / 4.
+    logp = torch.zeros(2, 3)
+    assert L.ppo_policy_loss(logp, logp, mask, white, 0.2).item() == pytest.approx(0.0, abs=1e-7)
+    logp[0, 0] = torch.log(torch.tensor(1.1))
+    assert L.ppo_policy_loss(logp, torch.zeros(2, 3), mask, white, 0.2).item() == pytest.approx(0.15 / s / 4)
+    # A sum over ranks: the statistics are the global batch's (here, a reduce that doubles both
+    # sums, as two ranks holding the same batch would: the same mean and nearly the same variance).
+    doubled, mean2, _ = L.whiten(adv, mask, reduce_sum=lambda x: 2 * x)
+    assert mean2 == pytest.approx(2.5)
+    assert doubled[0, 0].item() == pytest.approx(-1.5 / (10 / 7 + 1e-8) ** 0.5)   # 2·5 / (8 − 1)
+
+
 def test_clipped_value_loss_clips_only_when_that_is_worse():
     values, old, returns = t(1.0, 0.0), t(0.5, 0.5), t(2.0, 0.4)
     mask = torch.ones(2)

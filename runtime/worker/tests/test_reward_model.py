@@ -88,3 +88,29 @@ def test_flipped_preferences_train_the_opposite_ranking(tmp_path):
     chosen = score([r["prompt"] for r in fresh], [r["chosen"] for r in fresh])
     rejected = score([r["prompt"] for r in fresh], [r["rejected"] for r in fresh])
     assert float((chosen > rejected).float().mean()) < 0.1
+
+
+def test_a_reward_model_starts_from_an_sft_stages_builtin_output(tmp_path):
+    # SFT on the pairs' chosen responses, then a reward_model stage from `sft.model` with a
+    # negligible lr (AdamW moves each weight by about lr per step): its saved transformer is the
+    # SFT output, under a head of its own.
+    plan = rm_plan(tmp_path, epochs=1)
+    plan["stages"]["sft"] = pb.sft_stage({"model": "rm_base"}, [{"dataset": "pairs"}], epochs=1, batch_size=16,
+                                         checkpoint_every=0)
+    plan["datasets"]["pairs"]["fields"]["target"] = "chosen"
+    plan["stages"]["rm"]["model"] = {"stage": "sft", "output": "model"}
+    plan["stages"]["rm"]["lr"] = 1e-12
+    path = pb.write(plan, tmp_path / "plan.json")
+    for stage in ("sft", "rm"):
+        assert main(["run", "--plan", str(path), "--stage", stage, "--run-dir", str(tmp_path / "run"), "--cpu"]) == 0
+    sft = torch.load(tmp_path / "run" / "sft" / "model" / "model.pt")
+    rm = torch.load(tmp_path / "run" / "rm" / "model" / "model.pt")
+    assert set(rm) == {f"lm.{k}" for k in sft} | {"head.weight", "head.bias"}
+    assert all(torch.allclose(rm[f"lm.{k}"], sft[k], rtol=0, atol=1e-9) for k in sft)
+    base = torch.load(tmp_path / "run" / "sft" / "model" / "model.pt")["tok.weight"]
+    assert json.loads((tmp_path / "run" / "rm" / "model" / "align_model.json").read_text())["type"] == "builtin_reward"
+    # and SFT did move the transformer away from the fresh declaration the rm stage would start from
+    from align_worker.model_builtin import BuiltinConfig, TinyLM
+    from align_worker.models import seed_for
+    torch.manual_seed(seed_for(11, "rm_base"))
+    assert not torch.allclose(TinyLM(BuiltinConfig(1, 32, 2, 24)).tok.weight, base, atol=1e-4)

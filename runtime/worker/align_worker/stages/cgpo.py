@@ -12,7 +12,7 @@ from ..generation import generate
 from .. import sharded
 from ..frozen import AdaptersOff, FrozenModels, lockstep
 from ..errors import UserError
-from ..models import DTYPES, LanguageModel, builtin_value_net, disable_dropout, load_model
+from ..models import DTYPES, LanguageModel, disable_dropout, load_model
 from ..objectives import Work, build_work, inner_updates, token_count
 from ..plan import TaskSpec
 from ..replica import RolloutWeights
@@ -22,7 +22,7 @@ from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
 from ..seeding import seed_everything
 from ..tokenizer import system_of
 from ..trainer import Trainer, shards_policy, training_mode
-from ..value import ValueModel
+from ..value import ValueModel, value_network
 
 
 class TaskState:
@@ -84,16 +84,21 @@ def value_models(ctx: RunContext, policy: LanguageModel) -> Dict[str, ValueModel
         if task.optimizer.variant != "ppo" or vm is None or vm.name in out:
             continue
         where = f"{task.pointer}/optimizer/value_model"
-        if policy.backend != "builtin":
-            raise UserError(f"{where}: a value model reads the policy's tokens; it needs a builtin(...) "
-                            f"policy, this one is {policy.backend}")
-        module, context = builtin_value_net(vm.source, vm.name, spec.seed, ctx.run_dir, where, ctx.dist.device)
+        module, tok, context = value_network(vm, policy, spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, where)
         if context < policy.context:
             raise UserError(f"{where}: the value model's context ({context}) is shorter than the policy's "
                             f"({policy.context})")
         out[vm.name] = ValueModel(module, task.optimizer.value_lr, spec.training.weight_decay,
-                                  spec.training.clip, policy.tokenizer.pad_id, policy.context)
+                                  spec.training.clip, policy.tokenizer.pad_id, policy.context, tok)
     return out
+
+
+def save_value_models(ctx: RunContext, critics: Dict[str, ValueModel]) -> None:
+    """Each trained value model in the stage's model/value/<name>/ (docs/optimizers.md, "PPO")."""
+    if ctx.dist.is_main:
+        for name, critic in critics.items():
+            critic.save(ctx.stage_dir / "model" / "value" / name)
+    ctx.dist.barrier()
 
 
 def needs_judges(task: TaskSpec) -> bool:
@@ -149,5 +154,6 @@ def run(ctx: RunContext) -> Dict[str, Any]:
             tokens += token_count(r)
         return phases[0], {"tasks": records, "tokens": tokens, "inner_updates": phases[1:]}
     trainer.run(step_fn)
+    save_value_models(ctx, critics)
     return {"steps": spec.fields["steps"]}
 

@@ -1,14 +1,17 @@
 """The reward_model stage: a Bradley-Terry reward model trained on (prompt, chosen, rejected) pairs.
 
 The model is the built-in transformer with a scalar head (TinyRewardModel) read at each
-sequence's last token, as the built-in reward models are scored; the saved directory (kind
-`builtin_reward` in align_model.json) loads as a reward's `from = stage.model` source. Held-out
+sequence's last token, as the built-in reward models are scored (saved with kind
+`builtin_reward` in align_model.json), or a Hugging Face one-label sequence-classification
+model (hf_reward.py; kind `hf_reward`, a save_pretrained directory). Either loads as a reward's
+`from = stage.model` source. Held-out
 pairs (the `held_out` data, else the last `eval_fraction` of a seeded shuffle) are never trained
 on; their pairwise accuracy goes to result.json and the stage's last metrics line.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Dict, List, Tuple
 
@@ -18,11 +21,13 @@ from .. import losses as L
 from ..context import RunContext
 from ..data import Order, load_rows, rank_slice
 from ..errors import UserError
+from ..hf import reward_encoder
+from ..hf_reward import load_scalar_head, model_dir, reward_language_model, warn_unused_lora
 from ..model_builtin import BuiltinConfig, TinyRewardModel
-from ..models import LanguageModel, cast, seed_for
+from ..models import MODEL_META, LanguageModel, cast, check_model_dir, output_type, seed_for
 from ..seeding import seed_everything
 from ..tokenizer import ByteTokenizer, system_of
-from ..trainer import Trainer
+from ..trainer import Trainer, training_mode
 
 Pair = Tuple[List[int], List[int]]      # prompt + chosen, prompt + rejected (token ids)
 
@@ -45,10 +50,20 @@ def split_held_out(n: int, fraction: float, seed: int) -> Tuple[List[int], List[
     return sorted(perm[:n - n_out]), sorted(perm[n - n_out:])
 
 
-def _encode(rows: List[Dict[str, Any]], tok: ByteTokenizer, context: int) -> List[Pair]:
+def _encode(rows: List[Dict[str, Any]], net: LanguageModel, context: int) -> List[Pair]:
+    """Prompt + chosen and prompt + rejected as the model reads them when it scores a reward (the
+    built-in byte tokenizer's prompt and response, or hf.reward_encoder), keeping the last
+    `context` tokens: the end is what the head reads."""
+    if net.backend == "hf":
+        encode = reward_encoder(net.tokenizer.tok)
+        prompts = [str(r.get("prompt", "")) for r in rows]
+        chosen, rejected = encode(prompts, [r["chosen"] for r in rows]), encode(prompts, [r["rejected"] for r in rows])
+        return [(c[-context:], j[-context:]) for c, j in zip(chosen, rejected)]
+    tok = net.tokenizer
+
     def seq(r: Dict[str, Any], answer: str) -> List[int]:
         ids = tok.encode_prompt(str(r.get("prompt", "")), system_of(r)) + tok.encode_response(answer)
-        return ids[-context:]        # the end is what the head reads
+        return ids[-context:]
     return [(seq(r, r["chosen"]), seq(r, r["rejected"])) for r in rows]
 
 
@@ -70,14 +85,31 @@ def _scores(module: torch.nn.Module, pairs: List[Pair], pad: int, device: torch.
 
 
 def _reward_net(ctx: RunContext) -> LanguageModel:
+    """The model to train: the built-in transformer with a scalar head (fresh from a builtin(...)
+    declaration, or over an sft/dpo/cgpo stage's built-in output), or a Hugging Face checkpoint
+    as a one-label sequence-classification model (hf_reward.py)."""
     spec = ctx.spec
-    src = spec.model.source
-    if src["type"] != "builtin":
-        raise UserError(f"{spec.pointer}/model: a reward_model stage trains a builtin(...) model; "
-                        f"{src['type']} models are not supported yet")
-    cfg = BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"], src.get("vocab") or 259)
+    src, where = spec.model.source, spec.pointer + "/model"
+    path, kind = None, src["type"]
+    if kind == "stage":
+        path = ctx.run_dir / src["stage"] / "model"
+        check_model_dir(path, where)
+        kind = output_type(path) or "hf"       # no align_model.json: a Hugging Face checkpoint
+    if kind in ("hf", "local"):
+        ident = model_dir(src, ctx.base_dir, ctx.run_dir, where)
+        warn_unused_lora(spec.model, where)
+        module, tok = load_scalar_head(ident, spec.seed, spec.model.name, ctx.dist.device, where)
+        context = int(getattr(module.model.config, "max_position_embeddings", None) or 4096)
+        return reward_language_model(module, tok, ident, context)
+    if kind != "builtin":
+        raise UserError(f"{where}: a reward_model stage trains a builtin(...) or Hugging Face language model; "
+                        f"it cannot start from a {kind} model")
+    cfg = BuiltinConfig(**json.loads((path / MODEL_META).read_text())["config"]) if path is not None else \
+        BuiltinConfig(src["layers"], src["width"], src["heads"], src["context"], src.get("vocab") or 259)
     torch.manual_seed(seed_for(spec.seed, spec.model.name))
     module = TinyRewardModel(cfg)
+    if path is not None:                  # a trained language model's transformer under a fresh head
+        module.lm.load_state_dict(torch.load(path / "model.pt", map_location="cpu"))
     cast(module, ctx.dist.device, torch.float32)
     module.train(True)
     return LanguageModel(module, ByteTokenizer(), "builtin", cfg.context,
@@ -96,8 +128,11 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     if not train_rows:
         raise UserError(f"{spec.pointer}/data: no pairs left to train on after holding some out")
     net = _reward_net(ctx)
+    if net.backend == "hf" and training_mode(ctx, net) == "fsdp":
+        raise UserError(f"{spec.pointer}: a Hugging Face reward model is trained replicated (one rank or DDP), "
+                        f"not FSDP-sharded; set sharding = ddp in the cluster block")
     context = min(spec.fields["max_length"], net.context)
-    train, held = _encode(train_rows, net.tokenizer, context), _encode(held_rows, net.tokenizer, context)
+    train, held = _encode(train_rows, net, context), _encode(held_rows, net, context)
     per_step = spec.fields["batch_size"] * spec.training.grad_accum
     total = math.ceil(len(train) * spec.fields["epochs"] / per_step)
     order = Order(len(train), spec.seed, True, spec.name)

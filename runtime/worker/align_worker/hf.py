@@ -278,13 +278,28 @@ def save_hf(lm: Any, out: Path, state_dict: Optional[dict], dtype: Optional[torc
         else:
             state_dict = merge_lora_state(state_dict, lora_layers(module))
             module = module.get_base_model()
-    if dtype is not None:     # cast tensor by tensor in the dict: the trained module stays fp32
-        state_dict = {k: v.detach().to(dtype) if v.is_floating_point() else v
-                      for k, v in (state_dict if state_dict is not None else module.state_dict()).items()}
+    if dtype is not None and state_dict is not None:     # the trained module stays fp32
+        state_dict = {k: v.detach().to(dtype) if v.is_floating_point() else v for k, v in state_dict.items()}
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
     if dtype is not None:
+        if state_dict is None:        # saved from the module (whatever wraps it): cast the files
+            cast_safetensors(out, dtype)
         write_config_dtype(out, dtype)
     save_tokenizer(lm, out)
+
+
+def cast_safetensors(out: Path, dtype: torch.dtype) -> None:
+    """Rewrite each safetensors file of `out` with its floating tensors in `dtype`, one file at a
+    time (the module that wrote them keeps its fp32 weights)."""
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    for path in sorted(out.glob("*.safetensors")):
+        with safe_open(str(path), "pt") as f:
+            metadata = f.metadata()
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+        tensors = {k: v.to(dtype) if v.is_floating_point() else v for k, v in tensors.items()}
+        save_file(tensors, str(path), metadata=metadata)
+        del tensors
 
 
 def write_config_dtype(out: Path, dtype: torch.dtype) -> None:

@@ -8,4 +8,5 @@ if (!existsSync(fileURLToPath(entry))) {
   process.stderr.write("align: the compiled CLI is missing (dist/cli/main.js); run `npm ci` or `npm run build` first.\n");
   process.exit(2);
 }
-await import(entry.href);
+const { startCli } = await import(new URL("../dist/cli/bundled.js", import.meta.url).href);
+await startCli(process.argv);

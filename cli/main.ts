@@ -1,11 +1,10 @@
-#!/usr/bin/env node
-import { statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 
 /**
  * The `align` command line. Each command's module is imported only when it runs, so
- * `align check` never pays for the plan schema (zod), the formatter or the emitter.
+ * `align check` never pays for the plan schema (zod), the formatter or the emitter; `npm run
+ * build` bundles this file with commander and the check command (scripts/bundle-check.mjs,
+ * run by cli/bundled.ts), and `bin/align.js` calls `main`.
  * Exit codes: 0 success, 1 the input has errors (or is unformatted, with `fmt --check`),
  * 2 the invocation is wrong (unknown option, missing file, unknown code).
  */
@@ -26,7 +25,7 @@ function buildProgram(): Command {
     .option("--format <format>", "text or json", "text")
     .option("--fix", "apply the safe fix-its (misspelt names with one candidate, values in the wrong syntax) in place")
     .action(async (files: string[], opts: { format: string; fix?: boolean }) => {
-      const { runCheck } = await importCheckCommand();
+      const { runCheck } = await import("./commands/check.js");
       process.exitCode = await runCheck(files, opts);
     });
 
@@ -193,24 +192,6 @@ function buildProgram(): Command {
   return program;
 }
 
-/**
- * The check command's modules in one CommonJS file, with V8's code cache (cli/bundled.ts), when `npm run build` has bundled them
- * (scripts/bundle-check.mjs) and the bundle is not older than the compiled check.js (tsc
- * rewrites every output, so a tsc run without the bundler leaves it stale): loading ~150 ES
- * modules one by one costs more than checking a recipe. From sources (tsx), the modules.
- */
-async function importCheckCommand(): Promise<typeof import("./commands/check.js")> {
-  const bundle = new URL("./commands/check.bundle.cjs", import.meta.url);
-  const bundleTime = statSync(bundle, { throwIfNoEntry: false })?.mtimeMs;
-  const modulesTime = statSync(new URL("./commands/check.js", import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
-  if (bundleTime !== undefined && modulesTime !== undefined && bundleTime >= modulesTime) {
-    const { runBundle } = await import("./bundled.js");
-    const cache = fileURLToPath(new URL("./commands/check.bundle.cache", import.meta.url));
-    return runBundle(fileURLToPath(bundle), cache).exports as typeof import("./commands/check.js");
-  }
-  return import("./commands/check.js");
-}
-
 /** A reader that went away (`align check x | head`) ends the command quietly, not with a stack trace. */
 function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
   stream.on("error", (error: NodeJS.ErrnoException) => {
@@ -219,7 +200,7 @@ function exitOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[]): Promise<void> {
   exitOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
@@ -233,5 +214,3 @@ async function main(argv: readonly string[]): Promise<void> {
     throw error;
   }
 }
-
-await main(process.argv);

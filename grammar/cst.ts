@@ -71,10 +71,14 @@ export interface FieldCstNode extends CstNode {
 
 export type FieldCstChildren = {
   name: IToken[];
-  Equals?: IToken[];
+  Equals?: (IToken)[];
   value?: (ValueCstNode)[];
   block?: BlockCstNode[];
   Colon?: IToken[];
+  Dash?: IToken[];
+  yamlItem?: ValueCstNode[];
+  Dot?: (IToken)[];
+  dotted?: (IToken)[];
 };
 
 export interface ValueCstNode extends CstNode {
@@ -84,6 +88,7 @@ export interface ValueCstNode extends CstNode {
 
 export type ValueCstChildren = {
   StringLiteral?: IToken[];
+  quotedBlock?: BlockCstNode[];
   NumberLiteral?: IToken[];
   True?: IToken[];
   False?: IToken[];

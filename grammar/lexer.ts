@@ -11,7 +11,9 @@ import {
   RBrace,
   RBracket,
   RParen,
+  BareSlashedText,
   SingleQuotedString,
+  SlashComment,
   UnterminatedString,
   UnterminatedTripleString,
 } from "./tokens.js";
@@ -60,9 +62,12 @@ export function tokenize(text: string, file: string, lines: LineIndex): LexResul
     const type = token.tokenType;
     if (type === UnterminatedString || type === UnterminatedTripleString) {
       diagnostics.push(unterminatedString(token, file));
-    } else if (type === SingleQuotedString) {
+    } else if (type === SingleQuotedString || type === BareSlashedText) {
       diagnostics.push(singleQuoted(token, file));
     }
+  }
+  for (const comment of result.groups["comments"] ?? []) {
+    if (comment.tokenType === SlashComment) diagnostics.push(slashComment(comment, file));
   }
   const tokens = limitNesting(result.tokens, file, diagnostics);
   return { tokens, comments: result.groups["comments"] ?? [], diagnostics };
@@ -118,9 +123,29 @@ function unterminatedString(token: IToken, file: string): Diagnostic {
   };
 }
 
+/** `'text'`, Python's triple-quoted `'''text'''` and bare `org/name`: the text, and the text in double quotes (the fix). */
+export function quotedFix(token: IToken): { value: string; fixed: string } {
+  const image = token.image;
+  const quote = token.tokenType === BareSlashedText ? "" : image.startsWith("'''") ? "'''" : "'";
+  const inner = image.slice(quote.length, image.length - quote.length);
+  const text = inner.replace(/\\'/g, "'");
+  return { value: inner.replace(/\\(.)/g, "$1"), fixed: quote === "'''" ? `"""${text}"""` : `"${text.replace(/"/g, '\\"')}"` };
+}
+
+function slashComment(token: IToken, file: string): Diagnostic {
+  const span = { file, offset: token.startOffset, length: 2, line: token.startLine ?? 1, column: token.startColumn ?? 1 };
+  return {
+    code: SyntaxCode.UnexpectedCharacter.code,
+    severity: "error",
+    message: `comments start with \`#\`, not \`//\``,
+    span,
+    fix: { title: "replace `//` with `#`", edits: [{ span, newText: "#" }] },
+  };
+}
+
 function singleQuoted(token: IToken, file: string): Diagnostic {
   const span = { file, offset: token.startOffset, length: token.image.length, line: token.startLine ?? 1, column: token.startColumn ?? 1 };
-  const fixed = `"${token.image.slice(1, -1).replace(/\\'/g, "'").replace(/"/g, '\\"')}"`;
+  const { fixed } = quotedFix(token);
   return {
     code: SyntaxCode.SingleQuotedString.code,
     severity: "error",

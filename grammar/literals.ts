@@ -50,12 +50,23 @@ const DOUBLE_SIGN = /^(-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?[eE])([+-]{2,})(\d(?:_?\d)
 /** `10 s`, `80 GiB`: a unit after a space (the lexer takes it into the token). */
 const SPACED_UNIT = /^(\S+)[ \t]+(\S+)$/;
 
+/** Units spelt out (`4 hours`, `30mins`), as other tools and prose write them: the unit meant. */
+const WORD_UNITS: ReadonlyMap<string, string> = new Map([
+  ...["hour", "hr"].map((w) => [w, "h"] as const),
+  ...["minute", "min"].map((w) => [w, "m"] as const),
+  ...["second", "sec"].map((w) => [w, "s"] as const),
+  ["day", "d"],
+  ["millisecond", "ms"],
+].flatMap(([word, unit]) => [[word, unit], [`${word}s`, unit]] as const));
+
 /** Interprets a NumberLiteral token: `8`, `5e-7`, `70_000`, `10s`, `1.5h`, `80GiB`. */
 export function decodeNumber(raw: string): NumericValue {
   const spaced = SPACED_UNIT.exec(raw);
   if (spaced !== null) {
-    const joined = `${spaced[1]}${spaced[2]}`;
-    return { kind: "Invalid", problem: { offset: 0, length: raw.length, message: `a unit follows its number without a space: \`${joined}\`, not \`${raw}\``, help: `did you mean \`${joined}\`?` } };
+    const word = WORD_UNITS.get(spaced[2]!.toLowerCase());
+    const joined = `${spaced[1]}${word ?? spaced[2]}`;
+    const rule = word === undefined ? "a unit follows its number without a space" : "a duration is a number and a unit letter";
+    return { kind: "Invalid", problem: { offset: 0, length: raw.length, message: `${rule}: \`${joined}\`, not \`${raw}\``, help: `did you mean \`${joined}\`?` } };
   }
   const signs = DOUBLE_SIGN.exec(raw);
   if (signs !== null) {
@@ -93,7 +104,7 @@ function invalidUnit(raw: string, at: number, unit: string): NumericValue {
     return invalid(at, unit.length, `invalid number \`${raw}\`: \`_\` may only separate digits`);
   }
   const lower = unit.toLowerCase();
-  const near = [...DURATION_UNITS.keys(), ...SIZE_UNITS.keys()].find((u) => u.toLowerCase() === lower);
+  const near = WORD_UNITS.get(lower) ?? [...DURATION_UNITS.keys(), ...SIZE_UNITS.keys()].find((u) => u.toLowerCase() === lower);
   const problem: LiteralProblem = {
     offset: at,
     length: unit.length,

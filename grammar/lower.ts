@@ -32,7 +32,8 @@ import type { LineIndex } from "./lineIndex.js";
 import { decodeNumber, decodeString, type LiteralProblem } from "./literals.js";
 import { spanBetween as between, type Span } from "./span.js";
 import { SyntaxCode } from "./syntaxCodes.js";
-import { SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
+import { quotedFix } from "./lexer.js";
+import { BareSlashedText, SingleQuotedString, UnterminatedString, UnterminatedTripleString } from "./tokens.js";
 
 /**
  * CST → AST (grammar/ast.ts). Works on partial CSTs from error recovery: any child may be
@@ -179,7 +180,8 @@ class Lowering {
   /** Field := Identifier "=" Value | Identifier Block */
   private field(node: FieldCstNode): Field {
     const c = node.children;
-    const nameToken = c.name?.[0];
+    // `a.b.lr = ...` (an error already): the last segment is the field meant.
+    const nameToken = c.dotted?.at(-1) ?? c.name?.[0];
     const name: Identifier = nameToken
       ? this.identifier(nameToken)
       : { kind: "Identifier", name: "", span: this.insertionPoint(undefined) };
@@ -189,6 +191,12 @@ class Lowering {
       return { kind: "Field", name, value, form: "block", span: between(name.span, value.span) };
     }
     const equals = real(c.Equals?.[0]);
+    if (c.yamlItem?.length) {
+      // YAML's `name:` and `- item` lines (reported): the list they mean.
+      const items = c.yamlItem.map((item) => this.value(item, this.endOf(nameToken)));
+      const list: Value = { kind: "List", items, span: between(items[0]!.span, items.at(-1)!.span) };
+      return { kind: "Field", name, value: list, form: "assign", span: between(name.span, list.span) };
+    }
     const valueNode = c.value?.[0];
     const value = valueNode ? this.value(valueNode, this.endOf(equals ?? nameToken)) : this.errorValue(this.endOf(equals ?? nameToken));
     return { kind: "Field", name, value, form: "assign", span: between(name.span, value.span) };
@@ -199,6 +207,7 @@ class Lowering {
     const c = node.children;
     const token = real(c.StringLiteral?.[0] ?? c.NumberLiteral?.[0] ?? c.True?.[0] ?? c.False?.[0]);
     if (token) {
+      if (c.StringLiteral && c.quotedBlock?.[0]) return this.quotedVariant(token, c.quotedBlock[0]);
       if (c.StringLiteral) return this.string(token);
       if (c.NumberLiteral) return this.number(token);
       return { kind: "Boolean", value: c.True !== undefined, span: this.tokenSpan(token) };
@@ -207,6 +216,15 @@ class Lowering {
     if (c.block?.[0]) return this.block(c.block[0]);
     if (c.reference?.[0]) return this.reference(c.reference[0], fallbackOffset);
     return this.errorValue(fallbackOffset);
+  }
+
+  /** `"crpg" { ... }` (reported): the variant `crpg { ... }` it means. */
+  private quotedVariant(token: IToken, blockNode: BlockCstNode): Value {
+    const quoted = this.tokenSpan(token);
+    const name: Identifier = { kind: "Identifier", name: token.image.slice(1, -1), span: quoted };
+    const block = this.block(blockNode);
+    const callee: Reference = { kind: "Reference", path: [name], span: quoted };
+    return { kind: "Call", callee, args: [], hasParens: false, block, span: between(quoted, block.span) };
   }
 
   /** Path Arguments? Block?, where Path := Identifier ("." Identifier)* */
@@ -265,8 +283,8 @@ class Lowering {
   private string(token: IToken): StringLiteral {
     const raw = token.image;
     // Already reported (AL1010): its text, unescaped, stands in for the string.
-    if (token.tokenType === SingleQuotedString) {
-      return { kind: "String", value: raw.slice(1, -1).replace(/\\(.)/g, "$1"), raw, multiline: false, span: this.tokenSpan(token) };
+    if (token.tokenType === SingleQuotedString || token.tokenType === BareSlashedText) {
+      return { kind: "String", value: quotedFix(token).value, raw, multiline: raw.startsWith("'''"), span: this.tokenSpan(token) };
     }
     const terminated = token.tokenType !== UnterminatedString && token.tokenType !== UnterminatedTripleString;
     const decoded = decodeString(raw, terminated);

@@ -13,6 +13,7 @@ import {
   allTokens,
   As,
   Colon,
+  Dash,
   Comma,
   Dot,
   Equals,
@@ -161,7 +162,8 @@ export class AlignParser extends CstParser {
   /**
    * Field := Identifier "=" Value | Identifier Block
    * A value on the same line right after the name (`dtype bf16`) is taken as a field with a
-   * missing `=`: one precise error instead of a cascade.
+   * missing `=`, and `name: value` and `a.b.c = value` as fields too: one precise error each
+   * instead of a cascade.
    */
   field = this.RULE("field", () => {
     const name = this.CONSUME(Identifier, { LABEL: "name" });
@@ -178,15 +180,51 @@ export class AlignParser extends CstParser {
         // YAML's `name: value`: one error at the `:`, then the value as if after `=`.
         ALT: () => {
           const colon = this.CONSUME(Colon);
+          const list = this.LA(1).tokenType === Dash;
           this.ACTION(() =>
             this.extraErrors.push({
               code: SyntaxCode.ColonForEquals.code,
-              message: `fields are written \`${name.image} = ...\`, not \`${name.image}: ...\` (YAML)`,
+              message: list
+                ? `fields are written \`${name.image} = [a, b]\`, not \`${name.image}:\` and \`- item\` lines (YAML)`
+                : `fields are written \`${name.image} = ...\`, not \`${name.image}: ...\` (YAML)`,
               token: colon,
               previous: name,
             }),
           );
-          this.SUBRULE3(this.value, { ARGS: [owner] });
+          this.OR2([
+            {
+              // YAML's block list (`data:` then `- a` lines): its items, as the list meant.
+              GATE: () => list,
+              ALT: () =>
+                this.AT_LEAST_ONE(() => {
+                  this.CONSUME(Dash);
+                  this.SUBRULE5(this.value, { LABEL: "yamlItem" });
+                }),
+            },
+            { ALT: () => this.SUBRULE3(this.value, { ARGS: [owner] }) },
+          ]);
+        },
+      },
+      {
+        // verl/Hydra's dotted keys (`actor.optim.lr = 1e-6`): one error at the first `.`, then
+        // the last segment as the field, so the value is still checked.
+        ALT: () => {
+          const dot = this.CONSUME(Dot);
+          let last = this.CONSUME2(Identifier, { LABEL: "dotted" });
+          this.MANY(() => {
+            this.CONSUME2(Dot);
+            last = this.CONSUME3(Identifier, { LABEL: "dotted" });
+          });
+          this.ACTION(() =>
+            this.extraErrors.push({
+              code: SyntaxCode.ExpectedToken.code,
+              message: `field names have no dots (a nested key, as verl and Hydra write them): write the field itself, \`${last.image} = ...\`, in the block it belongs to`,
+              token: dot,
+              previous: name,
+            }),
+          );
+          this.CONSUME2(Equals);
+          this.SUBRULE4(this.value, { ARGS: [owner] });
         },
       },
       {
@@ -209,7 +247,26 @@ export class AlignParser extends CstParser {
   /** Value := String | Number | "true" | "false" | List | Block | Path Arguments? Block? */
   value = this.RULE("value", (owner?: Owner) => {
     this.OR([
-      { ALT: () => this.CONSUME(StringLiteral) },
+      {
+        ALT: () => {
+          const text = this.CONSUME(StringLiteral);
+          // `optimizer = "crpg" { ... }`: a quoted variant name with its block; one error, then
+          // read as `crpg { ... }` so the block is checked.
+          this.OPTION({
+            GATE: () => this.LA(1).tokenType === LBrace && this.LA(1).startLine === text.endLine && /^"[A-Za-z_][A-Za-z0-9_]*"$/.test(text.image),
+            DEF: () => {
+              this.ACTION(() =>
+                this.extraErrors.push({
+                  code: SyntaxCode.ExpectedToken.code,
+                  message: `a variant is named without quotes: \`${text.image.slice(1, -1)} { ... }\`, not \`${text.image} { ... }\``,
+                  token: text,
+                }),
+              );
+              this.SUBRULE2(this.block, { LABEL: "quotedBlock", ARGS: [owner] });
+            },
+          });
+        },
+      },
       { ALT: () => this.CONSUME(NumberLiteral) },
       { ALT: () => this.CONSUME(True) },
       { ALT: () => this.CONSUME(False) },

@@ -18,7 +18,7 @@ export interface Span {
 export function spanCover(a: Span, b: Span): Span {
   const first = a.offset <= b.offset ? a : b;
   const end = Math.max(a.offset + a.length, b.offset + b.length);
-  return { ...first, length: end - first.offset };
+  return { file: first.file, offset: first.offset, length: end - first.offset, line: first.line, column: first.column };
 }
 
 /**

@@ -18,7 +18,8 @@ export const SyntaxCode = {
     description:
       "The file contains a character that cannot start any token, such as `@`, `$`, a " +
       "hyphen outside a number, or a non-ASCII letter outside a string. Names are ASCII " +
-      "letters, digits and `_`; anything else belongs in a string.",
+      "letters, digits and `_`; anything else belongs in a string. Comments start with `#` " +
+      "(`//` is reported here too, once, and the line skipped).",
     example: 'model policy { from = hf("org/model")  dtype = @bf16 }\n',
   },
   UnterminatedString: {
@@ -91,8 +92,9 @@ export const SyntaxCode = {
     code: "AL1010",
     title: "single-quoted string",
     description:
-      "Strings are written in double quotes (`\"gpu\"`), as in JSON; `'gpu'` is Python's or " +
-      "YAML's. The text is read as a string so the rest of the file is checked as usual.",
+      "Strings are written in double quotes (`\"gpu\"`), as in JSON; `'gpu'` (or Python's " +
+      "triple-quoted form) is Python's or YAML's, and an unquoted `org/name` a shell's. The " +
+      "text is read as a string so the rest of the file is checked as usual.",
     example: "launch slurm { partition = 'gpu'  time = 2h }\n",
   },
   ColonForEquals: {

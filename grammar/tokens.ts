@@ -77,8 +77,28 @@ export const UnterminatedString = createToken({
  */
 export const SingleQuotedString = createToken({
   name: "SingleQuotedString",
-  pattern: /'(?:[^'\\\n\r]|\\[^\n\r])*'/,
+  // Python's `'''...'''` too, which may span lines.
+  pattern: /'''(?:[^'\\]|\\[\s\S]|'(?!''))*'''|'(?:[^'\\\n\r]|\\[^\n\r])*'/,
   categories: [StringLiteral],
+  line_breaks: true,
+});
+
+/**
+ * `meta-llama/Meta-Llama-3-8B` without quotes (a hub id as a shell or a YAML file writes it):
+ * there is no `/` in the language outside strings, so it is lexed as a string and reported
+ * once with the quoted fix, as a single-quoted string is.
+ */
+export const BareSlashedText = createToken({
+  name: "BareSlashedText",
+  pattern: /[A-Za-z_][\w.-]*(?:\/[\w.-]+)+/,
+  categories: [StringLiteral],
+});
+
+/** `// ...`: JavaScript's comment; reported once (comments start with `#`), then skipped as one. */
+export const SlashComment = createToken({
+  name: "SlashComment",
+  pattern: /\/\/[^\n\r]*/,
+  group: "comments",
 });
 
 /**
@@ -92,8 +112,8 @@ export const NumberLiteral = createToken({
   categories: [Stray],
   // Two slips are taken into the token too, so each is one error at its place: an exponent
   // with several signs (`1e--6`) and a unit after a space (`10 s`, but not a field `s = ...` or
-  // a block `h {`, even across comments and line breaks).
-  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)(?![A-Za-z0-9_]|(?:\s|#[^\n\r]*)*[=:{(]))?/,
+  // a block `h {`, even across comments and line breaks), or spelt out (`4 hours`).
+  pattern: /-?\d(?:_?\d)*(?:\.\d(?:_?\d)*)?(?:[eE][+-]*\d(?:_?\d)*)?(?:[A-Za-z_][A-Za-z0-9_]*|[ \t]+(?:ms|s|m|h|d|B|KB|MB|GB|TB|KiB|MiB|GiB|TiB|(?:hour|hr|minute|min|second|sec|day|millisecond)s?)(?![A-Za-z0-9_]|(?:\s|#[^\n\r]*)*[=:{(]))?/,
 });
 
 export const Identifier = createToken({ name: "Identifier", pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
@@ -131,6 +151,8 @@ export const Semicolon = createToken({ name: "Semicolon", pattern: /;/, categori
 export const Dot = createToken({ name: "Dot", pattern: /\./, categories: [Stray] });
 /** Not part of the language: YAML's `key: value`, which a field takes as a misspelled `=`. */
 export const Colon = createToken({ name: "Colon", pattern: /:/, categories: [Stray] });
+/** Not part of the language: YAML's `- item` (a dash and a space), read as a list item after a field's `:`. */
+export const Dash = createToken({ name: "Dash", pattern: /-(?=[ \t]+[A-Za-z_"'])/, categories: [Stray] });
 
 export const allTokens: TokenType[] = [
   WhiteSpace,
@@ -141,6 +163,8 @@ export const allTokens: TokenType[] = [
   SimpleString,
   UnterminatedString,
   SingleQuotedString,
+  SlashComment,
+  BareSlashedText,
   NumberLiteral,
   Import,
   As,
@@ -158,6 +182,7 @@ export const allTokens: TokenType[] = [
   Semicolon,
   Dot,
   Colon,
+  Dash,
   Stray,
 ];
 

@@ -86,7 +86,6 @@ const IDENTIFIER = sticky(Tokens.Identifier);
 const NUMBER = sticky(Tokens.NumberLiteral);
 const SIMPLE_STRING = sticky(Tokens.SimpleString);
 const TRIPLE_STRING = sticky(Tokens.TripleString);
-const WHITESPACE = /[ \t\n\f\v\uFEFF]+/y;
 const COMMENT = /#[^\n\r]*/y;
 const KEYWORDS = new Set(["import", "as", "true", "false"]);
 
@@ -326,9 +325,10 @@ class WellFormedParser {
     let offset = 0;
     let line = 1;
     let lineStart = 0;
+    // `test` and a slice, not `exec`: no match array for every token.
     const take = (pattern: RegExp): string | undefined => {
       pattern.lastIndex = offset;
-      return pattern.exec(text)?.[0];
+      return pattern.test(text) ? text.slice(offset, pattern.lastIndex) : undefined;
     };
     while (offset < text.length) {
       const c = text[offset]!;
@@ -351,13 +351,15 @@ class WellFormedParser {
         image = take(IDENTIFIER);
         type = T.Ident;
       } else {
-        const space = take(WHITESPACE);
-        if (space === undefined) fail();
-        for (let i = space.indexOf("\n"); i >= 0; i = space.indexOf("\n", i + 1)) {
-          line++;
-          lineStart = offset + i + 1;
+        const end = skipWhitespace(text, offset);
+        if (end === offset) fail();
+        for (let i = offset; i < end; i++) {
+          if (text.charCodeAt(i) === 0x0a) {
+            line++;
+            lineStart = i + 1;
+          }
         }
-        offset += space.length;
+        offset = end;
         continue;
       }
       if (image === undefined) fail();
@@ -372,4 +374,14 @@ class WellFormedParser {
     }
     this.tokens.push({ type: T.End, offset: text.length, image: "", line, column: text.length - lineStart + 1 });
   }
+}
+
+/** The end of the run of whitespace at `offset` (the lexer's: space, tab, \n, \f, \v, BOM). */
+function skipWhitespace(text: string, offset: number): number {
+  let end = offset;
+  for (; end < text.length; end++) {
+    const c = text.charCodeAt(end);
+    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0c && c !== 0x0b && c !== 0xfeff) break;
+  }
+  return end;
 }

@@ -3,9 +3,9 @@ import type { Span } from "../../grammar/span.js";
 import { spanCover } from "../../grammar/span.js";
 import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
-import type { CallVariant, FieldMap, FieldType } from "../schema/types.js";
+import type { CallVariant, FieldMap, FieldSpec, FieldType } from "../schema/types.js";
 import { convert, wrongType } from "./convert.js";
-import { fromPlan, leaf, list, object, sortedObject, type LObject, type LValue } from "./located.js";
+import { fromPlan, leaf, list, object, objectOf, sortedObject, type LObject, type LValue } from "./located.js";
 import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
 
@@ -34,7 +34,9 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
   const written = new Map<string, Entry>();
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
-  const meant = new Set<string>();
+  let meant: Set<string> | undefined;
+  // Unknown fields with nothing close by spelling, reported once the missing ones are known.
+  let unmatched: Entry[] | undefined;
   let ok = true;
   for (const entry of entries) {
     const name = entry.name.name;
@@ -48,39 +50,72 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       ok = false;
       const { meant: named, ...suggestion } = suggestionFix(entry.name, Object.keys(fields));
       const target = named ?? suggestion.fix?.edits[0]?.newText;
-      if (target !== undefined) meant.add(target);
-      report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, {
-        ...suggestion,
-        // Nothing close: the fields there are, so the right one can be picked by meaning.
-        ...(suggestion.help === undefined ? { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] } : {}),
-      });
+      if (target !== undefined) (meant ??= new Set()).add(target);
+      if (suggestion.help === undefined) (unmatched ??= []).push(entry);
+      else report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, suggestion);
     } else {
       written.set(name, entry);
     }
   }
-  const out: [string, LValue][] = [];
-  for (const [name, spec] of Object.entries(fields)) {
+  if (unmatched) reportUnmatched(unmatched, fields, written, (meant ??= new Set()), scope, owner);
+  const out = new Map<string, LValue>();
+  for (const [name, spec] of entriesOf(fields)) {
     const entry = written.get(name);
     if (entry) {
       const value = containsError(entry.value) ? undefined : convert(entry.value, spec.type, scope, name);
-      if (value) out.push([name, value]);
+      if (value) out.set(name, value);
       else ok = false;
     } else if (spec.default !== undefined) {
-      out.push([name, fromPlan(spec.default, scope.headerSpan)]);
+      out.set(name, fromPlan(spec.default, scope.headerSpan));
     } else {
       ok = false;
-      if (!owner.recovered && !meant.has(name)) {
+      if (!owner.recovered && !meant?.has(name)) {
         report(scope, TypeCode.MissingField.code, owner.span, `missing required field \`${name}\` in ${owner.label}`, {
           notes: [`${name}: ${spec.doc}`],
         });
       }
     }
   }
-  return ok ? object(out, owner.span) : undefined;
+  return ok ? objectOf(out, owner.span) : undefined;
 }
 
-export function blockEntries(block: Block | undefined): Entry[] {
-  return (block?.fields ?? []).map((f) => ({ name: f.name, value: f.value }));
+/**
+ * Unknown fields nothing is close to. One of them beside one missing required field is that
+ * field under another tool's name (`reward_model` for `reward`): one diagnostic, pointing there.
+ * Otherwise the fields there are, so the right one can be picked by meaning.
+ */
+function reportUnmatched(unmatched: readonly Entry[], fields: FieldMap, written: ReadonlyMap<string, Entry>, meant: Set<string>, scope: CheckScope, owner: Owner): void {
+  const missing = entriesOf(fields).filter(([name, spec]) => spec.default === undefined && !written.has(name) && !meant.has(name)).map(([name]) => name);
+  for (const entry of unmatched) {
+    const message = `unknown field \`${entry.name.name}\` in ${owner.label}`;
+    if (unmatched.length === 1 && missing.length === 1 && !owner.recovered) {
+      const required = missing[0]!;
+      meant.add(required);
+      report(scope, TypeCode.UnknownField.code, entry.name.span, message, {
+        help: `did you mean \`${required}\`? it is required, and not written`,
+        fix: { title: `write \`${required}\``, edits: [{ span: entry.name.span, newText: required }] },
+      });
+    } else {
+      report(scope, TypeCode.UnknownField.code, entry.name.span, message, { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] });
+    }
+  }
+}
+
+const fieldEntries = new WeakMap<FieldMap, ReadonlyArray<readonly [string, FieldSpec]>>();
+
+/** A field map's entries in schema order, listed once per map (every declaration of a kind reads them). */
+function entriesOf(fields: FieldMap): ReadonlyArray<readonly [string, FieldSpec]> {
+  let entries = fieldEntries.get(fields);
+  if (entries === undefined) {
+    entries = Object.entries(fields);
+    fieldEntries.set(fields, entries);
+  }
+  return entries;
+}
+
+/** A block's fields are its entries as they are (a field has the name and the value). */
+export function blockEntries(block: Block | undefined): readonly Entry[] {
+  return block?.fields ?? [];
 }
 
 export function convertBlockType(value: Value, fields: FieldMap, scope: CheckScope, label: string): LValue | undefined {
@@ -147,6 +182,12 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
   const callee = value.kind === "Call" ? value.callee : value.kind === "Reference" ? value : undefined;
   const names = type.variants.map((v) => v.name);
   const expected = `one of ${names.map((n) => `\`${n}\``).join(", ")}`;
+  if (value.kind === "String" && names.includes("hf") && names.includes("local")) {
+    // `from = "meta-llama/Meta-Llama-3-8B"`, as TRL's model_name_or_path takes it: the call meant.
+    const call = /^(\.{0,2}\/|~)/.test(value.value) ? "local" : "hf";
+    const fixText = `${call}(${JSON.stringify(value.value)})`;
+    return wrongType(scope, value, label, expected, { help: `write \`${fixText}\`: a ${call === "hf" ? "hub id" : "directory"} is given to \`${call}(...)\``, fixText });
+  }
   if (!callee || callee.path.length !== 1) return wrongType(scope, value, label, expected);
   const id = callee.path[0]!;
   const variant = type.variants.find((v) => v.name === id.name);

@@ -55,10 +55,21 @@ export function convert(value: Value, type: FieldType, scope: CheckScope, label:
 }
 
 export function wrongType(scope: CheckScope, value: Value, label: string, expected: string, extra: { help?: string; fixText?: string } = {}): undefined {
+  extra = extra.help === undefined && extra.fixText === undefined ? (foreignLiteral(value, expected) ?? extra) : extra;
   return report(scope, TypeCode.WrongType.code, value.span, `\`${label}\` expects ${expected}, found ${describeValue(value)}`, {
     help: extra.help,
     fix: extra.fixText === undefined ? undefined : { title: `write \`${extra.fixText}\``, edits: [{ span: value.span, newText: extra.fixText }] },
   });
+}
+
+/** Python's and YAML's literals (`True`, `None`, `null`, ...): align writes `true`/`false` and leaves an unset field out. */
+function foreignLiteral(value: Value, expected: string): { help?: string; fixText?: string } | undefined {
+  if (value.kind !== "Reference" || value.path.length !== 1) return undefined;
+  const word = pathText(value.path);
+  const bool = /^(true|false)$/i.exec(word);
+  if (bool && expected === "`true` or `false`") return { help: "align's booleans are lower case", fixText: bool[1]!.toLowerCase() };
+  if (/^(none|null|nil|~)$/i.test(word)) return { help: "align has no null: leave the field out and it takes its default" };
+  return undefined;
 }
 
 function convertNumber(value: Value, type: FieldType & { kind: "int" | "number" }, scope: CheckScope, label: string): LValue | undefined {

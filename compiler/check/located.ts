@@ -45,6 +45,11 @@ export function object(entries: Iterable<readonly [string, LValue]>, span: Span,
   return { t: "object", entries: new Map(entries), span, isDefault };
 }
 
+/** An object over `entries` itself (not a copy): for a map the caller built and lets go of. */
+export function objectOf(entries: Map<string, LValue>, span: Span, isDefault = false): LObject {
+  return { t: "object", entries, span, isDefault };
+}
+
 /** A map: entries sorted by key, so plans do not depend on the order fields were written. */
 export function sortedObject(entries: Iterable<readonly [string, LValue]>, span: Span, isDefault = false): LObject {
   return object([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), span, isDefault);
@@ -75,7 +80,10 @@ export function toJson(value: LValue): PlanValue {
       return value.items.map(toJson);
     case "object": {
       const out: Record<string, PlanValue> = {};
-      for (const [k, v] of value.entries) out[k] = toJson(v);
+      // forEach, not for-of: no [key, value] array per entry (this runs for every plan value).
+      value.entries.forEach((v, k) => {
+        out[k] = toJson(v);
+      });
       return out;
     }
   }

@@ -31,7 +31,7 @@ export function architectureOf(from: Obj | undefined, params: number | undefined
 function measuredArchitecture(from: Obj | undefined, io: EstimateIO): Architecture | undefined {
   switch (str(from, "type")) {
     case "builtin":
-      return builtinArchitecture(num(from, "layers") ?? 2, num(from, "width") ?? 128, num(from, "heads") ?? 4, num(from, "context") ?? 256, num(from, "vocab") ?? 259);
+      return builtinArchitecture(num(from, "layers") ?? 2, num(from, "width") ?? 128, num(from, "heads") ?? 4, num(from, "context") ?? 512, num(from, "vocab") ?? 259);
     case "hf": {
       const id = str(from, "id");
       if (id === undefined) return undefined;
@@ -53,10 +53,16 @@ function measuredArchitecture(from: Obj | undefined, io: EstimateIO): Architectu
  * `models--ORG--NAME/refs/REVISION` holds the commit, `snapshots/COMMIT/config.json` the file.
  */
 export function hubConfig(io: EstimateIO, id: string, revision: string): string | undefined {
+  const snapshot = hubSnapshot(io, id, revision);
+  return snapshot === undefined ? undefined : io.readFile?.(posix.join(snapshot, "config.json"));
+}
+
+/** The snapshot directory of a hub model's revision in the local cache, when the cache names one. */
+export function hubSnapshot(io: EstimateIO, id: string, revision: string): string | undefined {
   if (io.hubCache === undefined || io.readFile === undefined) return undefined;
   const repo = posix.join(io.hubCache, `models--${id.split("/").join("--")}`);
   const commit = /^[0-9a-f]{40}$/.test(revision) ? revision : io.readFile(posix.join(repo, "refs", revision))?.trim();
-  return commit ? io.readFile(posix.join(repo, "snapshots", commit, "config.json")) : undefined;
+  return commit ? posix.join(repo, "snapshots", commit) : undefined;
 }
 
 function loraOf(value: unknown): ModelInfo["lora"] {

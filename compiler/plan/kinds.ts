@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { architectureOfConfig, builtinArchitecture } from "../estimate/architecture.js";
 import { hubConfig } from "../estimate/models.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
-import { get, leaf, object, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
+import { get, leaf, object, objectOf, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
 import { logicalFields } from "../schema/kinds/dataset.js";
 import { stageOutputs } from "../schema/kinds/stages.js";
 
@@ -74,8 +74,9 @@ export function lowerDataset(decl: CheckedDeclaration): LObject {
 }
 
 export function lowerJudge(decl: CheckedDeclaration): LObject {
-  const variant = leaf(decl.variant!.name, decl.symbol.declaration.variant!.span);
-  return object([["variant", variant], ...decl.fields.entries], decl.fields.span);
+  const entries = new Map<string, LValue>([["variant", leaf(decl.variant!.name, decl.symbol.declaration.variant!.span)]]);
+  decl.fields.entries.forEach((value, key) => entries.set(key, value));
+  return objectOf(entries, decl.fields.span);
 }
 
 /** Stage names referenced anywhere in a stage's fields (`{"stage": name, "output": ...}`). */

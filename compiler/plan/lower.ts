@@ -40,7 +40,8 @@ export interface LoweredPlan {
 }
 
 export function lowerPlan(input: LowerInput): LoweredPlan {
-  const byKind = (kind: string) => input.declarations.filter((d) => d.symbol.kind.name === kind);
+  const groups = groupByKind(input.declarations);
+  const byKind = (kind: string): readonly CheckedDeclaration[] => groups.get(kind) ?? [];
   const named = (kind: string, lower: (d: CheckedDeclaration) => LObject) =>
     sortedObject(byKind(kind).map((d) => [d.symbol.qualifiedName, lower(d)] as const), input.rootSpan);
   const follow = referencedDeclarations(input.declarations);
@@ -90,6 +91,17 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
     },
     spanOf: (pointer) => (index ? index.spans.get(pointer) : spanAt(declared, pointer)),
   };
+}
+
+/** Declarations by kind, in their order (one pass, not one per kind). */
+function groupByKind(declarations: readonly CheckedDeclaration[]): Map<string, CheckedDeclaration[]> {
+  const groups = new Map<string, CheckedDeclaration[]>();
+  for (const d of declarations) {
+    const group = groups.get(d.symbol.kind.name);
+    if (group === undefined) groups.set(d.symbol.kind.name, [d]);
+    else group.push(d);
+  }
+  return groups;
 }
 
 /** Follows a JSON Pointer (RFC 6901) through the located values to the span of its target. */

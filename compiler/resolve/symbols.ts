@@ -43,13 +43,12 @@ export function buildSymbols(modules: readonly Module[]): { table: SymbolTable; 
         invalid.add(item);
         continue;
       }
-      const symbol: DeclSymbol = { qualifiedName: "", kind: header.kind, declaration: item, module };
       if (header.kind.naming === "named" && header.kind.name !== "recipe") {
         const qualifiedName = module.prefix + header.name.name;
-        addNamed(named, { ...symbol, qualifiedName }, header.name, diagnostics);
+        addNamed(named, { qualifiedName, kind: header.kind, declaration: item, module }, header.name, diagnostics);
       } else {
         const key = header.kind.name === "launch" ? `launch.${header.name.name}` : header.kind.name;
-        addSingleton(singletons, { ...symbol, qualifiedName: key }, diagnostics);
+        addSingleton(singletons, { qualifiedName: key, kind: header.kind, declaration: item, module }, diagnostics);
       }
     }
   }

@@ -33,9 +33,17 @@ export function variantSpec(kind: KindSpec, name: string): VariantSpec | undefin
   return kind.variants?.find((v) => v.name === name);
 }
 
-/** The fields a declaration of `kind` (and `variant`) accepts, common fields first. */
+const mergedFields = new WeakMap<VariantSpec, FieldMap>();
+
+/** The fields a declaration of `kind` (and `variant`) accepts, common fields first (merged once per variant). */
 export function declarationFields(kind: KindSpec, variant: VariantSpec | undefined): FieldMap {
-  return variant ? { ...kind.common, ...variant.fields } : kind.common;
+  if (!variant) return kind.common;
+  let fields = mergedFields.get(variant);
+  if (fields === undefined) {
+    fields = { ...kind.common, ...variant.fields };
+    mergedFields.set(variant, fields);
+  }
+  return fields;
 }
 
 export function isDeclKind(name: string): name is DeclKind {

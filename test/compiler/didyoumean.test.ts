@@ -22,6 +22,17 @@ describe("did-you-mean at the right line:col", () => {
     expect(d.fix?.edits[0]?.newText).toBe("generations");
   });
 
+  it("an unknown field beside the one missing required field is that field under another name: one diagnostic", () => {
+    const text = base + "task t { prompts = [qa]  reward_model = helpfulness  optimizer = crpg }\n";
+    const d = only("AL3001", text);
+    expect(d.help).toBe("did you mean `reward`? it is required, and not written");
+    expect(d.fix?.edits[0]?.newText).toBe("reward");
+    expect(compileText(text).diagnostics.map((x) => x.code).filter((c) => c !== "AL5001")).toEqual(["AL3001"]); // AL5001: qa.jsonl is not there
+    // Two unknown fields: no guess which is which; the missing field is reported on its own.
+    const two = compileText(base + "task t { prompts = [qa]  reward_model = helpfulness  rm = helpfulness  optimizer = crpg }\n").diagnostics;
+    expect(two.map((x) => x.code).filter((c) => c !== "AL5001").sort()).toEqual(["AL3001", "AL3001", "AL3005"]);
+  });
+
   it("misspelt variant", () => {
     const d = only("AL2003", base + "judge exact = math_anwser { }\n");
     expect([d.span?.line, d.span?.column]).toEqual([4, 15]);

@@ -250,6 +250,9 @@ describe("architectures", () => {
   });
 });
 
+/** AL6009: the checkpoint here is a config.json only, so prompt lengths are not measured (a note). */
+const TOKENIZER_NOTE = "AL6009";
+
 describe("align check on a Qwen2.5-7B CRPG run (shape from its config.json)", () => {
   const config = readFileSync(new URL("../fixtures/estimate/qwen2.5-7b/config.json", import.meta.url), "utf8");
   const recipe = (batch: number, generations: number, maxTokens: number) =>
@@ -265,7 +268,7 @@ describe("align check on a Qwen2.5-7B CRPG run (shape from its config.json)", ()
 
   it("accepts 64 prompts × 16 samples of 1024 tokens on 8×H100 (grouped-query attention: 4 of 28 heads)", () => {
     const result = check(recipe(64, 16, 1024));
-    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60"))).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60") && d.code !== TOKENIZER_NOTE)).toEqual([]);
     const estimate = (result.plan?.estimates as Record<string, { per_gpu_bytes: number; fits: boolean }>)["rl"]!;
     expect(estimate.fits).toBe(true);
     expect(estimate.per_gpu_bytes / GIB).toBeLessThan(50);
@@ -302,7 +305,7 @@ describe("align check on hf(\"Qwen/Qwen2.5-7B\"): the shape from the local Huggi
 
   it("reads config.json from the cache: the exact size, grouped-query attention, and the run fits", () => {
     const result = compile("main.align", { host: memoryHost(files), cwd: "/virtual", hubCache: "/hub" });
-    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60"))).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code.startsWith("AL60") && d.code !== TOKENIZER_NOTE)).toEqual([]);
     expect((result.plan?.models["policy"] as { params: number }).params).toBe(7615487488);
     expect((result.plan?.estimates as Record<string, { fits: boolean }>)["rl"]!.fits).toBe(true);
   });

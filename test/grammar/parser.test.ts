@@ -130,7 +130,10 @@ describe("robustness", () => {
     expect(diagnostics.some((d) => d.code === "AL1007")).toBe(true);
   });
 
-  it("scales linearly: 20x the input takes well under 60x the time", () => {
+  // A complexity guard, not a speed target (speed is measured in bench/): linear parsing gives
+  // about 20x here and a quadratic one about 400x, so the bound sits far from both and from the
+  // noise of a loaded machine (min of three runs on each side).
+  it("scales linearly: 20x the input takes well under 120x the time", () => {
     const chunk = 'model m { from = hf("x", revision = "y")  size = 80GiB  l = [1, 2, 3] }\n';
     const time = (n: number): number => {
       const text = chunk.repeat(n);
@@ -138,9 +141,10 @@ describe("robustness", () => {
       parse(text, "s.align");
       return performance.now() - start;
     };
+    const fastest = (n: number): number => Math.min(time(n), time(n), time(n));
     time(200);
-    const small = Math.min(time(250), time(250), time(250));
-    const large = time(5_000);
-    expect(large / small).toBeLessThan(60);
+    const small = fastest(250);
+    const large = fastest(5_000);
+    expect(large / small).toBeLessThan(120);
   });
 });

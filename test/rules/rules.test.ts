@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { ruleCodes } from "../../compiler/check/rules/index.js";
 import { compileFiles } from "../compiler/helpers.js";
@@ -22,6 +23,13 @@ const DATA = {
   "good.schema.json": '{"type": "object", "required": ["answer"]}',
   "judges.mjs": "export function score(sample) { return { status: 'satisfied', reason: 'ok' }; }\nexport default score;\n",
 };
+
+/** A Llama-3-style Hugging Face checkpoint's tokenizer and config (test/fixtures/check/models/build.py), under `dir`. */
+function llamaFiles(dir: string): Record<string, string> {
+  const files = ["tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "config.json"];
+  return Object.fromEntries(files.map((name) => [`${dir}/${name}`, readFileSync(new URL(`../fixtures/check/models/llama3/${name}`, import.meta.url), "utf8")]));
+}
+Object.assign(DATA, llamaFiles("llama"));
 
 const QA = 'dataset qa = jsonl("qa.jsonl") { prompt = "question"  answer = "answer"  reference = "reference" }\n';
 const M = 'model m { from = hf("org/m") }\n';
@@ -264,8 +272,8 @@ const cases: readonly Case[] = [
   },
   {
     code: "AL5007",
-    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt" }\n`,
-    at: ["3:58"],
+    bad: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{prompt" }\nstage h = generate { model = m  prompts = qa  template = "{{ prompt }} (briefly)" }\n`,
+    at: ["3:58", "4:58"],
     good: `${M}${QA}stage g = generate { model = m  prompts = qa  template = "{{prompt}} {prompt}" }\n`,
   },
   {
@@ -362,6 +370,36 @@ const cases: readonly Case[] = [
       'stage e = eval { model = tiny  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
   },
   {
+    code: "AL6007",
+    bad:
+      'model l { from = local("llama") }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = l  prompts = long  max_tokens = 40 }\n' +
+      'stage e = eval { model = l  prompts = long  template = "Q: {prompt}"  max_tokens = 16 }\n',
+    at: ["3:62", "4:56"],
+    good:
+      'model l { from = local("llama") }\ndataset long = jsonl("long.jsonl") { prompt = "q"  fields { system = "sys" } }\n' +
+      'stage g = generate { model = l  prompts = long  max_tokens = 8 }\n' +
+      'stage e = eval { model = l  prompts = long  template = "Q: {prompt}"  max_tokens = 8 }\n',
+  },
+  {
+    code: "AL6008",
+    bad: 'model l { from = local("llama")  truncation = error }\ndataset long = jsonl("long.jsonl") { prompt = "q" }\nstage g = generate { model = l  prompts = long  max_tokens = 40 }\n',
+    at: ["3:62"],
+    good: 'model l { from = local("llama")  truncation = error }\ndataset long = jsonl("long.jsonl") { prompt = "q" }\nstage g = generate { model = l  prompts = long  max_tokens = 8 }\n',
+  },
+  {
+    code: "AL6009",
+    bad: `model h { from = hf("org/not-cached") }\n${QA}stage g = generate { model = h  prompts = qa }\nstage s = sft { model = h  data = [qa] }\n`,
+    at: ["1:18"],
+    good: `model h { from = local("llama") }\n${QA}stage g = generate { model = h  prompts = qa  max_tokens = 8 }\nstage s = sft { model = h  data = [qa] }\n`,
+  },
+  {
+    code: "AL6010",
+    bad: `${M}${QA}stage s = sft { model = m  data = [qa]  batch_size = 16  micro_batch_size = 32 }\nstage t = sft { model = m  data = [qa]  batch_size = 16  grad_accum = 4  micro_batch_size = 8 }\ncluster { gpus_per_node = 2  gpu = h100_80gb }\n`,
+    at: ["3:77", "4:93"],
+    good: `${M}${QA}stage s = sft { model = m  data = [qa]  batch_size = 64  micro_batch_size = 32 }\nstage t = sft { model = m  data = [qa]  batch_size = 16  grad_accum = 4  micro_batch_size = 2 }\ncluster { gpus_per_node = 2  gpu = h100_80gb }\n`,
+  },
+  {
     code: "AL4055",
     bad: `${ENDPOINT}judge a = llm_judge { model = judge_llm  template = "{response}"  positive = ""  timeout = 0s }\njudge b = custom { module = "judges.mjs"  export = "score"  timeout = 0s }\n`,
     at: ["2:78", "2:92", "3:71"],
@@ -413,12 +451,27 @@ describe("semantic, data and resource rules", () => {
   });
 
   it("each code's example triggers it (in memory, with its data)", () => {
-    const examples: Record<string, string> = { ...DATA, "d.jsonl": '{"prompt": "x"}\n', "chat.jsonl": '{"prompt": "x"}\n', "math.jsonl": '{"problem": "1+1", "answer": "2"}\n', "prompts.jsonl": '{"prompt": "x"}\n', "empty.jsonl": "" };
+    const examples: Record<string, string> = { ...DATA, "d.jsonl": '{"prompt": "x"}\n', "chat.jsonl": '{"prompt": "x"}\n', "math.jsonl": '{"problem": "1+1", "answer": "2"}\n', "prompts.jsonl": '{"prompt": "x"}\n', "empty.jsonl": "",
+      ...llamaFiles("checkpoints/llama"), "long_prompts.jsonl": `${JSON.stringify({ prompt: "word ".repeat(80) })}\n` };
     const dataBound = new Set(["AL5002"]);
     const failing = ruleCodes
       .filter((info) => !dataBound.has(info.code))
       .map((info) => ({ code: info.code, got: compileFiles({ "main.align": info.example, ...examples }).diagnostics.map((d) => d.code) }))
       .filter(({ code, got }) => !got.includes(code));
     expect(failing).toEqual([]);
+  });
+});
+
+describe("built-in model defaults", () => {
+  it("leave the default max_tokens as much room again for the prompt: no AL6006 on defaults", () => {
+    const prompt = "What is the sum of twelve and thirty-five? ".repeat(5); // 215 bytes
+    const result = compileFiles({
+      "main.align": 'model b { from = builtin() }\ndataset d = jsonl("d.jsonl") { prompt = "q" }\nstage g = generate { model = b  prompts = d }\nstage e = eval { model = b  prompts = d }\n',
+      "d.jsonl": `${JSON.stringify({ q: prompt })}\n`,
+    });
+    expect(result.diagnostics.map((d) => d.code)).toEqual([]);
+    const from = result.plan!.models["b"]!.from as { context: number };
+    const stage = result.plan!.stages["g"] as { max_tokens: number };
+    expect(from.context - stage.max_tokens).toBeGreaterThanOrEqual(256);
   });
 });

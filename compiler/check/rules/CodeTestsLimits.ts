@@ -3,6 +3,7 @@ import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { CODE_TESTS_BOUNDS, codeTestsLimitProblem, type CodeTestsBounded } from "./support/codeTestsBounds.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const codeTestsLimitsCode: CodeInfo = {
   code: "AL4200",
@@ -21,8 +22,7 @@ export const codeTestsLimitsRule: Rule = {
   name: "CodeTestsLimits",
   codes: [codeTestsLimitsCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "code_tests") return [];
+    return judgesOf(context.plan, "code_tests").flatMap(([name, judge]) => {
       return (Object.keys(CODE_TESTS_BOUNDS) as CodeTestsBounded[]).flatMap((field) => {
         const value = judge[field];
         const problem = typeof value === "number" ? codeTestsLimitProblem(field, value) : null;

@@ -5,6 +5,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const containsValuesNonEmptyCode: CodeInfo = {
   code: "AL4053",
@@ -21,8 +22,7 @@ export const containsValuesNonEmptyRule: Rule = {
   name: "ContainsValuesNonEmpty",
   codes: [containsValuesNonEmptyCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "contains") return [];
+    return judgesOf(context.plan, "contains").flatMap(([name, judge]) => {
       const index = judge.values.indexOf("");
       if (index === -1) return [];
       return [

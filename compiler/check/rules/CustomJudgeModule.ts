@@ -6,6 +6,7 @@ import type { CodeInfo } from "../../diagnostics/types.js";
 import { suggestions } from "../../diagnostics/suggest.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const customJudgeModuleCode: CodeInfo = {
   code: "AL4051",
@@ -37,9 +38,9 @@ export const customJudgeModuleRule: Rule = {
   name: "CustomJudgeModule",
   codes: [customJudgeModuleCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
+    return judgesOf(context.plan, "custom").flatMap(([name, judge]) => {
       const j = judge as { variant: string; module?: string; export?: string };
-      if (j.variant !== "custom" || typeof j.module !== "string") return [];
+      if (typeof j.module !== "string") return [];
       const wanted = j.export ?? "judge";
       const source = context.readFile(j.module);
       if (source === undefined) {

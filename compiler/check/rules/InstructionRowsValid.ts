@@ -10,6 +10,7 @@ import type { Rule, RuleContext } from "../rule.js";
 import { datasetHead } from "./support/datasetHeads.js";
 import { pairProblem } from "./InstructionsColumns.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const instructionRowsValidCode: CodeInfo = {
   code: "AL4054",
@@ -34,8 +35,7 @@ export const instructionRowsValidRule: Rule = {
     const check = context.judgeInputChecks?.instructions;
     if (check === undefined) return [];
     const out = [];
-    for (const [name, judge] of Object.entries(context.plan.judges)) {
-      if (judge.variant !== "instructions") continue;
+    for (const [name, judge] of judgesOf(context.plan, "instructions")) {
       const kwargsField = judge.kwargs === null ? null : judge.kwargs.field;
       if (kwargsField === judge.requirements.field) continue; // AL4250
       const bad = firstBadRow(context, judge.requirements.field, kwargsField, check);

@@ -9,6 +9,7 @@ import { columnValue } from "../../data/jsonl.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { datasetHead } from "./support/datasetHeads.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const instructionsColumnsCode: CodeInfo = {
   code: "AL4250",
@@ -28,8 +29,8 @@ export const instructionsColumnsRule: Rule = {
   codes: [instructionsColumnsCode.code],
   check(context) {
     const diagnostics = [];
-    for (const [name, judge] of Object.entries(context.plan.judges)) {
-      if (judge.variant !== "instructions" || judge.kwargs === null) continue;
+    for (const [name, judge] of judgesOf(context.plan, "instructions")) {
+      if (judge.kwargs === null) continue;
       if (judge.kwargs.field === judge.requirements.field) {
         diagnostics.push(
           context.diagnostic(instructionsColumnsCode.code, context.spanOf(pointer("judges", name, "kwargs")), `judge \`${name}\` reads ids and kwargs from the same field \`${judge.kwargs.field}\``, {

@@ -6,6 +6,7 @@ import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { compileJsonSchema } from "./support/jsonSchema.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const jsonSchemaValidCode: CodeInfo = {
   code: "AL4052",
@@ -23,8 +24,8 @@ export const jsonSchemaValidRule: Rule = {
   name: "JsonSchemaValid",
   codes: [jsonSchemaValidCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "json" || judge.schema === null) return [];
+    return judgesOf(context.plan, "json").flatMap(([name, judge]) => {
+      if (judge.schema === null) return [];
       const compiled = compileJsonSchema(judge.schema.text);
       if (!("problem" in compiled)) return [];
       const source = judge.schema.file === null ? "" : ` (${judge.schema.file})`;

@@ -3,6 +3,7 @@
  * the judge draws prompts from is a no-op, usually a typo or a forgotten prompt source.
  */
 import type { CodeInfo } from "../../diagnostics/types.js";
+import type { Plan, PlanTask } from "../../plan/types.js";
 import type { Rule } from "../rule.js";
 import { nameList, pointer } from "./support/pointer.js";
 
@@ -25,10 +26,13 @@ export const judgeScopeInTaskRule: Rule = {
   codes: [judgeScopeInTaskCode.code],
   check(context) {
     const { plan } = context;
+    let usersOf: Map<string, [string, PlanTask][]> | undefined;
     return Object.entries(plan.judges).flatMap(([name, judge]) => {
       const scope = judge.scope;
-      const users = Object.entries(plan.tasks).filter(([, task]) => task.judges.some((j) => j.judge === name));
-      if (!scope || users.length === 0) return [];
+      if (!scope) return [];
+      usersOf ??= judgeUsers(plan);
+      const users = usersOf.get(name) ?? [];
+      if (users.length === 0) return [];
       const sources = new Set(users.flatMap(([, task]) => task.prompts.map((p) => p.dataset)));
       return scope.flatMap((dataset, index) =>
         sources.has(dataset)
@@ -45,3 +49,16 @@ export const judgeScopeInTaskRule: Rule = {
     });
   },
 };
+
+/** The tasks that list each judge, in the plan's order (one pass, not one per scoped judge). */
+function judgeUsers(plan: Plan): Map<string, [string, PlanTask][]> {
+  const users = new Map<string, [string, PlanTask][]>();
+  for (const [taskName, task] of Object.entries(plan.tasks)) {
+    for (const judge of new Set(task.judges.map((j) => j.judge))) {
+      const list = users.get(judge);
+      if (list === undefined) users.set(judge, [[taskName, task]]);
+      else list.push([taskName, task]);
+    }
+  }
+  return users;
+}

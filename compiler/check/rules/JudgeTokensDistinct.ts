@@ -2,6 +2,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const judgeTokensDistinctCode: CodeInfo = {
   code: "AL4014",
@@ -20,8 +21,8 @@ export const judgeTokensDistinctRule: Rule = {
   name: "JudgeTokensDistinct",
   codes: [judgeTokensDistinctCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "llm_judge" || judge.positive.trim() !== judge.negative.trim()) return [];
+    return judgesOf(context.plan, "llm_judge").flatMap(([name, judge]) => {
+      if (judge.positive.trim() !== judge.negative.trim()) return [];
       return [
         context.diagnostic(
           judgeTokensDistinctCode.code,

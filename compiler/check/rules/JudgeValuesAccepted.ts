@@ -7,6 +7,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const judgeValuesAcceptedCode: CodeInfo = {
   code: "AL4055",
@@ -23,20 +24,21 @@ export const judgeValuesAcceptedRule: Rule = {
   name: "JudgeValuesAccepted",
   codes: [judgeValuesAcceptedCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      const out = [];
-      if (judge.variant === "llm_judge") {
-        for (const field of ["positive", "negative"] as const) {
-          if (judge[field] === "") out.push(report(context, name, field, `the ${field} token of judge \`${name}\` is empty`, `write the token the judge answers with, e.g. \`${field} = "${field === "positive" ? "True" : "False"}"\``));
-        }
+    const out = [];
+    for (const [name, judge] of judgesOf(context.plan, "llm_judge")) {
+      for (const field of ["positive", "negative"] as const) {
+        if (judge[field] === "") out.push(report(context, name, field, `the ${field} token of judge \`${name}\` is empty`, `write the token the judge answers with, e.g. \`${field} = "${field === "positive" ? "True" : "False"}"\``));
       }
-      if ((judge.variant === "llm_judge" || judge.variant === "custom") && judge.timeout <= 0) {
-        out.push(report(context, name, "timeout", `judge \`${name}\` has timeout = 0s, so every call would time out`, "give it time, e.g. `timeout = 30s`"));
-      }
-      return out;
-    });
+      if (judge.timeout <= 0) out.push(timeoutReport(context, name));
+    }
+    for (const [name, judge] of judgesOf(context.plan, "custom")) if (judge.timeout <= 0) out.push(timeoutReport(context, name));
+    return out;
   },
 };
+
+function timeoutReport(context: RuleContext, judge: string) {
+  return report(context, judge, "timeout", `judge \`${judge}\` has timeout = 0s, so every call would time out`, "give it time, e.g. `timeout = 30s`");
+}
 
 function report(context: RuleContext, judge: string, field: string, message: string, help: string) {
   return context.diagnostic(judgeValuesAcceptedCode.code, context.spanOf(pointer("judges", judge, field)), message, { help });

@@ -2,6 +2,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const lengthJudgeBoundsCode: CodeInfo = {
   code: "AL4013",
@@ -19,8 +20,7 @@ export const lengthJudgeBoundsRule: Rule = {
   name: "LengthJudgeBounds",
   codes: [lengthJudgeBoundsCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "length") return [];
+    return judgesOf(context.plan, "length").flatMap(([name, judge]) => {
       if (judge.min === null && judge.max === null) {
         return [
           context.diagnostic(lengthJudgeBoundsCode.code, context.spanOf(pointer("judges", name)), `judge \`${name}\` sets neither \`min\` nor \`max\`, so every response satisfies it`, {

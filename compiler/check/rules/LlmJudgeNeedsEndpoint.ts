@@ -5,6 +5,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const llmJudgeNeedsEndpointCode: CodeInfo = {
   code: "AL4007",
@@ -25,8 +26,7 @@ export const llmJudgeNeedsEndpointRule: Rule = {
   codes: [llmJudgeNeedsEndpointCode.code],
   check(context) {
     const { plan } = context;
-    return Object.entries(plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "llm_judge") return [];
+    return judgesOf(plan, "llm_judge").flatMap(([name, judge]) => {
       const model = plan.models[judge.model.model];
       if (!model || model.from.type === "endpoint") return [];
       const modelSpan = context.spanOf(pointer("models", judge.model.model, "from"));

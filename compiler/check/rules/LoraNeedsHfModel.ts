@@ -38,8 +38,9 @@ export const loraNeedsHfModelRule: Rule = {
     const { plan } = context;
     const found: { at: string; model: string; type: string; owner: string }[] = [];
     for (const [name, model] of Object.entries(plan.models)) {
+      if ((model as Obj)["lora"] == null) continue;
       const type = sourceType(plan, name);
-      if ((model as Obj)["lora"] != null && type !== undefined && !ADAPTABLE.has(type)) found.push({ at: pointer("models", name, "lora"), model: name, type, owner: `model \`${name}\`` });
+      if (type !== undefined && !ADAPTABLE.has(type)) found.push({ at: pointer("models", name, "lora"), model: name, type, owner: `model \`${name}\`` });
     }
     for (const [name, stage] of Object.entries(plan.stages)) {
       const s = stage as Obj;

@@ -5,6 +5,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 
 export const unsandboxedCodeTestsCode: CodeInfo = {
   code: "AL4011",
@@ -21,8 +22,8 @@ export const unsandboxedCodeTestsRule: Rule = {
   name: "UnsandboxedCodeTests",
   codes: [unsandboxedCodeTestsCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant !== "code_tests" || judge.sandbox !== "none") return [];
+    return judgesOf(context.plan, "code_tests").flatMap(([name, judge]) => {
+      if (judge.sandbox !== "none") return [];
       const span = context.spanOf(pointer("judges", name, "sandbox"));
       return [
         context.diagnostic(unsandboxedCodeTestsCode.code, span, `judge \`${name}\` runs model-written code without a sandbox`, {

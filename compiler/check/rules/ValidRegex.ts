@@ -5,6 +5,7 @@
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule, RuleContext } from "../rule.js";
 import { pointer } from "./support/pointer.js";
+import { judgesOf } from "./support/planIndex.js";
 import { parsePatternProblem, regexProblem } from "./support/regex.js";
 
 export const validRegexCode: CodeInfo = {
@@ -24,17 +25,16 @@ export const validRegexRule: Rule = {
   name: "ValidRegex",
   codes: [validRegexCode.code],
   check(context) {
-    return Object.entries(context.plan.judges).flatMap(([name, judge]) => {
-      if (judge.variant === "regex") {
-        const problem = regexProblem(judge.pattern, judge.flags);
-        return problem === null ? [] : [report(context, name, problem.field, problem.message)];
-      }
-      if (judge.variant === "llm_judge" && judge.parse_pattern !== null) {
-        const problem = parsePatternProblem(judge.parse_pattern);
-        return problem === null ? [] : [report(context, name, "parse_pattern", problem)];
-      }
-      return [];
-    });
+    const out = [];
+    for (const [name, judge] of judgesOf(context.plan, "regex")) {
+      const problem = regexProblem(judge.pattern, judge.flags);
+      if (problem !== null) out.push(report(context, name, problem.field, problem.message));
+    }
+    for (const [name, judge] of judgesOf(context.plan, "llm_judge")) {
+      const problem = judge.parse_pattern === null ? null : parsePatternProblem(judge.parse_pattern);
+      if (problem !== null) out.push(report(context, name, "parse_pattern", problem));
+    }
+    return out;
   },
 };
 

@@ -36,9 +36,11 @@ import { loraNeedsHfModelCode, loraNeedsHfModelRule } from "./LoraNeedsHfModel.j
 import { customJudgeModuleCode, customJudgeModuleRule } from "./CustomJudgeModule.js";
 import { llmJudgeNeedsEndpointCode, llmJudgeNeedsEndpointRule } from "./LlmJudgeNeedsEndpoint.js";
 import { estimateShapeGuessedCode, modelFitsGpusCode, modelFitsGpusRule } from "./ModelFitsGpus.js";
+import { microBatchFitsCode, microBatchFitsRule } from "./MicroBatchFits.js";
 import { modelSizeKnownCode, modelSizeKnownRule } from "./ModelSizeKnown.js";
 import { ppoNeedsValueModelCode, ppoValueModelRule, ppoValueModelShapeCode } from "./PpoValueModel.js";
 import { promptFitsContextCode, promptFitsContextRule } from "./PromptFitsContext.js";
+import { hfPromptCutCode, hfPromptFitsContextRule, hfPromptRefusedCode, hfPromptUncheckedCode } from "./HfPromptFitsContext.js";
 import { nonNegativeTaskWeightCode, nonNegativeTaskWeightRule } from "./NonNegativeTaskWeight.js";
 import { rewardBaselineProvidedCode, rewardBaselineProvidedRule } from "./RewardBaselineProvided.js";
 import { secretLiteralCode, secretLiteralRule } from "./SecretLiteral.js";
@@ -116,6 +118,10 @@ const entries: readonly (readonly [Rule, CodeInfo])[] = [
   [modelFitsGpusRule, estimateShapeGuessedCode],
   [modelSizeKnownRule, modelSizeKnownCode],
   [promptFitsContextRule, promptFitsContextCode],
+  [hfPromptFitsContextRule, hfPromptCutCode],
+  [hfPromptFitsContextRule, hfPromptRefusedCode],
+  [hfPromptFitsContextRule, hfPromptUncheckedCode],
+  [microBatchFitsRule, microBatchFitsCode],
 ];
 
 /** Each rule once (a rule with several codes has an entry per code). */

@@ -26,7 +26,7 @@ export const builtinSource = call(
     layers: int("Transformer layers.", { default: 2, min: 1 }),
     width: int("Hidden width.", { default: 128, min: 1 }),
     heads: int("Attention heads; must divide the width.", { default: 4, min: 1 }),
-    context: int("Context length in tokens.", { default: 256, min: 1 }),
+    context: int("Context length in tokens; the default leaves the default `max_tokens` (256) as much room again for the prompt.", { default: 512, min: 1 }),
   },
   { constants: { vocab: 259 } },
 );
@@ -75,7 +75,7 @@ export const modelFields = {
     { default: { type: "auto" } },
   ),
   max_prompt_tokens: nullable(int("Prompts longer than this (in tokens, after the template) are truncated or refused.", { min: 1 }), "no limit beyond the context"),
-  truncation: enumOf(["left", "error"], "An over-long prompt loses its oldest tokens (counted in the metrics) or stops the stage.", { default: "left" }),
+  truncation: enumOf(["left", "error"], "An over-long prompt loses its oldest tokens (counted in the metrics) or stops the stage. `align check` measures datasets' first rows with the model's own tokenizer when its files are on this machine: a warning (left) or an error (error).", { default: "left" }),
 };
 
 export const modelKind: KindSpec = {

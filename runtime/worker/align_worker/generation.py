@@ -62,6 +62,19 @@ def choose(logits: torch.Tensor, temperature: float, top_p: float, u: Optional[t
     return torch.searchsorted(cdf, target).clamp(max=probs.shape[-1] - 1).squeeze(-1)
 
 
+def fit_to_context(lm: LanguageModel, prompts: Sequence[Sequence[int]], max_tokens: int) -> List[List[int]]:
+    """Each prompt with room left for `max_tokens` in the model's context. A Hugging Face
+    tokenizer applies the model's declared truncation policy (counted and warned, or an error);
+    the built-in model's prompts are checked against its context at `align check` (AL6006)."""
+    room = max(1, lm.context - max_tokens)
+    bound = getattr(lm.tokenizer, "bound", None)
+    if bound is None:
+        return [list(p)[-room:] for p in prompts]
+    field = "max_position_embeddings"
+    remedy = f"shorten the prompts or lower max_tokens ({max_tokens}; the context is {lm.context})"
+    return [bound(p, room, field, remedy) for p in prompts]
+
+
 @torch.no_grad()
 def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequence[int],
              temperature: float, top_p: float, max_tokens: int, module=None,
@@ -78,8 +91,7 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
     module = module if module is not None else lm.unwrapped()
     was_training = module.training
     module.eval()
-    room = max(1, lm.context - max_tokens)
-    prompts = [list(p)[-room:] for p in prompts]
+    prompts = fit_to_context(lm, prompts, max_tokens)
     dev, pad = lm.device, lm.tokenizer.pad_id
     ids, mask = left_pad(prompts, pad)
     ids, mask = ids.to(dev), mask.to(dev)

@@ -82,17 +82,24 @@ class HFTokenizer:
         limit = self.max_prompt_tokens
         if limit is None or len(ids) <= limit:
             return ids
+        return self.bound(ids, limit, "max_prompt_tokens", "raise max_prompt_tokens")
+
+    def bound(self, ids: Sequence[int], limit: int, field: str, remedy: str) -> List[int]:
+        """`ids` cut to its last `limit` tokens under the declared truncation policy: `left` cuts,
+        counts and says so once; `error` stops the stage. `field` names the limit in messages."""
+        if len(ids) <= limit:
+            return list(ids)
         if self.truncation == "error":
-            raise UserError(f"{self.where}/max_prompt_tokens: a prompt has {len(ids)} tokens, more than "
-                            f"{limit} (truncation = error); raise max_prompt_tokens or use truncation = left")
+            raise UserError(f"{self.where}/{field}: a prompt has {len(ids)} tokens, more than "
+                            f"{limit} (truncation = error); {remedy} or use truncation = left")
         self.truncations += 1
         if self.truncations == 1:
             # Left truncation is the declared default, but never a silent one: say so once, on the
             # console, where the run's other warnings are; metrics.jsonl counts every later cut.
-            print(f"align-worker: warning: {self.where}/max_prompt_tokens: a prompt of {len(ids)} tokens was cut "
+            print(f"align-worker: warning: {self.where}/{field}: a prompt of {len(ids)} tokens was cut "
                   f"from the left to {limit} (truncation = left); later cuts are counted as prompts_truncated "
                   f"in metrics.jsonl, and truncation = error stops the stage instead", file=sys.stderr, flush=True)
-        return ids[-limit:]
+        return list(ids)[-limit:]
 
     def encode_response(self, text: str) -> List[int]:
         return self.tok(text, add_special_tokens=False)["input_ids"] + [self.end_id]

@@ -13,7 +13,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 import torch
 
 from .data import rank_slice, render
-from .generation import generate, pad_rows, token_batches, token_logprobs
+from .generation import fit_to_context, generate, pad_rows, token_batches, token_logprobs
 from .judge_client import JudgeResult
 from .models import LanguageModel
 from .plan import TaskSpec
@@ -79,6 +79,8 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     prompts = [render(task.template, r, task.pointer + "/template") for r in rows]
     before = policy.tokenizer.truncations
     prompt_ids = [policy.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
+    # Fitted here, not only inside generate: the teacher-forced scoring below reads the same ids.
+    prompt_ids = fit_to_context(policy, prompt_ids, opt.max_tokens)
     truncated = policy.tokenizer.truncations - before
     rep_ids = [ids for ids in prompt_ids for _ in range(opt.generations)]
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]

@@ -94,6 +94,27 @@ def test_max_prompt_tokens_truncates_from_the_left_and_counts_or_refuses(capsys)
         strict.encode_prompt("1+2+3+4+5+6=")
 
 
+def test_prompts_over_the_context_room_follow_the_declared_truncation_policy(capsys):
+    """A prompt with no room for max_tokens in the context is cut (counted, warned once) or
+    refused, as max_prompt_tokens is; never sliced silently."""
+    from types import SimpleNamespace
+    from align_worker.generation import fit_to_context
+    tok = chat_tokenizer("llama3")
+    left = HFTokenizer(tok, None, tok.chat_template, where="/models/m")
+    ids = left.encode_prompt("1+2+3+4+5+6=")
+    lm = SimpleNamespace(context=len(ids) + 2, tokenizer=left)
+    assert fit_to_context(lm, [ids], max_tokens=2) == [ids] and left.truncations == 0
+    assert fit_to_context(lm, [ids, ids[:3]], max_tokens=6) == [ids[-(len(ids) - 4):], ids[:3]]
+    assert left.truncations == 1
+    warned = capsys.readouterr().err.splitlines()
+    assert len(warned) == 1 and "/models/m/max_position_embeddings: a prompt of" in warned[0]
+    strict = HFTokenizer(tok, None, tok.chat_template, truncation="error", where="/models/m")
+    lm = SimpleNamespace(context=len(ids) + 2, tokenizer=strict)
+    with pytest.raises(UserError, match=r"/models/m/max_position_embeddings: a prompt has \d+ tokens, more than "
+                                        r"\d+ \(truncation = error\); shorten the prompts or lower max_tokens \(6;"):
+        fit_to_context(lm, [ids], max_tokens=6)
+
+
 def test_a_reward_model_scores_the_templated_conversation(tmp_path):
     path, tok = save_chat_model(tmp_path / "rm", "qwen", reward=True, seed=3)
     score = load_reward_model({"type": "local", "path": str(path)}, "rm", 0, tmp_path, torch.device("cpu"))

@@ -1,15 +1,16 @@
 /** Walking the AST for the few rules that need source text the plan does not keep. */
-import type { Declaration, Document, Reference, StringLiteral, Value } from "../../../../grammar/ast.js";
+import type { Declaration, Document, Reference, Value } from "../../../../grammar/ast.js";
 
-export function declarations(document: Document): Declaration[] {
-  return document.items.filter((item): item is Declaration => item.kind === "Declaration");
-}
+const declarationsOf = new WeakMap<Document, Declaration[]>();
 
-/** A string literal with the name of the field or named argument it is the value of. */
-export interface NamedString {
-  readonly literal: StringLiteral;
-  /** `api_key` in `api_key = "..."`; the enclosing name for list items; undefined if none. */
-  readonly name: string | undefined;
+/** The document's declarations (listed once per document: several rules ask). */
+export function declarations(document: Document): readonly Declaration[] {
+  let found = declarationsOf.get(document);
+  if (found === undefined) {
+    found = document.items.filter((item): item is Declaration => item.kind === "Declaration");
+    declarationsOf.set(document, found);
+  }
+  return found;
 }
 
 /** Calls `visit` on every value under the declaration, with the nearest field/argument name. */
@@ -34,14 +35,6 @@ function walkValue(value: Value, name: string | undefined, visit: (value: Value,
     default:
       break;
   }
-}
-
-export function stringsOf(declaration: Declaration): NamedString[] {
-  const out: NamedString[] = [];
-  walkDeclaration(declaration, (value, name) => {
-    if (value.kind === "String") out.push({ literal: value, name });
-  });
-  return out;
 }
 
 /** References written as values (a call's callee, such as `hf` in `hf(...)`, is not one). */

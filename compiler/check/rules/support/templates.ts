@@ -7,6 +7,7 @@
 import type { DataPlan, Plan, TemplatePlan } from "../../../plan/types.js";
 import { fieldsOfData, type DataFields } from "./dataFields.js";
 import { judgeSites } from "./judgeSites.js";
+import { judgesOf } from "./planIndex.js";
 
 export interface TemplateUse {
   readonly template: TemplatePlan;
@@ -21,8 +22,16 @@ export interface TemplateUse {
   readonly wherePointer?: string;
 }
 
-export function templateUses(plan: Plan): TemplateUse[] {
-  return [...stageTemplates(plan), ...judgeTemplates(plan)];
+const usesOf = new WeakMap<Plan, readonly TemplateUse[]>();
+
+/** Listed once per plan (two rules read them). */
+export function templateUses(plan: Plan): readonly TemplateUse[] {
+  let uses = usesOf.get(plan);
+  if (uses === undefined) {
+    uses = [...stageTemplates(plan), ...judgeTemplates(plan)];
+    usesOf.set(plan, uses);
+  }
+  return uses;
 }
 
 function stageTemplates(plan: Plan): TemplateUse[] {
@@ -96,8 +105,8 @@ function judgeTemplates(plan: Plan): TemplateUse[] {
     });
   }
   // A judge used nowhere still gets its syntax checked.
-  for (const [name, judge] of Object.entries(plan.judges)) {
-    if (judge.variant === "llm_judge" && !sited.has(name)) {
+  for (const [name, judge] of judgesOf(plan, "llm_judge")) {
+    if (!sited.has(name)) {
       uses.push({ template: judge.template, pointer: `/judges/${name}/template`, owner: `the template of judge \`${name}\``, data: undefined });
     }
   }

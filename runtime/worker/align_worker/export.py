@@ -19,7 +19,7 @@ import torch.nn as nn
 
 from .checkpoint import atomic_dir
 from .distributed import Dist
-from .hf import WRAPPERS, lora_layers, merge_lora_state, save_tokenizer
+from .hf import WRAPPERS, lora_layers, merge_lora_state, save_tokenizer, write_config_dtype
 
 INDEX = "model.safetensors.index.json"
 
@@ -46,18 +46,18 @@ def units_and_params(root: nn.Module) -> List[Tuple[nn.Module, Dict[str, nn.Para
     return [(m, owned[id(m)]) for _, m in units if owned[id(m)]]
 
 
-def save_from_shards(lm, out_dir: Path, d: Dist) -> None:
+def save_from_shards(lm, out_dir: Path, d: Dist, dtype: Optional[torch.dtype] = None) -> None:
     """Collective: the FSDP policy `lm` as a Hugging Face directory in `out_dir` (rank 0 writes,
-    atomically: a temp directory renamed into place), in the master weights' dtype as the
-    unsharded save writes it."""
+    atomically: a temp directory renamed into place), in `dtype` (the model's declared dtype;
+    None: the master weights') as the unsharded save writes it."""
     if d.is_main:
-        atomic_dir(out_dir, lambda tmp: _write(lm, tmp, d))
+        atomic_dir(out_dir, lambda tmp: _write(lm, tmp, d, dtype))
     else:
-        _write(lm, None, d)
+        _write(lm, None, d, dtype)
     d.barrier()
 
 
-def _write(lm, out: Optional[Path], d: Dist) -> None:
+def _write(lm, out: Optional[Path], d: Dist, dtype: Optional[torch.dtype]) -> None:
     from safetensors.torch import save_file
     from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
     from .models import MODEL_META
@@ -77,6 +77,8 @@ def _write(lm, out: Optional[Path], d: Dist) -> None:
             # Views of the gathered unit, written before it is freed again: no copy of our own.
             tensors = {name: p.detach().cpu().contiguous() for name, p in params.items()}
             tensors = merge_lora_state(tensors, lora) if peft else tensors
+            if dtype is not None:
+                tensors = {k: v.to(dtype) for k, v in tensors.items()}
             name = f"model-{i + 1:05d}-of-{len(units):05d}.safetensors"
             save_file(tensors, str(out / name), metadata={"format": "pt"})
             weight_map.update({k: name for k in tensors})
@@ -88,6 +90,8 @@ def _write(lm, out: Optional[Path], d: Dist) -> None:
                                         indent=2, sort_keys=True))
     base = module.get_base_model() if peft else module
     base.config.save_pretrained(str(out))
+    if dtype is not None:
+        write_config_dtype(out, dtype)
     if getattr(base, "generation_config", None) is not None and base.can_generate():
         base.generation_config.save_pretrained(str(out))
     save_tokenizer(lm, out)

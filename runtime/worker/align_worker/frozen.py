@@ -84,12 +84,28 @@ class FrozenModels:
                       file=sys.stderr, flush=True)
         return self.cache[key]
 
+    @staticmethod
+    def key(spec: ModelSpec) -> str:
+        return json.dumps(["model", spec.source, spec.dtype, spec.name if spec.source["type"] == "builtin" else None],
+                          sort_keys=True)
+
     def model(self, spec: ModelSpec) -> LanguageModel:
-        key = json.dumps(["model", spec.source, spec.dtype, spec.name if spec.source["type"] == "builtin" else None],
-                         sort_keys=True)
         ctx = self.ctx
-        return self._get(key, f"model {spec.name!r} ({spec.dtype})", lambda: load_model(
+        return self._get(self.key(spec), f"model {spec.name!r} ({spec.dtype})", lambda: load_model(
             spec, ctx.spec.seed, ctx.base_dir, ctx.run_dir, ctx.dist.device, trainable=False, shard=self.shard))
+
+    def generation_weights(self, spec: ModelSpec):
+        """What a sharded model generates through (replica.RolloutWeights: a copy gathered once
+        per call when it fits), one per model; None when models are not sharded."""
+        if not self.shard:
+            return None
+        from .replica import RolloutWeights
+        key = "weights:" + self.key(spec)
+        if key not in self.cache:
+            lm = self.model(spec)
+            self.cache[key] = RolloutWeights(lm, self.ctx.dist, next(lm.module.parameters()).dtype, self.ctx.spec.name,
+                                             label="baselines", what=f"model {spec.name!r}")
+        return self.cache[key]
 
     def reference(self, spec: Optional[ModelSpec], policy: LanguageModel, policy_spec: ModelSpec):
         """The declared reference; else the policy without adapters (LoRA); else a frozen copy of

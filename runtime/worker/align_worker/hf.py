@@ -243,8 +243,36 @@ def apply_lora(lm: Any, lora: dict, where: str):
     return peft.get_peft_model(lm.module, cfg)
 
 
-def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
-    """save_pretrained, with LoRA merged so the next stage loads a plain model.
+def plain_name(name: str) -> str:
+    """A peft model's parameter name as the plain model's (its checkpoint's) name."""
+    name = name[len(PEFT_PREFIX):] if name.startswith(PEFT_PREFIX) else name
+    return name.replace(".base_layer.", ".")
+
+
+@torch.no_grad()
+def adapter_init(name: str, out: torch.Tensor, seed: int) -> None:
+    """peft's default LoRA initialisation (A: kaiming-uniform with a = √5, i.e. U(±1/√fan_in);
+    B: zeros, so the adapted model starts equal to the base), drawn from a generator seeded by
+    (seed, parameter name): the same values on every rank, built whole or on the meta device."""
+    from .seeding import derive_seed
+    if ".lora_B" in name or out.dim() < 2:
+        out.zero_()
+        return
+    g = torch.Generator().manual_seed(derive_seed(seed, name) % (2**63))
+    bound = 1.0 / out.shape[1] ** 0.5
+    out.copy_((torch.rand(out.shape, generator=g, dtype=torch.float64) * 2 - 1) * bound)
+
+
+def init_adapters(module: Any, seed: int) -> None:
+    """adapter_init over a peft model's materialised LoRA weights."""
+    for name, p in module.named_parameters():
+        if ".lora_" in name and p.device.type != "meta":
+            adapter_init(name, p.data, seed)
+
+
+def save_hf(lm: Any, out: Path, state_dict: Optional[dict], dtype: Optional[torch.dtype] = None) -> None:
+    """save_pretrained, with LoRA merged so the next stage loads a plain model, in `dtype` (the
+    model's declared dtype; None: as held) with config.json saying so.
 
     `state_dict` is FSDP's gathered full state dict (None otherwise). With LoRA it has peft's
     names and unmerged adapters while the module holds only this rank's shards, so the merge
@@ -257,8 +285,40 @@ def save_hf(lm: Any, out: Path, state_dict: Optional[dict]) -> None:
         else:
             state_dict = merge_lora_state(state_dict, lora_layers(module))
             module = module.get_base_model()
+    if dtype is not None and state_dict is not None:     # the trained module stays fp32
+        state_dict = {k: v.detach().to(dtype) if v.is_floating_point() else v for k, v in state_dict.items()}
     module.save_pretrained(str(out), state_dict=state_dict, safe_serialization=True)
+    if dtype is not None:
+        if state_dict is None:        # saved from the module (whatever wraps it): cast the files
+            cast_safetensors(out, dtype)
+        write_config_dtype(out, dtype)
     save_tokenizer(lm, out)
+
+
+def cast_safetensors(out: Path, dtype: torch.dtype) -> None:
+    """Rewrite each safetensors file of `out` with its floating tensors in `dtype`, one file at a
+    time (the module that wrote them keeps its fp32 weights)."""
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    for path in sorted(out.glob("*.safetensors")):
+        with safe_open(str(path), "pt") as f:
+            metadata = f.metadata()
+            tensors = {k: f.get_tensor(k) for k in f.keys()}
+        tensors = {k: v.to(dtype) if v.is_floating_point() else v for k, v in tensors.items()}
+        save_file(tensors, str(path), metadata=metadata)
+        del tensors
+
+
+def write_config_dtype(out: Path, dtype: torch.dtype) -> None:
+    """config.json's dtype field (`dtype` in transformers 5, `torch_dtype` before) set to the
+    weights' dtype: save_pretrained writes the module's, and from_pretrained(dtype="auto")
+    reads it back."""
+    import json
+    path = out / "config.json"
+    config = json.loads(path.read_text())
+    key = next((k for k in ("dtype", "torch_dtype") if k in config), None) or next(iter(dtype_kwarg(_transformers(), dtype)))
+    config[key] = str(dtype).replace("torch.", "")
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def save_tokenizer(lm: Any, out: Path) -> None:

@@ -87,7 +87,7 @@ def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
     forwards are then collective. A trained Hugging Face model without LoRA is built on the meta
     device and read unit by unit as FSDP wraps it (`LanguageModel.param_init`)."""
     src = spec.source
-    shard = shard and (not trainable or (spec.lora is None and src["type"] != "builtin"))
+    shard = shard and (not trainable or src["type"] != "builtin")
     template = spec.chat_template or {}
     if template.get("type") == "file":             # plan paths are relative to the recipe
         spec = dataclasses.replace(spec, chat_template={"type": "file",
@@ -105,7 +105,7 @@ def load_model(spec: ModelSpec, seed: int, base_dir: Path, run_dir: Path,
     else:
         from .hf import load_hf_causal_lm
         lm = load_hf_causal_lm(src["id"], src.get("revision"), spec, device, trainable, shard)
-    return finish(lm, spec, device, trainable, shard)
+    return finish(lm, spec, device, trainable, shard, seed_for(seed, spec.name))
 
 
 def is_sharded(module: nn.Module) -> bool:
@@ -115,8 +115,11 @@ def is_sharded(module: nn.Module) -> bool:
 
 
 def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: bool,
-           shard: bool = False) -> LanguageModel:
-    """Device, dtype, gradient checkpointing, LoRA and train/eval mode, the same for all backends."""
+           shard: bool = False, seed: int = 0) -> LanguageModel:
+    """Device, dtype, gradient checkpointing, LoRA and train/eval mode, the same for all backends.
+
+    LoRA adapters are initialised from `seed` by parameter name (hf.adapter_init): on a model
+    built on the meta device by the unit reader as FSDP wraps each unit, else here."""
     dtype = DTYPES[spec.dtype] if not trainable else torch.float32
     if device.type == "cpu" and dtype == torch.float16:
         dtype = torch.float32            # fp16 kernels are missing on CPU
@@ -138,6 +141,13 @@ def finish(lm: LanguageModel, spec: ModelSpec, device: torch.device, trainable: 
     if trainable and spec.lora is not None:
         from .hf import apply_lora
         lm.module = apply_lora(lm, spec.lora, spec.pointer)
+        if lm.param_init is not None:         # on the meta device: the reader fills adapters too
+            from .sharded import unit_weights_reader
+            reader = lm.param_init
+            lm.param_init = unit_weights_reader(lm.module, reader.index, reader.where, adapter_seed=seed)
+        else:
+            from .hf import init_adapters
+            init_adapters(lm.module, seed)
     lm.module.train(trainable)
     for p in lm.module.parameters():
         if not trainable:
@@ -202,8 +212,10 @@ def check_model_dir(path: Path, where: str) -> None:
                         f"stage output, no config.json of a Hugging Face checkpoint)")
 
 
-def save_model(lm: LanguageModel, out_dir: Path, state_dict: Optional[dict] = None) -> None:
-    """Write the final model atomically (temp dir, fsync, rename) so later stages can load it."""
+def save_model(lm: LanguageModel, out_dir: Path, state_dict: Optional[dict] = None,
+               dtype: Optional[torch.dtype] = None) -> None:
+    """Write the final model atomically (temp dir, fsync, rename) so later stages can load it;
+    a Hugging Face model in `dtype` (its declared dtype), the built-in one in fp32."""
     from .checkpoint import atomic_dir
 
     def write(tmp: Path) -> None:
@@ -212,7 +224,7 @@ def save_model(lm: LanguageModel, out_dir: Path, state_dict: Optional[dict] = No
             torch.save({k: v.detach().cpu().float() for k, v in sd.items()}, tmp / "model.pt")
         else:
             from .hf import save_hf
-            save_hf(lm, tmp, state_dict)
+            save_hf(lm, tmp, state_dict, dtype)
         (tmp / MODEL_META).write_text(json.dumps(lm.meta, sort_keys=True))
     atomic_dir(out_dir, write)
 

@@ -6,6 +6,7 @@ prompt's rank, so per-prompt choices (CODPO, CRRAFT) are local and only batch me
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -64,13 +65,14 @@ class Rollout:
 def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dict[str, Any]],
                  policy: LanguageModel, reference: LanguageModel, reward: RewardFunction,
                  judge, seed: int, stage: str, rank: int, world: int, gen_module=None,
-                 all_done=None, sync=None) -> Rollout:
+                 all_done=None, sync=None, weights=None) -> Rollout:
     """Sample, judge and score this rank's share of the task's batch at `step`.
 
     log π_old (CRPG's gate, CRRAFT's KL filter) is recomputed with the teacher-forced forward
     the reference uses, not taken from KV-cached decoding: in bf16 the two kernels differ by
     noise that, summed over a long response, can trip a small kl_max on its own. `sync`: the
-    rank agreement of sharded (collective) forwards."""
+    rank agreement of sharded (collective) forwards. `weights` (replica.RolloutWeights, an FSDP
+    policy): what the phase decodes through, the policy gathered once or its shards."""
     opt = task.optimizer
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]
@@ -84,10 +86,14 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     seeds = [derive_seed(seed, stage, task.name, step, pos, k) for pos, _ in mine for k in range(opt.generations)]
     tokens: List[List[int]] = []
     k, per_call = opt.generations, max(1, GEN_CHUNK // opt.generations)
-    for i in range(0, len(prompt_ids), per_call):     # each prompt prefilled once for its K samples
-        s = generate(policy, prompt_ids[i:i + per_call], seeds[i * k:(i + per_call) * k], opt.temperature,
-                     opt.top_p, opt.max_tokens, module=gen_module, all_done=all_done, repeats=k)
-        tokens += s.tokens
+    longest = max((len(p) for p in prompt_ids), default=0) + opt.max_tokens
+    phase = (weights.phase(min(len(rep_ids), per_call * k), longest) if weights is not None
+             else contextlib.nullcontext((gen_module, all_done)))
+    with phase as (decoder, agree):
+        for i in range(0, len(prompt_ids), per_call):     # each prompt prefilled once for its K samples
+            s = generate(policy, prompt_ids[i:i + per_call], seeds[i * k:(i + per_call) * k], opt.temperature,
+                         opt.top_p, opt.max_tokens, module=decoder, all_done=agree, repeats=k)
+            tokens += s.tokens
     texts = [policy.tokenizer.decode(t) for t in tokens]
     rep_rows = [r for r in rows for _ in range(opt.generations)]
     rep_prompts = [p for p in prompts for _ in range(opt.generations)]

@@ -207,14 +207,18 @@ def read_weights(module: nn.Module, index: SafetensorsIndex, where: str) -> None
         raise UserError(f"{where}: the checkpoint has {what}")
 
 
-def unit_weights_reader(module: nn.Module, index: SafetensorsIndex, where: str):
+def unit_weights_reader(module: nn.Module, index: SafetensorsIndex, where: str, adapter_seed: Optional[int] = None):
     """FSDP1's `param_init_fn` for a trained model built on the meta device: each module's own
     parameters are allocated whole and read from the checkpoint when FSDP wraps the unit they
     belong to, so a rank holds its shards plus one unit being flattened, never the whole model.
 
     `torch.utils.swap_tensors` keeps each Parameter object (the optimizer's weight-decay groups
-    are chosen before wrapping, and tied parameters stay one); a tied one is read once.
+    are chosen before wrapping, and tied parameters stay one); a tied one is read once. A peft
+    model's base weights are read under their plain names; its LoRA adapters, which no
+    checkpoint holds, are initialised from `adapter_seed` by name (hf.adapter_init), the same
+    on every rank and as an unsharded load.
     """
+    from .hf import adapter_init, plain_name
     names: Dict[int, List[str]] = {}
     for name, p in module.named_parameters(remove_duplicate=False):
         names.setdefault(id(p), []).append(name)
@@ -224,14 +228,19 @@ def unit_weights_reader(module: nn.Module, index: SafetensorsIndex, where: str):
         for p in sub.parameters(recurse=False):
             if p.device.type != "meta":
                 continue                        # read already (a tied parameter)
-            found = next((n for n in names.get(id(p), []) if n in index), None)
-            if found is None:
-                raise UserError(f"{where}: the checkpoint has no weights for {names.get(id(p), ['?'])[0]}")
-            if tuple(index.shape(found)) != tuple(p.shape):
-                raise UserError(f"{where}: the checkpoint has weights of another shape: {found} "
-                                f"{list(index.shape(found))} (model {list(p.shape)})")
+            own = names.get(id(p), ["?"])
             real = torch.empty(p.shape, dtype=p.dtype)
-            if real.numel():
-                index.read_rows(found, 0, real)
+            if adapter_seed is not None and ".lora_" in own[0]:
+                adapter_init(own[0], real, adapter_seed)
+            else:
+                found = next((plain_name(n) for n in own if plain_name(n) in index), None)
+                if found is None:
+                    raise UserError(f"{where}: the checkpoint has no weights for {plain_name(own[0])}")
+                if tuple(index.shape(found)) != tuple(p.shape):
+                    raise UserError(f"{where}: the checkpoint has weights of another shape: {found} "
+                                    f"{list(index.shape(found))} (model {list(p.shape)})")
+                if real.numel():
+                    index.read_rows(found, 0, real)
             torch.utils.swap_tensors(p, nn.Parameter(real, requires_grad=p.requires_grad))
+    init.index, init.where = index, where        # type: ignore[attr-defined]  (finish() rebinds it after LoRA)
     return init

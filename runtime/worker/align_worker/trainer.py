@@ -283,13 +283,18 @@ class Trainer:
             return {}
         return {"companions": {name: c.state_dict() for name, c in self.companions.items()}}
 
+    def export_dtype(self) -> torch.dtype:
+        """The final model's dtype: the model's declared one (bf16 by default), not the fp32
+        master weights'."""
+        return DTYPES[self.ctx.spec.model.dtype]
+
     def save_final(self) -> None:
         d = self.ctx.dist
         if self.mode == "fsdp" and self.policy.backend == "hf":       # written unit by unit
             from .export import save_from_shards
-            save_from_shards(self.policy, self.ctx.stage_dir / "model", d)
+            save_from_shards(self.policy, self.ctx.stage_dir / "model", d, self.export_dtype())
             return
         model_sd, _ = self._gather_state() if self.mode == "fsdp" else (None, None)
         if d.is_main:
-            save_model(self.policy, self.ctx.stage_dir / "model", model_sd)
+            save_model(self.policy, self.ctx.stage_dir / "model", model_sd, self.export_dtype())
         d.barrier()

@@ -2,7 +2,8 @@
 
 Prints one JSON line: resident memory before and at peak while loading, this rank's share of
 the model's bytes, and the logits of a fixed batch (for comparing with plain transformers).
-`how`: sharded | whole (a frozen bf16 model), trained | trained-whole (the fp32 policy FSDP wraps);
+`how`: sharded | whole (a frozen bf16 model), trained | trained-whole (the fp32 policy FSDP wraps),
+trained-lora | trained-lora-whole (the same with LoRA adapters, LORA);
 save | save-gathered (the trained policy, then its final model written to argv[3] unit by unit,
 or from the full state dict gathered on rank 0 as before: memory is measured while saving).
 """
@@ -24,6 +25,8 @@ from align_worker import hf  # noqa: E402
 from align_worker.distributed import Dist, wrap  # noqa: E402
 from align_worker.models import load_model  # noqa: E402
 from align_worker.plan import ModelSpec  # noqa: E402
+
+LORA = {"rank": 8, "alpha": 16, "dropout": 0.0, "targets": ["q_proj", "v_proj", "down_proj"]}
 
 
 def rss_now() -> int:
@@ -47,13 +50,16 @@ def main() -> None:
     dist.init_process_group("gloo")
     cpu = torch.device("cpu")
     trained = how.startswith("trained")
-    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "fp32" if trained else "bf16")
+    lora = LORA if "lora" in how else None
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": model_dir}, "fp32" if trained else "bf16",
+                     lora=lora)
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")                     # reset the high-water mark to the current resident size
     before = rss_now()
     if trained:                          # the policy: fp32, FSDP1 (meta + per-unit reads, or whole as before)
         d = Dist(dist.get_rank(), dist.get_world_size(), 0, cpu, "fsdp")
-        lm = load_model(spec, 0, Path(model_dir), Path(model_dir), cpu, trainable=True, shard=how == "trained")
+        lm = load_model(spec, 0, Path(model_dir), Path(model_dir), cpu, trainable=True,
+                        shard=not how.endswith("whole"))
         lm.module = wrap(lm.module, d, "fsdp", torch.float32, lm.param_init)
         lm.module.eval()
     elif how == "sharded":
@@ -69,8 +75,9 @@ def main() -> None:
     ids = torch.tensor([[1, 5, 9, 13, 2]])
     with torch.no_grad():
         logits = lm.module(input_ids=ids).logits.float()
+    adapters = sum(float(p.detach().double().sum()) for name, p in lm.module.named_parameters() if "lora_A" in name)
     print(json.dumps({"rank": dist.get_rank(), "before": before, "peak": peak, "local_bytes": n_bytes,
-                      "logits": logits[0, :, :8].tolist()}), flush=True)
+                      "logits": logits[0, :, :8].tolist(), "adapters": adapters}), flush=True)
     dist.barrier()
     dist.destroy_process_group()
 
@@ -88,14 +95,14 @@ def save(model_dir: str, how: str, out: Path) -> None:
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")
     before = rss_now()
-    if how == "save":
-        save_from_shards(lm, out, d)
+    if how == "save":                    # in the declared dtype's default, bf16 (the master weights are fp32)
+        save_from_shards(lm, out, d, torch.bfloat16)
     else:                                # the former final save (trainer._gather_state on CPU)
         with FSDP.state_dict_type(lm.module, StateDictType.FULL_STATE_DICT,
                                   FullStateDictConfig(offload_to_cpu=False, rank0_only=True)):
             sd = lm.module.state_dict()
         if d.is_main:
-            save_model(lm, out, sd)
+            save_model(lm, out, sd, torch.bfloat16)
         del sd
     print(json.dumps({"rank": d.rank, "before": before, "peak": rss_peak()}), flush=True)
     dist.barrier()

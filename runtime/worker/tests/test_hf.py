@@ -55,12 +55,12 @@ def capture_saves(monkeypatch):
     seen = {}
     real = hf.save_hf
 
-    def save(lm, out, state_dict):
+    def save(lm, out, state_dict, dtype=None):
         module = lm.unwrapped()
         seen["trainable"] = [n for n, p in module.named_parameters() if p.requires_grad]
         seen["checkpointing"] = bool(getattr(module, "is_gradient_checkpointing", False))
         seen["state"] = {k: v.detach().clone() for k, v in module.state_dict().items()}
-        real(lm, out, state_dict)
+        real(lm, out, state_dict, dtype)
     monkeypatch.setattr(hf, "save_hf", save)
     return seen
 

@@ -98,6 +98,29 @@ def test_each_rank_holds_its_shard_of_the_trained_model_and_one_unit_more_while_
         assert torch.allclose(torch.tensor(r["logits"]), expected, atol=1e-4), r["rank"]
 
 
+@pytest.mark.parametrize("world", [2, 4])
+def test_a_lora_policy_is_built_on_the_meta_device_and_read_unit_by_unit_too(deep_llama, world):
+    """The policy with LoRA adapters (peft wraps the meta model; the reader fills base weights
+    from the file and adapters by name from the seed): the same bound as without LoRA, the
+    adapters those of an unsharded load, and the logits plain transformers' (B starts at 0)."""
+    pytest.importorskip("peft")
+    from align_worker.models import load_model
+    from align_worker.plan import ModelSpec
+    from scale_ranks import LORA
+    path, total, unit, expected = deep_llama
+    spec = ModelSpec("/models/big", "big", {"type": "local", "path": str(path)}, "fp32", lora=LORA)
+    whole = load_model(spec, 0, path, path, torch.device("cpu"), trainable=True)
+    adapters = [p for name, p in whole.module.named_parameters() if "lora_" in name]
+    bound = (total + sum(p.numel() * 4 for p in adapters)) / world * 1.3 + 2 * unit + FIXED_OVERHEAD
+    reports = load_on_ranks(path, world, "trained-lora")
+    for r in reports:
+        assert r["peak"] - r["before"] < bound, ((r["peak"] - r["before"]) >> 20, int(bound) >> 20)
+        assert torch.allclose(torch.tensor(r["logits"]), expected, atol=1e-4), r["rank"]
+    expected_a = sum(float(p.detach().double().sum()) for name, p in whole.module.named_parameters() if "lora_A" in name)
+    assert expected_a != 0.0
+    assert sum(r["adapters"] for r in reports) == pytest.approx(expected_a, rel=1e-9)
+
+
 def test_the_unit_reader_fills_a_meta_model_as_from_pretrained_does_and_keeps_tied_weights_one(tmp_path):
     """What FSDP calls per module, called here on every module: a tied Llama (the file has no
     lm_head) equals from_pretrained's, each Parameter object kept; a missing tensor is named."""
@@ -123,20 +146,24 @@ def test_the_unit_reader_fills_a_meta_model_as_from_pretrained_does_and_keeps_ti
 
 
 def test_the_former_whole_model_loads_break_those_bounds(wide_llama, deep_llama):
-    """Built whole on each rank (what the worker did, frozen and trained alike): both bounds
-    above fail, on 2 ranks."""
+    """Built whole on each rank (what the worker did, frozen and trained, with LoRA or not):
+    the bounds above fail, on 2 ranks."""
     path, total, _ = wide_llama
     for r in load_on_ranks(path, 2, "whole"):
         assert r["peak"] - r["before"] > total / 2 * 1.3 + FIXED_OVERHEAD
     path, total, unit, _ = deep_llama
-    for r in load_on_ranks(path, 2, "trained-whole"):
-        assert r["peak"] - r["before"] > total / 2 * 1.3 + 2 * unit + FIXED_OVERHEAD
+    for how in ("trained-whole", "trained-lora-whole"):
+        for r in load_on_ranks(path, 2, how):
+            assert r["peak"] - r["before"] > total / 2 * 1.3 + 2 * unit + FIXED_OVERHEAD, how
 
 
-def test_the_final_model_is_written_unit_by_unit_from_the_shards(deep_llama, tmp_path):
-    """2 FSDP ranks write the trained policy's model/: rank 0 grows by about one gathered unit
-    (its tensors and their CPU copy) where gathering the full state dict grows by the whole
-    model; the directory loads in plain transformers equal to the single-rank save."""
+def test_the_final_model_is_written_unit_by_unit_from_the_shards_in_the_declared_dtype(deep_llama, tmp_path):
+    """2 FSDP ranks write the trained policy's model/ in bf16 (fp32 master weights): rank 0
+    grows by about one gathered unit (its tensors, their CPU copy, the bf16 cast) where
+    gathering the full state dict grows by the whole model; every tensor of the files is bf16,
+    config.json says so, and the directory loads in plain transformers (dtype auto) equal to
+    the bf16 cast of the weights, as the single-rank save writes them."""
+    from safetensors import safe_open
     from align_worker.models import load_model, save_model
     from align_worker.plan import ModelSpec
     path, total, unit, _ = deep_llama
@@ -147,12 +174,19 @@ def test_the_final_model_is_written_unit_by_unit_from_the_shards(deep_llama, tmp
     assert gathered[0]["peak"] - gathered[0]["before"] > total * 0.9 > bound
     spec = ModelSpec("/models/big", "big", {"type": "local", "path": str(path)}, "fp32")
     one = load_model(spec, 0, path, path, torch.device("cpu"), trainable=True)
-    save_model(one, tmp_path / "single")
-    expected = F.load_weights(tmp_path / "single")
-    for name in ("sharded", "gathered"):
-        got = F.load_weights(tmp_path / name)
+    expected = {k: v.to(torch.bfloat16) for k, v in one.module.state_dict().items()}
+    save_model(one, tmp_path / "single", dtype=torch.bfloat16)
+    assert all(p.dtype == torch.float32 for p in one.module.parameters())   # the trained module is untouched
+    for name in ("single", "sharded", "gathered"):
+        files = list((tmp_path / name).glob("*.safetensors"))
+        assert files and all(f.get_slice(k).get_dtype() == "BF16" for path_ in files
+                             for f in [safe_open(str(path_), "pt")] for k in f.keys()), name
+        config = json.loads((tmp_path / name / "config.json").read_text())
+        assert config.get("dtype", config.get("torch_dtype")) == "bfloat16", name
+        model = transformers.AutoModelForCausalLM.from_pretrained(str(tmp_path / name), dtype="auto")
+        got = model.state_dict()
         assert got.keys() == expected.keys()
-        assert all(torch.equal(got[k], expected[k]) for k in expected), name
+        assert all(got[k].dtype == torch.bfloat16 and torch.equal(got[k], expected[k]) for k in expected), name
     files = sorted(p.name for p in (tmp_path / "sharded").iterdir())
     assert "model.safetensors.index.json" in files and "config.json" in files and "align_model.json" in files
 
@@ -178,6 +212,10 @@ def test_a_reward_model_named_by_three_tasks_is_loaded_once_and_sharded(workspac
     err = results[0][1]
     assert err.count("loaded reward model 'rm' (bf16) (sharded over 2 ranks)") == 1, err
     assert err.count("loaded model 'tiny' (fp32) (sharded over 2 ranks)") == 1, err   # reference + baseline
+    # Three tasks, three rollout phases, each decoding through the policy gathered once (replica.py).
+    assert err.count("[cgpo] rollouts gather the policy once per phase: a float32 copy") == 1, err
+    # The baseline model (sharded, FSDP2) generates through a copy gathered once per call too.
+    assert err.count("[cgpo] baselines gather model 'tiny' once per phase: a float32 copy") == 1, err
     lines = read_jsonl(workspace / "run" / "cgpo" / "metrics.jsonl")
     for name in ("a", "b", "c"):
         (rec,) = [r for r in lines if r.get("task") == name]

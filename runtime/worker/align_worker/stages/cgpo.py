@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Dict, List, Tuple
 
 from ..context import RunContext
@@ -14,6 +15,7 @@ from ..errors import UserError
 from ..models import DTYPES, LanguageModel, disable_dropout, load_model
 from ..objectives import Work, build_work, inner_updates, token_count
 from ..plan import TaskSpec
+from ..replica import RolloutWeights
 from ..rewards import RewardFunction
 from ..rollout import GEN_CHUNK, judge_samples, make_rollout, rollout_metrics
 from ..sample_log import SAMPLES_FILE, SampleLog, sample_rows
@@ -56,13 +58,19 @@ def _baseline_generator(task: TaskSpec, frozen: FrozenModels):
     def gen(prompts: List[str], rows: List[Dict[str, Any]]) -> List[str]:
         lm = frozen.model(model_spec)
         ids = [lm.tokenizer.encode_prompt(p, system_of(r)) for p, r in zip(prompts, rows)]
-        out = []
-        for i in range(lockstep(frozen.sync, len(ids), GEN_CHUNK)):
-            part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]
-            s = generate(lm, part or [[lm.tokenizer.eos_id]], [0] * max(1, len(part)), 0.0, 1.0,
-                         task.optimizer.max_tokens, module=lm.module,
-                         all_done=(lambda done: frozen.sync(0.0 if done else 1.0) == 0.0) if frozen.sync else None)
-            out += [lm.tokenizer.decode(t) for t in s.tokens[:len(part)]]
+        out: List[str] = []
+        calls = lockstep(frozen.sync, len(ids), GEN_CHUNK)    # the same on every rank
+        # Sharded: decoded through a copy gathered once for the call when it fits (replica.py).
+        weights = frozen.generation_weights(model_spec) if calls else None
+        longest = max((len(i) for i in ids), default=1) + task.optimizer.max_tokens
+        phase = (weights.phase(min(len(ids), GEN_CHUNK), longest) if weights is not None
+                 else contextlib.nullcontext((lm.module, None)))
+        with phase as (module, all_done):
+            for i in range(calls):
+                part = ids[i * GEN_CHUNK:(i + 1) * GEN_CHUNK]
+                s = generate(lm, part or [[lm.tokenizer.eos_id]], [0] * max(1, len(part)), 0.0, 1.0,
+                             task.optimizer.max_tokens, module=module, all_done=all_done)
+                out += [lm.tokenizer.decode(t) for t in s.tokens[:len(part)]]
         return out
     return gen
 
@@ -112,6 +120,8 @@ def run(ctx: RunContext) -> Dict[str, Any]:
     client = ctx.judge_client(f"stage {spec.name!r} (tasks {', '.join(judged)})") if judged else None
     tasks = [TaskState(ctx, t, client, frozen) for t in spec.tasks]
     trainer = Trainer(ctx, policy, spec.fields["steps"], spec.fields["lr"])
+    # An FSDP policy decodes through a copy gathered once per rollout phase when it fits (replica.py).
+    weights = RolloutWeights(policy, d, DTYPES[spec.model.dtype], spec.name) if fsdp else None
     critics = value_models(ctx, policy)
     trainer.companions = {f"value_model:{name}": c for name, c in critics.items()}
     trainer.prepare_run_dir()
@@ -130,7 +140,7 @@ def run(ctx: RunContext) -> Dict[str, Any]:
                              spec.seed, spec.name, d.rank, d.world,
                              gen_module=policy.module if fsdp else None,
                              all_done=(lambda done: d.reduce_max(0.0 if done else 1.0) == 0.0) if fsdp else None,
-                             sync=d.reduce_max if fsdp else None)
+                             sync=d.reduce_max if fsdp else None, weights=weights)
             record = rollout_metrics(r, d.reduce_sum, d.reduce_max)
             if samples.wanted(step + 1):
                 samples.write(sample_rows(r, step + 1))

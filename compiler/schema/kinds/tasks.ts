@@ -68,7 +68,7 @@ export const optimizer = variants(
       lam: num("λ of GAE: 1 gives Monte-Carlo returns minus the value, 0 one-step TD errors.", { default: 0.95, min: 0, max: 1 }),
       kl_coef: num("Coefficient β of the per-token KL to the reference subtracted from each token's reward (0: none).", { default: 0.05, min: 0 }),
       kl_estimator: enumOf(["k1", "k3"], "Per-token KL estimator in the reward: `k1` = log π_old − log π_ref (TRL, verl's `kl`), `k3` = π_ref/π − log(π_ref/π) − 1.", { default: "k1" }),
-      whiten_advantages: bool("Whiten the GAE advantages: `(A − mean) / sqrt(var + 1e-8)` over every response token of the task's batch (all ranks), the value targets left as they are. `true` is what TRL's PPOTrainer, OpenRLHF and verl's GAE do; `false` (the default) keeps align's earlier results.", { default: false }),
+      whiten_advantages: bool("Whiten the GAE advantages: `(A − mean) / sqrt(var + 1e-8)` over every response token of the task's batch (all ranks), the value targets left as they are. `true` (the default) is what TRL's PPOTrainer, OpenRLHF and verl's GAE do; `false` keeps the raw GAE advantages.", { default: true }),
       ...judgeComposition,
     }),
   ],

@@ -34,6 +34,23 @@ beforeAll(async () => {
   await ensureBuilt(root);
 }, 120_000);
 
+/** The rm stage trained on 180 pairs and held out 60, with held-out accuracy above 0.9. */
+function expectRewardModelLearned(out: string): void {
+  const result = JSON.parse(readFileSync(path.join(out, "rm/result.json"), "utf8")) as Record<string, number>;
+  expect([result["pairs"], result["held_out_pairs"]]).toEqual([180, 60]);
+  expect(result["held_out_accuracy"]).toBeGreaterThan(0.9);
+}
+
+/** The rl stage's samples as the trained reward model scored them: with `!` clearly higher. */
+function expectPreferredMarkScoresHigher(out: string): void {
+  const samples = readJsonl(path.join(out, "rl/samples.jsonl"));
+  const rewards = (withMark: boolean) => samples.filter((s) => String(s["response"]).includes("!") === withMark).map((s) => s["reward_raw"] as number);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  expect(rewards(true).length).toBeGreaterThan(0);
+  expect(rewards(false).length).toBeGreaterThan(0);
+  expect(mean(rewards(true))).toBeGreaterThan(mean(rewards(false)) + 1);
+}
+
 function alignRun(recipe: string, worker = python) {
   return execa("node", [path.join(root, "bin/align.js"), "run", recipe], {
     cwd: root, reject: false, env: { NO_COLOR: "1", OMP_NUM_THREADS: "1", ALIGN_PYTHON: worker ?? "" },
@@ -115,16 +132,9 @@ describe.runIf(python !== undefined)("align run with a reward_model stage", () =
     expect(r.stderr).toContain("[rl] step 2/2");
     expect(r.exitCode).toBe(0);
     const out = path.join(dir, "runs/rm_e2e");
-    const result = JSON.parse(readFileSync(path.join(out, "rm/result.json"), "utf8")) as Record<string, number>;
-    expect([result["pairs"], result["held_out_pairs"]]).toEqual([180, 60]);
-    expect(result["held_out_accuracy"]).toBeGreaterThan(0.9);
+    expectRewardModelLearned(out);
     // The CRPG stage's samples, scored by the trained model: those with the preferred `!` score higher.
-    const samples = readJsonl(path.join(out, "rl/samples.jsonl"));
-    const rewards = (withMark: boolean) => samples.filter((s) => String(s["response"]).includes("!") === withMark).map((s) => s["reward_raw"] as number);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(rewards(true).length).toBeGreaterThan(0);
-    expect(rewards(false).length).toBeGreaterThan(0);
-    expect(mean(rewards(true))).toBeGreaterThan(mean(rewards(false)) + 1);
+    expectPreferredMarkScoresHigher(out);
   }, 120_000);
 });
 
@@ -139,18 +149,11 @@ describe.runIf(existsSync(WORKER_PYTHON))("align run with a Hugging Face reward_
     expect(r.stderr).toContain("[rl] step 2/2");
     expect(r.exitCode).toBe(0);
     const out = path.join(dir, "runs/hf_rm_e2e");
-    const result = JSON.parse(readFileSync(path.join(out, "rm/result.json"), "utf8")) as Record<string, number>;
-    expect([result["pairs"], result["held_out_pairs"]]).toEqual([180, 60]);
-    expect(result["held_out_accuracy"]).toBeGreaterThan(0.9);
+    expectRewardModelLearned(out);
     const saved = (dirName: string) => JSON.parse(readFileSync(path.join(out, dirName, "align_model.json"), "utf8")) as Record<string, unknown>;
     expect(saved("rm/model")["type"]).toBe("hf_reward");
     // The PPO stage's samples, scored by the trained model: those with the preferred `!` score higher.
-    const samples = readJsonl(path.join(out, "rl/samples.jsonl"));
-    const rewards = (withMark: boolean) => samples.filter((s) => String(s["response"]).includes("!") === withMark).map((s) => s["reward_raw"] as number);
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(rewards(true).length).toBeGreaterThan(0);
-    expect(rewards(false).length).toBeGreaterThan(0);
-    expect(mean(rewards(true))).toBeGreaterThan(mean(rewards(false)) + 1);
+    expectPreferredMarkScoresHigher(out);
     // The value model (started from rm.model) trained beside the policy, saved in model/value/rm.
     const lines = readJsonl(path.join(out, "rl/metrics.jsonl")).filter((m) => m["task"] === "t");
     expect(lines.map((m) => m["step"])).toEqual([1, 2]);

@@ -49,9 +49,12 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
         stage = node.child("stage").str()
         if node.opt("output").value not in (None, "model"):
             raise node.fail("a model must be a stage's \"model\" output")
-        ctx.decl("stages", stage, node.pointer)
-        # A stage's model directory carries the chat template that stage used (hf.save_hf).
-        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage}, chat_template={"type": "auto"})
+        producer = ctx.decl("stages", stage, node.pointer)
+        # A stage's model directory carries the chat template that stage used (hf.save_hf), and
+        # is written in the dtype of the model that stage trained: it is read back in that dtype
+        # (the compiler's estimate counts it so too).
+        return ModelSpec(node.pointer, stage, {"type": "stage", "stage": stage}, dtype=trained_dtype(ctx, producer),
+                         chat_template={"type": "auto"})
     name = ref_name(node, "model")
     decl = ctx.decl("models", name, node.pointer)
     src = decl.child("from")
@@ -87,6 +90,24 @@ def parse_model(ctx: Ctx, node: Node) -> ModelSpec:
                      None if template.is_null() else dict(template.obj()),
                      None if limit.is_null() else limit.int(minimum=1),
                      "left" if truncation.is_null() else truncation.enum(["left", "error"]))
+
+
+def trained_dtype(ctx: Ctx, stage: Node) -> str:
+    """The declared dtype of the model a model-producing stage trained (sft/dpo: `model`, cgpo:
+    `policy`), followed back through earlier stages; fp32 for a stage without one."""
+    seen = set()
+    while True:
+        if stage.pointer in seen:
+            raise stage.fail("its model comes from its own output (a cycle of stages)")
+        seen.add(stage.pointer)
+        obj = stage.obj()
+        key = next((k for k in ("model", "policy") if obj.get(k) is not None), None)
+        if key is None:
+            return "fp32"
+        source = stage.child(key)
+        if "stage" not in source.obj():
+            return parse_model(ctx, source).dtype
+        stage = ctx.decl("stages", source.child("stage").str(), source.pointer)
 
 
 def parse_data(ctx: Ctx, node: Node) -> DataSpec:

@@ -82,3 +82,20 @@ def test_wrong_plan_version(tmp_path):
     path = pb.write(plan, tmp_path / "plan.json")
     r = run_cli(["check", "--plan", str(path), "--stage", "cgpo"])
     assert r.returncode == 2 and "/version: this worker reads plan version 1, got 2" in r.stderr
+
+
+def test_a_stage_output_model_has_the_dtype_of_the_model_its_stages_trained():
+    """cgpo trains sft's output, which trained `tiny`: both read back in tiny's declared dtype
+    (the dtype the final model/ is written in, and the compiler's estimate counts)."""
+    plan = arith_plan()
+    plan["models"]["tiny"]["dtype"] = "bf16"
+    plan["stages"]["cgpo"]["policy"] = {"stage": "sft", "output": "model"}
+    plan["stages"]["ev"] = {"variant": "eval", "needs": ["cgpo"], "output": "report", "model": {"stage": "cgpo", "output": "model"},
+                            "tasks": None, "prompts": {"dataset": "train"}, "judges": [{"judge": "math"}], "samples": 1,
+                            "max_tokens": 4, "temperature": 0, "top_p": 1, "template": None}
+    assert parse_stage(Node(plan), "cgpo").model.dtype == "bf16"
+    assert parse_stage(Node(plan), "ev").model.dtype == "bf16"
+    plan["models"]["tiny"]["dtype"] = "fp32"
+    assert parse_stage(Node(plan), "ev").model.dtype == "fp32"
+    plan["stages"]["sft"]["model"] = {"stage": "cgpo", "output": "model"}      # a hand-written cycle
+    assert "a cycle of stages" in stage_error(plan, "ev")

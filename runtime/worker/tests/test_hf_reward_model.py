@@ -100,8 +100,10 @@ def test_hf_reward_model_starts_from_an_sft_stages_hf_output(tmp_path, base_dir)
     rm = transformers.AutoModelForSequenceClassification.from_pretrained(str(tmp_path / "run" / "rm" / "model")).state_dict()
     backbone = [k for k in sft if k.startswith("model.")]
     assert backbone and set(rm) == set(backbone) | {"score.weight"}
-    # sft's model/ is in its declared dtype (bf16); the rm stage trained (and saved) it in fp32.
-    assert all(torch.allclose(rm[k], sft[k].float(), rtol=0, atol=1e-9) for k in backbone)
+    # sft's model/ is in rm_base's declared dtype (bf16); the rm stage trained it in fp32 and, its
+    # model being sft's output, wrote it back in that same dtype.
+    assert all(rm[k].dtype == torch.bfloat16 for k in backbone)
+    assert all(torch.allclose(rm[k].float(), sft[k].float(), rtol=0, atol=1e-9) for k in backbone)
     assert not torch.allclose(sft["model.embed_tokens.weight"].float(), F.load_weights(base_dir)["model.embed_tokens.weight"])
 
 

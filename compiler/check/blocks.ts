@@ -4,7 +4,7 @@ import { spanCover } from "../../grammar/span.js";
 import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
 import type { CallVariant, FieldMap, FieldSpec, FieldType } from "../schema/types.js";
-import { convert, wrongType } from "./convert.js";
+import { convert, listed, wrongType } from "./convert.js";
 import { fromPlan, leaf, list, object, objectOf, sortedObject, type LObject, type LValue } from "./located.js";
 import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
@@ -30,7 +30,11 @@ export interface Owner {
   readonly recovered?: boolean;
 }
 
-export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner): LObject | undefined {
+/**
+ * The written fields checked against `fields`, in schema order, defaults filled in. `out` may
+ * already hold entries that go first (a call shape's discriminator).
+ */
+export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner, out = new Map<string, LValue>()): LObject | undefined {
   const written = new Map<string, Entry>();
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
@@ -58,7 +62,6 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
     }
   }
   if (unmatched) reportUnmatched(unmatched, fields, written, (meant ??= new Set()), scope, owner);
-  const out = new Map<string, LValue>();
   for (const [name, spec] of entriesOf(fields)) {
     const entry = written.get(name);
     if (entry) {
@@ -180,27 +183,30 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
     return convertStageModel(value, type.discriminator, scope, label);
   }
   const callee = value.kind === "Call" ? value.callee : value.kind === "Reference" ? value : undefined;
-  const names = type.variants.map((v) => v.name);
-  const expected = `one of ${names.map((n) => `\`${n}\``).join(", ")}`;
-  if (value.kind === "String" && names.includes("hf") && names.includes("local")) {
+  // Built only when something is reported (this runs for every call shape).
+  const names = () => type.variants.map((v) => v.name);
+  const expected = () => `one of ${listed(names())}`;
+  if (value.kind === "String" && names().includes("hf") && names().includes("local")) {
     // `from = "meta-llama/Meta-Llama-3-8B"`, as TRL's model_name_or_path takes it: the call meant.
     const call = /^(\.{0,2}\/|~)/.test(value.value) ? "local" : "hf";
     const fixText = `${call}(${JSON.stringify(value.value)})`;
-    return wrongType(scope, value, label, expected, { help: `write \`${fixText}\`: a ${call === "hf" ? "hub id" : "directory"} is given to \`${call}(...)\``, fixText });
+    return wrongType(scope, value, label, expected(), { help: `write \`${fixText}\`: a ${call === "hf" ? "hub id" : "directory"} is given to \`${call}(...)\``, fixText });
   }
-  if (!callee || callee.path.length !== 1) return wrongType(scope, value, label, expected);
+  if (!callee || callee.path.length !== 1) return wrongType(scope, value, label, expected());
   const id = callee.path[0]!;
   const variant = type.variants.find((v) => v.name === id.name);
   if (!variant) {
     return report(scope, NameCode.UnknownVariant.code, id.span, `unknown \`${label}\` variant \`${id.name}\``, {
-      ...suggestionFix(id, names),
-      notes: [`expected ${expected}`],
+      ...suggestionFix(id, names()),
+      notes: [`expected ${expected()}`],
     });
   }
-  const fields = convertCallFields(value as Call | Reference, variant, scope, `${label} \`${variant.name}\``, label);
+  // The discriminator first, then the fields, then the variant's constants (one map, no copies).
+  const out = new Map<string, LValue>([[type.discriminator, leaf(variant.name, callee.span)]]);
+  const fields = convertCallFields(value as Call | Reference, variant, scope, `${label} \`${variant.name}\``, out);
   if (!fields) return undefined;
-  const constants = Object.entries(variant.constants ?? {}).map(([k, v]) => [k, fromPlan(v, value.span, false)] as const);
-  return object([[type.discriminator, leaf(variant.name, callee.span)], ...fields.entries, ...constants], value.span);
+  for (const k in variant.constants) out.set(k, fromPlan(variant.constants[k]!, value.span, false));
+  return fields;
 }
 
 /** `rm.model` where a stage's model is accepted beside the call shapes (a reward's `from`). */
@@ -216,13 +222,14 @@ function convertStageModel(value: Reference, discriminator: string, scope: Check
 }
 
 /** The fields of a call: positional arguments fill `positional` in order, then named ones and the block. */
-export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, label: string): LObject | undefined {
-  if (value.kind === "Reference") return convertFields([], variant.fields, scope, { label: ownerLabel, span: value.span });
+export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, out?: Map<string, LValue>): LObject | undefined {
+  const owner = { label: ownerLabel, span: value.span };
+  if (value.kind === "Reference") return convertFields([], variant.fields, scope, owner, out);
   const entries = positionalEntries(value.args, variant, scope, ownerLabel);
   if (!entries) return undefined;
   for (const arg of value.args) if (arg.name) entries.push({ name: arg.name, value: arg.value });
-  entries.push(...blockEntries(value.block));
-  return convertFields(entries, variant.fields, scope, { label: ownerLabel, span: value.span });
+  for (const field of blockEntries(value.block)) entries.push(field);
+  return convertFields(entries, variant.fields, scope, owner, out);
 }
 
 export function positionalEntries(args: readonly Argument[], variant: Pick<CallVariant, "positional" | "variadic">, scope: CheckScope, ownerLabel: string): Entry[] | undefined {

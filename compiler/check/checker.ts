@@ -83,7 +83,9 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
  * unterminated string swallowed the fields after it), so a rule's finding there is noise.
  */
 function recoveredSpans(documents: readonly Document[]): Span[] {
-  return documents.flatMap((doc) => doc.items.flatMap((item) => (item.kind === "Declaration" && item.recovered ? [item.span] : [])));
+  const spans: Span[] = [];
+  for (const doc of documents) for (const item of doc.items) if (item.kind === "Declaration" && item.recovered) spans.push(item.span);
+  return spans;
 }
 
 function within(span: Span | undefined, outer: readonly Span[]): boolean {

@@ -155,21 +155,26 @@ function convertSize(value: Value, scope: CheckScope, label: string): LValue | u
 }
 
 function convertEnum(value: Value, members: readonly string[], scope: CheckScope, label: string): LValue | undefined {
-  const listed = members.map((m) => `\`${m}\``).join(", ");
-  if (value.kind === "String" && members.includes(value.value)) {
-    return wrongType(scope, value, label, `one of ${listed}`, { help: "enum members are written without quotes", fixText: value.value });
+  if (value.kind === "Reference" && value.path.length === 1) {
+    const id = value.path[0]!;
+    if (members.includes(id.name)) return leaf(id.name, value.span);
+    return reportUnknownMember(scope, id, members, label);
   }
-  if (value.kind !== "Reference" || value.path.length !== 1) return wrongType(scope, value, label, `one of ${listed}`);
-  const id = value.path[0]!;
-  if (members.includes(id.name)) return leaf(id.name, value.span);
-  return reportUnknownMember(scope, id, members, label);
+  if (value.kind === "String" && members.includes(value.value)) {
+    return wrongType(scope, value, label, `one of ${listed(members)}`, { help: "enum members are written without quotes", fixText: value.value });
+  }
+  return wrongType(scope, value, label, `one of ${listed(members)}`);
+}
+
+/** "`a`, `b`, `c`" for messages (built only when one is reported: enum values are everywhere). */
+export function listed(names: readonly string[]): string {
+  return names.map((m) => `\`${m}\``).join(", ");
 }
 
 function reportUnknownMember(scope: CheckScope, id: { name: string; span: Value["span"] }, members: readonly string[], label: string): undefined {
-  const listed = members.map((m) => `\`${m}\``).join(", ");
   return report(scope, TypeCode.UnknownEnumMember.code, id.span, `\`${id.name}\` is not a member of \`${label}\``, {
     ...suggestionFix(id, members),
-    notes: [`expected one of ${listed}`],
+    notes: [`expected one of ${listed(members)}`],
   });
 }
 

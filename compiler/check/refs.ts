@@ -120,6 +120,6 @@ function wrongKind(scope: CheckScope, value: Reference, found: Resolved, label: 
 function convertInlineRender(value: Value & { kind: "Call" }, scope: CheckScope, label: string): LValue | undefined {
   const variant = stageKind.variants?.find((v) => v.name === "render");
   if (!variant) return undefined;
-  const fields = convertCallFields(value, variant, scope, `render`, label);
+  const fields = convertCallFields(value, variant, scope, "render");
   return fields ? object([["render", fields]], value.span) : undefined;
 }

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import type { Span } from "../../grammar/span.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
-import { fromPlan, get, leaf, object, sortedObject, toJson, walk, type LObject, type LValue } from "../check/located.js";
+import { fromPlan, get, leaf, object, objectOf, sortedObject, toJson, walk, type LObject, type LValue } from "../check/located.js";
 import { clusterFields, recipeFields } from "../schema/kinds/infra.js";
 import type { PlanValue } from "../schema/types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
@@ -42,39 +42,49 @@ export interface LoweredPlan {
 export function lowerPlan(input: LowerInput): LoweredPlan {
   const groups = groupByKind(input.declarations);
   const byKind = (kind: string): readonly CheckedDeclaration[] => groups.get(kind) ?? [];
-  const named = (kind: string, lower: (d: CheckedDeclaration) => LObject) =>
-    sortedObject(byKind(kind).map((d) => [d.symbol.qualifiedName, lower(d)] as const), input.rootSpan);
   const follow = referencedDeclarations(input.declarations);
-  const stages = named("stage", (d) => lowerStage(d, follow));
-  const sections: [string, LValue][] = [
-    ["recipe", lowerRecipe(byKind("recipe")[0], input)],
-    ["models", named("model", (d) => lowerModel(d, input.io))],
-    ["rewards", named("reward", (d) => d.fields)],
-    ["datasets", named("dataset", lowerDataset)],
-    ["judges", named("judge", lowerJudge)],
-    ["tasks", named("task", (d) => d.fields)],
-    ["stages", stages],
+  const named: readonly NamedSection[] = [
+    { section: "models", declarations: byName(byKind("model")), lower: (d) => lowerModel(d, input.io) },
+    { section: "rewards", declarations: byName(byKind("reward")), lower: (d) => d.fields },
+    { section: "datasets", declarations: byName(byKind("dataset")), lower: lowerDataset },
+    { section: "judges", declarations: byName(byKind("judge")), lower: lowerJudge },
+    { section: "tasks", declarations: byName(byKind("task")), lower: (d) => d.fields },
+    { section: "stages", declarations: byName(byKind("stage")), lower: (d) => lowerStage(d, follow) },
   ];
-  const cluster = byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
-  const launch = sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
-  const declared: [string, LValue][] = [...sections, ["cluster", cluster], ["launch", launch]];
-  const json = Object.fromEntries(sections.map(([k, v]) => [k, toJson(v)]));
+  const recipe = () => lowerRecipe(byKind("recipe")[0], input);
+  const cluster = () => byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
+  const launch = () => sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
   const plan: Record<string, PlanValue> = {
     version: PLAN_VERSION,
     compiler: { name: "align", version: COMPILER_VERSION },
-    ...json,
-    stage_order: orderOf(byKind("stage"), follow),
-    cluster: toJson(cluster),
-    launch: toJson(launch),
-    estimates: {},
-    provenance: {},
+    recipe: toJson(recipe()),
   };
+  // Each declaration's lowered value lives only until it is JSON: the located copies are what
+  // spans and provenance need, and they are built again (below) only when those are read.
+  for (const { section, declarations, lower } of named) {
+    const out: Record<string, PlanValue> = {};
+    for (const d of declarations) out[d.symbol.qualifiedName] = toJson(lower(d));
+    plan[section] = out;
+  }
+  plan.stage_order = orderOf(byKind("stage"), follow);
+  plan.cluster = toJson(cluster());
+  plan.launch = toJson(launch());
+  plan.estimates = {};
+  plan.provenance = {};
   plan.estimates = (input.estimate?.(plan) ?? {}) as PlanValue;
+  let declared: [string, LValue][] | undefined;
+  const located = () =>
+    (declared ??= [
+      ["recipe", recipe()],
+      ...named.map(({ section, declarations, lower }) => [section, objectOf(new Map(declarations.map((d) => [d.symbol.qualifiedName, lower(d)])), input.rootSpan)] as [string, LValue]),
+      ["cluster", cluster()],
+      ["launch", launch()],
+    ]);
   // Spans and provenance cost as much as the rest of checking (a pointer string for every
-  // value, then a sort), and `align check` of a recipe without errors reads neither: both are
-  // built on first use. `provenance` keeps its place among the plan's keys.
+  // value), and `align check` of a recipe without errors reads neither: both are built on
+  // first use. `provenance` keeps its place among the plan's keys.
   let index: { spans: Map<string, Span>; provenance: Record<string, string> } | undefined;
-  const indexed = () => (index ??= indexValues(declared, input));
+  const indexed = () => (index ??= indexValues(located(), input));
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
     configurable: true,
@@ -89,8 +99,20 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
     get spans() {
       return indexed().spans;
     },
-    spanOf: (pointer) => (index ? index.spans.get(pointer) : spanAt(declared, pointer)),
+    spanOf: (pointer) => (index ? index.spans.get(pointer) : spanAt(located(), pointer)),
   };
+}
+
+/** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */
+interface NamedSection {
+  readonly section: string;
+  readonly declarations: readonly CheckedDeclaration[];
+  readonly lower: (d: CheckedDeclaration) => LObject;
+}
+
+/** Sorted by qualified name: maps in the plan are sorted by key. */
+function byName(declarations: readonly CheckedDeclaration[]): CheckedDeclaration[] {
+  return [...declarations].sort((a, b) => (a.symbol.qualifiedName < b.symbol.qualifiedName ? -1 : a.symbol.qualifiedName > b.symbol.qualifiedName ? 1 : 0));
 }
 
 /** Declarations by kind, in their order (one pass, not one per kind). */

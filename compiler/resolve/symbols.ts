@@ -1,4 +1,4 @@
-import type { Declaration, Identifier } from "../../grammar/ast.js";
+import type { Declaration, Document, Identifier } from "../../grammar/ast.js";
 import type { Diagnostic } from "../../grammar/diagnostic.js";
 import { NameCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
@@ -33,12 +33,14 @@ export function buildSymbols(modules: readonly Module[]): { table: SymbolTable; 
   const singletons = new Map<string, DeclSymbol>();
   const invalid = new Set<Declaration>();
   const diagnostics: Diagnostic[] = [];
-  const reportedHeaders = new Set<Declaration>();
+  // A file imported under two namespaces is two modules over one document: its headers are reported once.
+  const reportedDocuments = new Set<Document>();
   for (const module of modules) {
+    const reported = reportedDocuments.has(module.document);
+    reportedDocuments.add(module.document);
     for (const item of module.document.items) {
       if (item.kind !== "Declaration") continue;
-      const header = checkHeader(item, reportedHeaders.has(item) ? undefined : diagnostics);
-      reportedHeaders.add(item);
+      const header = checkHeader(item, reported ? undefined : diagnostics);
       if (!header) {
         invalid.add(item);
         continue;

@@ -5,7 +5,7 @@ import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
 import type { CallVariant, FieldMap, FieldSpec, FieldType } from "../schema/types.js";
 import { convert, listed, wrongType } from "./convert.js";
-import { fromPlan, leaf, list, object, objectOf, sortedObject, type LObject, type LValue } from "./located.js";
+import { fromPlan, has, leaf, list, objectOf, sortedObject, type Entries, type LObject, type LValue } from "./located.js";
 import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
 
@@ -34,8 +34,10 @@ export interface Owner {
  * The written fields checked against `fields`, in schema order, defaults filled in. `out` may
  * already hold entries that go first (a call shape's discriminator).
  */
-export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner, out = new Map<string, LValue>()): LObject | undefined {
-  const written = new Map<string, Entry>();
+export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner, out: Entries = {}): LObject | undefined {
+  const schema = schemaOf(fields);
+  // The written entry of each schema field, by its index in schema order.
+  const written: (Entry | undefined)[] = new Array(schema.entries.length);
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
   let meant: Set<string> | undefined;
@@ -44,7 +46,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
   let ok = true;
   for (const entry of entries) {
     const name = entry.name.name;
-    const previous = written.get(name);
+    const index = schema.index.get(name);
+    const previous = index === undefined ? undefined : written[index];
     if (previous) {
       ok = false;
       report(scope, TypeCode.DuplicateField.code, entry.name.span, `\`${name}\` is written more than once in ${owner.label}`, {
@@ -57,19 +60,20 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       if (target !== undefined) (meant ??= new Set()).add(target);
       if (suggestion.help === undefined) (unmatched ??= []).push(entry);
       else report(scope, TypeCode.UnknownField.code, entry.name.span, `unknown field \`${name}\` in ${owner.label}`, suggestion);
-    } else {
-      written.set(name, entry);
+    } else if (index !== undefined) {
+      written[index] = entry;
     }
   }
-  if (unmatched) reportUnmatched(unmatched, fields, written, (meant ??= new Set()), scope, owner);
-  for (const [name, spec] of entriesOf(fields)) {
-    const entry = written.get(name);
+  if (unmatched) reportUnmatched(unmatched, schema, written, (meant ??= new Set()), scope, owner);
+  for (let i = 0; i < schema.entries.length; i++) {
+    const [name, spec] = schema.entries[i]!;
+    const entry = written[i];
     if (entry) {
       const value = containsError(entry.value) ? undefined : convert(entry.value, spec.type, scope, name);
-      if (value) out.set(name, value);
+      if (value) out[name] = value;
       else ok = false;
     } else if (spec.default !== undefined) {
-      out.set(name, fromPlan(spec.default, scope.headerSpan));
+      out[name] = fromPlan(spec.default, scope.headerSpan);
     } else {
       ok = false;
       if (!owner.recovered && !meant?.has(name)) {
@@ -87,8 +91,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
  * field under another tool's name (`reward_model` for `reward`): one diagnostic, pointing there.
  * Otherwise the fields there are, so the right one can be picked by meaning.
  */
-function reportUnmatched(unmatched: readonly Entry[], fields: FieldMap, written: ReadonlyMap<string, Entry>, meant: Set<string>, scope: CheckScope, owner: Owner): void {
-  const missing = entriesOf(fields).filter(([name, spec]) => spec.default === undefined && !written.has(name) && !meant.has(name)).map(([name]) => name);
+function reportUnmatched(unmatched: readonly Entry[], schema: Schema, written: readonly (Entry | undefined)[], meant: Set<string>, scope: CheckScope, owner: Owner): void {
+  const missing = schema.entries.filter(([name, spec], i) => spec.default === undefined && !written[i] && !meant.has(name)).map(([name]) => name);
   for (const entry of unmatched) {
     const message = `unknown field \`${entry.name.name}\` in ${owner.label}`;
     if (unmatched.length === 1 && missing.length === 1 && !owner.recovered) {
@@ -99,21 +103,28 @@ function reportUnmatched(unmatched: readonly Entry[], fields: FieldMap, written:
         fix: { title: `write \`${required}\``, edits: [{ span: entry.name.span, newText: required }] },
       });
     } else {
-      report(scope, TypeCode.UnknownField.code, entry.name.span, message, { notes: [`the fields are ${Object.keys(fields).map((f) => `\`${f}\``).join(", ")}`] });
+      report(scope, TypeCode.UnknownField.code, entry.name.span, message, { notes: [`the fields are ${schema.entries.map(([f]) => `\`${f}\``).join(", ")}`] });
     }
   }
 }
 
-const fieldEntries = new WeakMap<FieldMap, ReadonlyArray<readonly [string, FieldSpec]>>();
+/** A field map's entries in schema order, and each name's index among them. */
+interface Schema {
+  readonly entries: ReadonlyArray<readonly [string, FieldSpec]>;
+  readonly index: ReadonlyMap<string, number>;
+}
 
-/** A field map's entries in schema order, listed once per map (every declaration of a kind reads them). */
-function entriesOf(fields: FieldMap): ReadonlyArray<readonly [string, FieldSpec]> {
-  let entries = fieldEntries.get(fields);
-  if (entries === undefined) {
-    entries = Object.entries(fields);
-    fieldEntries.set(fields, entries);
+const schemas = new WeakMap<FieldMap, Schema>();
+
+/** Listed once per field map (every declaration of a kind reads it). */
+function schemaOf(fields: FieldMap): Schema {
+  let schema = schemas.get(fields);
+  if (schema === undefined) {
+    const entries = Object.entries(fields);
+    schema = { entries, index: new Map(entries.map(([name], i) => [name, i])) };
+    schemas.set(fields, schema);
   }
-  return entries;
+  return schema;
 }
 
 /** A block's fields are its entries as they are (a field has the name and the value). */
@@ -202,10 +213,10 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
     });
   }
   // The discriminator first, then the fields, then the variant's constants (one map, no copies).
-  const out = new Map<string, LValue>([[type.discriminator, leaf(variant.name, callee.span)]]);
+  const out: Entries = { [type.discriminator]: leaf(variant.name, callee.span) };
   const fields = convertCallFields(value as Call | Reference, variant, scope, `${label} \`${variant.name}\``, out);
   if (!fields) return undefined;
-  for (const k in variant.constants) out.set(k, fromPlan(variant.constants[k]!, value.span, false));
+  for (const k in variant.constants) out[k] = fromPlan(variant.constants[k]!, value.span, false);
   return fields;
 }
 
@@ -213,16 +224,16 @@ export function convertVariants(value: Value, type: FieldType & { kind: "variant
 function convertStageModel(value: Reference, discriminator: string, scope: CheckScope, label: string): LValue | undefined {
   const model = convertModel(value, scope, label);
   if (!model || model.t !== "object") return undefined;
-  if (model.entries.has("model")) {
+  if (has(model.entries, "model")) {
     return wrongType(scope, value, label, "a reward_model stage's `.model`, or a call such as `hf(...)` or `judge(...)`", {
       help: `a model declaration is a language model; to score with it, declare it here: \`from = hf(...)\``,
     });
   }
-  return object([[discriminator, leaf("stage", value.span)], ...model.entries], value.span);
+  return objectOf({ [discriminator]: leaf("stage", value.span), ...model.entries }, value.span);
 }
 
 /** The fields of a call: positional arguments fill `positional` in order, then named ones and the block. */
-export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, out?: Map<string, LValue>): LObject | undefined {
+export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, out?: Entries): LObject | undefined {
   const owner = { label: ownerLabel, span: value.span };
   if (value.kind === "Reference") return convertFields([], variant.fields, scope, owner, out);
   const entries = positionalEntries(value.args, variant, scope, ownerLabel);

@@ -4,7 +4,7 @@ import { TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
 import type { FieldType } from "../schema/types.js";
 import { convertBlockType, convertMap, convertOptions, convertVariants } from "./blocks.js";
-import { leaf, list, object, type LValue } from "./located.js";
+import { leaf, list, objectOf, type LValue } from "./located.js";
 import { convertData, convertModel, convertRef } from "./refs.js";
 import { describeValue, pathText, report, type CheckScope } from "./scope.js";
 import { convertTemplate } from "./template.js";
@@ -185,7 +185,7 @@ function convertField(value: Value, scope: CheckScope, label: string): LValue | 
   }
   const name = singleStringArg(value, "field");
   if (name === undefined) return wrongType(scope, value, label, "a data field `field(\"name\")`");
-  return object([["field", leaf(name, value.span)]], value.span);
+  return objectOf({ field: leaf(name, value.span) }, value.span);
 }
 
 function convertSecret(value: Value, scope: CheckScope, label: string): LValue | undefined {
@@ -203,7 +203,7 @@ function convertSecret(value: Value, scope: CheckScope, label: string): LValue |
     const fixed = bare === undefined ? undefined : `env("${bare}")`;
     return wrongType(scope, value, label, '`env("NAME")`', fixed === undefined ? {} : { help: `the variable's name is a string: \`${fixed}\``, fixText: fixed });
   }
-  return object([["env", leaf(name, value.span)]], value.span);
+  return objectOf({ env: leaf(name, value.span) }, value.span);
 }
 
 /** The string argument of `callee("x")`, or undefined when `value` is not that shape. */

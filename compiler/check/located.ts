@@ -25,11 +25,17 @@ export interface LList {
 
 export interface LObject {
   readonly t: "object";
-  /** Insertion order is the output order (schema order, or sorted for maps). */
-  readonly entries: ReadonlyMap<string, LValue>;
+  /**
+   * Own properties only (read them with `get`/`has`, write them with `put`). A plain object, not
+   * a Map: there is one per plan object, and a Map costs several times the memory and time. The
+   * key order is the output order (schema order, or sorted for maps) as JSON objects order keys.
+   */
+  readonly entries: Entries;
   readonly span: Span;
   readonly isDefault: boolean;
 }
+
+export type Entries = Record<string, LValue>;
 
 export type LValue = LLeaf | LList | LObject;
 
@@ -42,11 +48,13 @@ export function list(items: readonly LValue[], span: Span, isDefault = false): L
 }
 
 export function object(entries: Iterable<readonly [string, LValue]>, span: Span, isDefault = false): LObject {
-  return { t: "object", entries: new Map(entries), span, isDefault };
+  const record: Entries = {};
+  for (const [key, value] of entries) put(record, key, value);
+  return objectOf(record, span, isDefault);
 }
 
-/** An object over `entries` itself (not a copy): for a map the caller built and lets go of. */
-export function objectOf(entries: Map<string, LValue>, span: Span, isDefault = false): LObject {
+/** An object over `entries` itself (not a copy): for entries the caller built and lets go of. */
+export function objectOf(entries: Entries, span: Span, isDefault = false): LObject {
   return { t: "object", entries, span, isDefault };
 }
 
@@ -55,16 +63,27 @@ export function sortedObject(entries: Iterable<readonly [string, LValue]>, span:
   return object([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), span, isDefault);
 }
 
+/** Sets an own property, `__proto__` included (a key a recipe's map may hold). */
+export function put(entries: Entries, key: string, value: LValue): void {
+  if (key === "__proto__") Object.defineProperty(entries, key, { value, enumerable: true, writable: true, configurable: true });
+  else entries[key] = value;
+}
+
+export function has(entries: Entries, key: string): boolean {
+  return Object.hasOwn(entries, key);
+}
+
 /** A constant (a default, or a value computed by the compiler) located at `span`. */
 export function fromPlan(value: PlanValue, span: Span, isDefault = true): LValue {
   if (value === null || typeof value !== "object") return leaf(value, span, isDefault);
   if (Array.isArray(value)) return list(value.map((v: PlanValue) => fromPlan(v, span, isDefault)), span, isDefault);
-  const entries = Object.entries(value as Record<string, PlanValue>).map(([k, v]) => [k, fromPlan(v, span, isDefault)] as const);
-  return object(entries, span, isDefault);
+  const entries: Entries = {};
+  for (const key in value) put(entries, key, fromPlan((value as Record<string, PlanValue>)[key]!, span, isDefault));
+  return objectOf(entries, span, isDefault);
 }
 
 export function get(value: LValue | undefined, key: string): LValue | undefined {
-  return value?.t === "object" ? value.entries.get(key) : undefined;
+  return value?.t === "object" && Object.hasOwn(value.entries, key) ? value.entries[key] : undefined;
 }
 
 export function scalar(value: LValue | undefined): Scalar | undefined {
@@ -78,15 +97,15 @@ export function toJson(value: LValue): PlanValue {
       return value.value;
     case "list":
       return value.items.map(toJson);
-    case "object": {
-      const out: Record<string, PlanValue> = {};
-      // forEach, not for-of: no [key, value] array per entry (this runs for every plan value).
-      value.entries.forEach((v, k) => {
-        out[k] = toJson(v);
-      });
-      return out;
-    }
+    case "object":
+      return toJsonInto({}, value.entries);
   }
+}
+
+/** Writes `entries` as JSON into `out` after what it holds (a lowered judge's `variant`, ...). */
+export function toJsonInto(out: Record<string, PlanValue>, entries: Entries): Record<string, PlanValue> {
+  for (const key in entries) out[key] = toJson(entries[key]!);
+  return out;
 }
 
 /** Escapes a key for a JSON Pointer (RFC 6901). */
@@ -107,9 +126,15 @@ export function walk(value: LValue, pointer: string, visit: (pointer: string, no
       visit(pointer, value, value.items.length === 0);
       value.items.forEach((item, i) => walk(item, `${pointer}/${i}`, visit));
       return;
-    case "object":
-      visit(pointer, value, value.entries.size === 0);
-      for (const [k, v] of value.entries) walk(v, `${pointer}/${pointerKey(k)}`, visit);
+    case "object": {
+      let empty = true;
+      for (const _ in value.entries) {
+        empty = false;
+        break;
+      }
+      visit(pointer, value, empty);
+      for (const k in value.entries) walk(value.entries[k]!, `${pointer}/${pointerKey(k)}`, visit);
       return;
+    }
   }
 }

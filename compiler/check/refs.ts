@@ -6,7 +6,7 @@ import { stageKind } from "../schema/kinds/stages.js";
 import type { FieldType } from "../schema/types.js";
 import { convertCallFields } from "./blocks.js";
 import { wrongType } from "./convert.js";
-import { leaf, object, type LValue } from "./located.js";
+import { leaf, objectOf, type LValue } from "./located.js";
 import { pathText, report, type CheckScope } from "./scope.js";
 
 /**
@@ -63,7 +63,7 @@ export function convertRef(value: Value, type: FieldType & { kind: "ref" }, scop
     });
   }
   const name = leaf(found.symbol.qualifiedName, value.span);
-  return type.encoding === "name" ? name : object([[type.target, name]], value.span);
+  return type.encoding === "name" ? name : objectOf({ [type.target]: name }, value.span);
 }
 
 export function convertData(value: Value, scope: CheckScope, label: string): LValue | undefined {
@@ -74,14 +74,14 @@ export function convertData(value: Value, scope: CheckScope, label: string): LVa
   const kind = found.symbol.kind.name;
   const name = found.symbol.qualifiedName;
   if (kind === "dataset") {
-    return found.member ? unknownMember(scope, found, []) : object([["dataset", leaf(name, value.span)]], value.span);
+    return found.member ? unknownMember(scope, found, []) : objectOf({ dataset: leaf(name, value.span) }, value.span);
   }
   if (kind === "stage") {
     const output = stageOutput(found);
     if (output === undefined) return undefined;
     if (found.member && found.member.name !== output) return unknownMember(scope, found, [output]);
     if (output !== "dataset") return wrongInput(scope, value, label, `the stage \`${name}\` produces ${article(output)}`, "a dataset");
-    return object([["stage", leaf(name, value.span)], ["output", leaf("dataset", value.span)]], value.span);
+    return objectOf({ stage: leaf(name, value.span), output: leaf("dataset", value.span) }, value.span);
   }
   if (kind === "model") return wrongInput(scope, value, label, `\`${name}\` is a model`, "a dataset");
   return wrongKind(scope, value, found, label, "a dataset or a stage");
@@ -94,14 +94,14 @@ export function convertModel(value: Value, scope: CheckScope, label: string): LV
   const kind = found.symbol.kind.name;
   const name = found.symbol.qualifiedName;
   if (kind === "model") {
-    return found.member ? unknownMember(scope, found, []) : object([["model", leaf(name, value.span)]], value.span);
+    return found.member ? unknownMember(scope, found, []) : objectOf({ model: leaf(name, value.span) }, value.span);
   }
   if (kind === "stage") {
     const output = stageOutput(found);
     if (output === undefined) return undefined;
     if (found.member && found.member.name !== output) return unknownMember(scope, found, [output]);
     if (output !== "model") return wrongInput(scope, value, label, `the stage \`${name}\` produces ${article(output)}`, "a model");
-    return object([["stage", leaf(name, value.span)], ["output", leaf("model", value.span)]], value.span);
+    return objectOf({ stage: leaf(name, value.span), output: leaf("model", value.span) }, value.span);
   }
   if (kind === "dataset") return wrongInput(scope, value, label, `\`${name}\` is a dataset`, "a model");
   return wrongKind(scope, value, found, label, "a model or a stage");
@@ -121,5 +121,5 @@ function convertInlineRender(value: Value & { kind: "Call" }, scope: CheckScope,
   const variant = stageKind.variants?.find((v) => v.name === "render");
   if (!variant) return undefined;
   const fields = convertCallFields(value, variant, scope, "render");
-  return fields ? object([["render", fields]], value.span) : undefined;
+  return fields ? objectOf({ render: fields }, value.span) : undefined;
 }

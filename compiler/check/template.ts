@@ -3,7 +3,7 @@ import type { Value } from "../../grammar/ast.js";
 import { parseTemplate } from "../data/template.js";
 import { TypeCode } from "../diagnostics/compilerCodes.js";
 import { rebasePath, singleStringArg, wrongType } from "./convert.js";
-import { leaf, list, object, type LValue } from "./located.js";
+import { leaf, list, objectOf, type LValue } from "./located.js";
 import { report, type CheckScope } from "./scope.js";
 
 /**
@@ -28,12 +28,5 @@ export function convertTemplate(value: Value, scope: CheckScope, label: string, 
 
 function templateValue(text: string, file: string | null, value: Value, slotted: boolean): LValue {
   const slots = slotted ? parseTemplate(text).slots.map((s) => leaf(s, value.span)) : [];
-  return object(
-    [
-      ["text", leaf(text, value.span)],
-      ["file", leaf(file, value.span)],
-      ["slots", list(slots, value.span)],
-    ],
-    value.span,
-  );
+  return objectOf({ text: leaf(text, value.span), file: leaf(file, value.span), slots: list(slots, value.span) }, value.span);
 }

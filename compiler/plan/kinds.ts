@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import { architectureOfConfig, builtinArchitecture } from "../estimate/architecture.js";
 import { hubConfig } from "../estimate/models.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
-import { get, leaf, object, objectOf, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
+import { get, has, leaf, object, objectOf, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
 import { logicalFields } from "../schema/kinds/dataset.js";
 import { stageOutputs } from "../schema/kinds/stages.js";
 
@@ -22,15 +22,15 @@ export interface LowerIO {
 export function lowerModel(decl: CheckedDeclaration, io: LowerIO): LObject {
   const from = get(decl.fields, "from");
   const type = scalar(get(from, "type"));
-  const entries = new Map(decl.fields.entries);
-  const dtype = entries.get("dtype");
-  if (type === "builtin" && dtype?.isDefault) entries.set("dtype", leaf("fp32", dtype.span, true));
-  const params = entries.get("params");
+  const entries = { ...decl.fields.entries };
+  const dtype = get(decl.fields, "dtype");
+  if (type === "builtin" && dtype?.isDefault) entries["dtype"] = leaf("fp32", dtype.span, true);
+  const params = get(decl.fields, "params");
   if (params && scalar(params) === null) {
     const computed = computedParams(from, io);
-    if (computed !== undefined) entries.set("params", leaf(computed, params.span, true));
+    if (computed !== undefined) entries["params"] = leaf(computed, params.span, true);
   }
-  return object(entries, decl.fields.span);
+  return objectOf(entries, decl.fields.span);
 }
 
 function computedParams(from: LValue | undefined, io: LowerIO): number | undefined {
@@ -60,7 +60,7 @@ export function lowerDataset(decl: CheckedDeclaration): LObject {
     if (column && scalar(column) !== null) mapped.push([name, column]);
   }
   const extra = get(f, "fields");
-  if (extra?.t === "object") mapped.push(...extra.entries);
+  if (extra?.t === "object") for (const key in extra.entries) mapped.push([key, extra.entries[key]!]);
   return object(
     [
       ["type", leaf(decl.variant?.name ?? "jsonl", decl.symbol.declaration.variant?.span ?? decl.headerSpan)],
@@ -74,24 +74,22 @@ export function lowerDataset(decl: CheckedDeclaration): LObject {
 }
 
 export function lowerJudge(decl: CheckedDeclaration): LObject {
-  const entries = new Map<string, LValue>([["variant", leaf(decl.variant!.name, decl.symbol.declaration.variant!.span)]]);
-  decl.fields.entries.forEach((value, key) => entries.set(key, value));
-  return objectOf(entries, decl.fields.span);
+  return objectOf({ variant: leaf(decl.variant!.name, decl.symbol.declaration.variant!.span), ...decl.fields.entries }, decl.fields.span);
 }
 
 /** Stage names referenced anywhere in a stage's fields (`{"stage": name, "output": ...}`). */
 export function stageNeeds(value: LValue, follow: DeclarationOf = () => undefined, out = new Set<string>(), seen = new Set<LValue>()): Set<string> {
   if (value.t === "list") value.items.forEach((item) => stageNeeds(item, follow, out, seen));
   if (value.t === "object") {
-    const stage = value.entries.get("stage");
-    if (stage?.t === "leaf" && typeof stage.value === "string" && value.entries.has("output")) out.add(stage.value);
+    const stage = get(value, "stage");
+    if (stage?.t === "leaf" && typeof stage.value === "string" && has(value.entries, "output")) out.add(stage.value);
     // A task's reward (and so the stages it reads: a reward_model's output, a generated baseline).
     const referenced = follow(value);
     if (referenced && !seen.has(referenced)) {
       seen.add(referenced);
       stageNeeds(referenced, follow, out, seen);
     }
-    for (const v of value.entries.values()) stageNeeds(v, follow, out, seen);
+    for (const key in value.entries) stageNeeds(value.entries[key]!, follow, out, seen);
   }
   return out;
 }
@@ -103,13 +101,13 @@ export function lowerStage(decl: CheckedDeclaration, follow?: DeclarationOf): LO
   const name = decl.variant!.name as keyof typeof stageOutputs;
   const at = decl.symbol.declaration.variant!.span;
   const needs = [...stageNeeds(decl.fields, follow)].sort().map((n) => leaf(n, decl.headerSpan));
-  return object(
-    [
-      ["variant", leaf(name, at)],
-      ["needs", { t: "list", items: needs, span: decl.headerSpan, isDefault: false }],
-      ["output", leaf(stageOutputs[name], at)],
+  return objectOf(
+    {
+      variant: leaf(name, at),
+      needs: { t: "list", items: needs, span: decl.headerSpan, isDefault: false },
+      output: leaf(stageOutputs[name], at),
       ...decl.fields.entries,
-    ],
+    },
     decl.fields.span,
   );
 }

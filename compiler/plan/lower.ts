@@ -76,7 +76,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   const located = () =>
     (declared ??= [
       ["recipe", recipe()],
-      ...named.map(({ section, declarations, lower }) => [section, objectOf(new Map(declarations.map((d) => [d.symbol.qualifiedName, lower(d)])), input.rootSpan)] as [string, LValue]),
+      ...named.map(({ section, declarations, lower }) => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lower(d)]), input.rootSpan)] as [string, LValue]),
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
@@ -133,7 +133,7 @@ function spanAt(declared: readonly [string, LValue][], pointer: string): Span | 
   let node: LValue | undefined = declared.find(([key]) => key === section)?.[1];
   for (const segment of rest) {
     if (!node) return undefined;
-    if (node.t === "object") node = node.entries.get(segment);
+    if (node.t === "object") node = get(node, segment);
     else if (node.t === "list") node = /^(0|[1-9]\d*)$/.test(segment) ? node.items[Number(segment)] : undefined;
     else return undefined;
   }
@@ -176,16 +176,22 @@ function orderOf(stages: readonly CheckedDeclaration[], follow: DeclarationOf): 
 
 /** Follows `{"task": t}` and `{"reward": r}` to those declarations, so a stage needs what its tasks' rewards read. */
 function referencedDeclarations(declarations: readonly CheckedDeclaration[]): DeclarationOf {
-  const byRef = new Map<string, LValue>();
-  for (const d of declarations) {
-    const kind = d.symbol.kind.name;
-    if (kind === "task" || kind === "reward") byRef.set(`${kind}:${d.symbol.qualifiedName}`, d.fields);
-  }
+  // Listed on the first reference followed (only stages follow them; most recipes have few).
+  let byRef: Map<string, LValue> | undefined;
+  const list = () => {
+    const out = new Map<string, LValue>();
+    for (const d of declarations) {
+      const kind = d.symbol.kind.name;
+      if (kind === "task" || kind === "reward") out.set(`${kind}:${d.symbol.qualifiedName}`, d.fields);
+    }
+    return out;
+  };
   return (reference) => {
-    const only = reference.entries.size === 1 ? [...reference.entries][0] : undefined;
-    if (only === undefined) return undefined;
-    const [kind, name] = only;
-    return name.t === "leaf" && typeof name.value === "string" ? byRef.get(`${kind}:${name.value}`) : undefined;
+    const keys = Object.keys(reference.entries);
+    if (keys.length !== 1) return undefined;
+    const kind = keys[0]!;
+    const name = reference.entries[kind]!;
+    return name.t === "leaf" && typeof name.value === "string" ? (byRef ??= list()).get(`${kind}:${name.value}`) : undefined;
   };
 }
 

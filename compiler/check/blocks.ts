@@ -236,14 +236,14 @@ function convertStageModel(value: Reference, discriminator: string, scope: Check
 export function convertCallFields(value: Call | Reference, variant: Pick<CallVariant, "fields" | "positional" | "variadic">, scope: CheckScope, ownerLabel: string, out?: Entries): LObject | undefined {
   const owner = { label: ownerLabel, span: value.span };
   if (value.kind === "Reference") return convertFields([], variant.fields, scope, owner, out);
-  const entries = positionalEntries(value.args, variant, scope, ownerLabel);
+  const entries = positionalEntries(value.args, variant, scope, owner);
   if (!entries) return undefined;
   for (const arg of value.args) if (arg.name) entries.push({ name: arg.name, value: arg.value });
   for (const field of blockEntries(value.block)) entries.push(field);
   return convertFields(entries, variant.fields, scope, owner, out);
 }
 
-export function positionalEntries(args: readonly Argument[], variant: Pick<CallVariant, "positional" | "variadic">, scope: CheckScope, ownerLabel: string): Entry[] | undefined {
+export function positionalEntries(args: readonly Argument[], variant: Pick<CallVariant, "positional" | "variadic">, scope: CheckScope, owner: Pick<Owner, "label">): Entry[] | undefined {
   const positional = args.filter((a) => !a.name);
   const slots = variant.positional;
   const entries: Entry[] = [];
@@ -257,7 +257,7 @@ export function positionalEntries(args: readonly Argument[], variant: Pick<CallV
     const slot = slots[i];
     if (slot === undefined) {
       const takes = slots.length === 0 ? "takes no positional arguments" : `takes ${slots.length} positional argument${slots.length === 1 ? "" : "s"} (${slots.join(", ")})`;
-      return report(scope, TypeCode.TooManyArguments.code, arg.span, `too many arguments: ${ownerLabel} ${takes}`, {
+      return report(scope, TypeCode.TooManyArguments.code, arg.span, `too many arguments: ${owner.label} ${takes}`, {
         help: "name the argument: `field = value`",
       });
     }

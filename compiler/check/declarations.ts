@@ -5,7 +5,7 @@ import { suggestionFix } from "../diagnostics/suggest.js";
 import type { DeclSymbol } from "../resolve/symbols.js";
 import { declarationFields, variantSpec } from "../schema/registry.js";
 import type { KindSpec, VariantSpec } from "../schema/types.js";
-import { blockEntries, convertFields, positionalEntries, type Entry } from "./blocks.js";
+import { blockEntries, convertFields, positionalEntries, type Entry, type Owner } from "./blocks.js";
 import type { LObject } from "./located.js";
 import { report, type CheckScope } from "./scope.js";
 
@@ -36,9 +36,9 @@ export function checkDeclaration(symbol: DeclSymbol, scope: CheckScope): Checked
   const kind = symbol.kind;
   const variant = chooseVariant(kind, decl, scope);
   if (variant === null) return undefined;
-  const entries = declarationEntries(decl, kind, variant, scope);
+  const owner = new DeclarationOwner(kind, decl, variant, scope.headerSpan);
+  const entries = declarationEntries(decl, variant, scope, owner);
   if (!entries) return undefined;
-  const owner = { label: declarationLabel(kind, decl, variant), span: scope.headerSpan, recovered: decl.recovered };
   const fields = convertFields(entries, declarationFields(kind, variant), scope, owner);
   if (!fields) return undefined;
   return { symbol, variant, fields, headerSpan: scope.headerSpan };
@@ -79,11 +79,30 @@ function chooseVariant(kind: KindSpec, decl: Declaration, scope: CheckScope): Va
   return null;
 }
 
-function declarationEntries(decl: Declaration, kind: KindSpec, variant: VariantSpec | undefined, scope: CheckScope): Entry[] | undefined {
-  const label = declarationLabel(kind, decl, variant);
-  const entries = positionalEntries(decl.args, { positional: variant?.positional ?? [] }, scope, label);
+/** What a declaration's fields are reported against; the label is built only when a message needs it. */
+class DeclarationOwner implements Owner {
+  constructor(
+    private readonly kind: KindSpec,
+    private readonly decl: Declaration,
+    private readonly variant: VariantSpec | undefined,
+    readonly span: Span,
+  ) {}
+
+  get label(): string {
+    return declarationLabel(this.kind, this.decl, this.variant);
+  }
+
+  get recovered(): boolean | undefined {
+    return this.decl.recovered;
+  }
+}
+
+function declarationEntries(decl: Declaration, variant: VariantSpec | undefined, scope: CheckScope, owner: Owner): readonly Entry[] | undefined {
+  // Most declarations have a block and no arguments: its fields are the entries.
+  if (decl.args.length === 0) return blockEntries(decl.body);
+  const entries = positionalEntries(decl.args, { positional: variant?.positional ?? [] }, scope, owner);
   if (!entries) return undefined;
   for (const arg of decl.args) if (arg.name) entries.push({ name: arg.name, value: arg.value });
-  entries.push(...blockEntries(decl.body));
+  for (const field of blockEntries(decl.body)) entries.push(field);
   return entries;
 }

@@ -110,6 +110,7 @@ export function toJsonInto(out: Record<string, PlanValue>, entries: Entries): Re
 
 /** Escapes a key for a JSON Pointer (RFC 6901). */
 export function pointerKey(key: string): string {
+  if (!key.includes("~") && !key.includes("/")) return key;
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

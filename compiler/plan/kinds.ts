@@ -2,7 +2,8 @@ import { posix } from "node:path";
 import { architectureOfConfig, builtinArchitecture } from "../estimate/architecture.js";
 import { hubConfig } from "../estimate/models.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
-import { get, has, leaf, object, objectOf, scalar, sortedObject, type LObject, type LValue } from "../check/located.js";
+import { get, has, leaf, object, objectOf, scalar, sortedObject, toJsonInto, type LObject, type LValue } from "../check/located.js";
+import type { PlanValue } from "../schema/types.js";
 import { logicalFields } from "../schema/kinds/dataset.js";
 import { stageOutputs } from "../schema/kinds/stages.js";
 
@@ -71,6 +72,11 @@ export function lowerDataset(decl: CheckedDeclaration): LObject {
     ],
     f.span,
   );
+}
+
+/** `toJson(lowerJudge(decl))` without the lowered copy (recipes have thousands of judges). */
+export function judgeJson(decl: CheckedDeclaration): PlanValue {
+  return toJsonInto({ variant: decl.variant!.name }, decl.fields.entries);
 }
 
 export function lowerJudge(decl: CheckedDeclaration): LObject {

@@ -1,12 +1,13 @@
 import * as path from "node:path";
 import type { Span } from "../../grammar/span.js";
 import type { CheckedDeclaration } from "../check/declarations.js";
-import { fromPlan, get, leaf, object, objectOf, sortedObject, toJson, walk, type LObject, type LValue } from "../check/located.js";
+import { fromPlan, get, leaf, object, sortedObject, toJson, type LObject, type LValue } from "../check/located.js";
 import { clusterFields, recipeFields } from "../schema/kinds/infra.js";
 import type { PlanValue } from "../schema/types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
-import { lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
+import { judgeJson, lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
 import { stageOrder } from "./order.js";
+import { provenanceOf, spansOf } from "./provenance.js";
 
 /**
  * Lowers checked declarations to plan.json (docs/plan.md): top-level sections in a fixed
@@ -47,7 +48,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
     { section: "models", declarations: byName(byKind("model")), lower: (d) => lowerModel(d, input.io) },
     { section: "rewards", declarations: byName(byKind("reward")), lower: (d) => d.fields },
     { section: "datasets", declarations: byName(byKind("dataset")), lower: lowerDataset },
-    { section: "judges", declarations: byName(byKind("judge")), lower: lowerJudge },
+    { section: "judges", declarations: byName(byKind("judge")), lower: lowerJudge, json: judgeJson },
     { section: "tasks", declarations: byName(byKind("task")), lower: (d) => d.fields },
     { section: "stages", declarations: byName(byKind("stage")), lower: (d) => lowerStage(d, follow) },
   ];
@@ -61,9 +62,9 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   };
   // Each declaration's lowered value lives only until it is JSON: the located copies are what
   // spans and provenance need, and they are built again (below) only when those are read.
-  for (const { section, declarations, lower } of named) {
+  for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
     const out: Record<string, PlanValue> = {};
-    for (const d of declarations) out[d.symbol.qualifiedName] = toJson(lower(d));
+    for (const d of declarations) out[d.symbol.qualifiedName] = json(d);
     plan[section] = out;
   }
   plan.stage_order = orderOf(byKind("stage"), follow);
@@ -81,15 +82,14 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
       ["launch", launch()],
     ]);
   // Spans and provenance cost as much as the rest of checking (a pointer string for every
-  // value), and `align check` of a recipe without errors reads neither: both are built on
-  // first use. `provenance` keeps its place among the plan's keys.
-  let index: { spans: Map<string, Span>; provenance: Record<string, string> } | undefined;
-  const indexed = () => (index ??= indexValues(located(), input));
+  // value), and `align check` of a recipe without errors reads neither: each is built on first
+  // use. `provenance` keeps its place among the plan's keys.
+  let spans: Map<string, Span> | undefined;
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
     configurable: true,
     get() {
-      const provenance = indexed().provenance;
+      const provenance = provenanceOf(located(), input.relativeFile);
       Object.defineProperty(plan, "provenance", { value: provenance, enumerable: true, writable: true, configurable: true });
       return provenance;
     },
@@ -97,9 +97,9 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   return {
     plan,
     get spans() {
-      return indexed().spans;
+      return (spans ??= spansOf(located()));
     },
-    spanOf: (pointer) => (index ? index.spans.get(pointer) : spanAt(located(), pointer)),
+    spanOf: (pointer) => (spans ? spans.get(pointer) : spanAt(located(), pointer)),
   };
 }
 
@@ -108,6 +108,8 @@ interface NamedSection {
   readonly section: string;
   readonly declarations: readonly CheckedDeclaration[];
   readonly lower: (d: CheckedDeclaration) => LObject;
+  /** `toJson(lower(d))` written directly, where a section has that. */
+  readonly json?: (d: CheckedDeclaration) => PlanValue;
 }
 
 /** Sorted by qualified name: maps in the plan are sorted by key. */
@@ -138,14 +140,6 @@ function spanAt(declared: readonly [string, LValue][], pointer: string): Span | 
     else return undefined;
   }
   return node?.span;
-}
-
-function indexValues(declared: readonly [string, LValue][], input: LowerInput): { spans: Map<string, Span>; provenance: Record<string, string> } {
-  const spans = new Map<string, Span>();
-  const provenance: [string, string][] = [];
-  for (const [key, value] of declared) collect(value, `/${key}`, input, spans, provenance);
-  provenance.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { spans, provenance: Object.fromEntries(provenance) };
 }
 
 function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): LObject {
@@ -194,11 +188,3 @@ function referencedDeclarations(declarations: readonly CheckedDeclaration[]): De
     return name.t === "leaf" && typeof name.value === "string" ? (byRef ??= list()).get(`${kind}:${name.value}`) : undefined;
   };
 }
-
-function collect(value: LValue, pointer: string, input: LowerInput, spans: Map<string, Span>, provenance: [string, string][]): void {
-  walk(value, pointer, (p, node, isLeaf) => {
-    spans.set(p, node.span);
-    if (isLeaf) provenance.push([p, node.isDefault ? "default" : `${input.relativeFile(node.span.file)}:${node.span.line}:${node.span.column}`]);
-  });
-}
-

@@ -3,6 +3,7 @@
  * and nothing else, and a reward's `from = s.model` must name a reward_model stage. Mixing the
  * two would load a scalar head as a policy, or a policy as a scorer, at run time.
  */
+import type { Diagnostic } from "../../../grammar/diagnostic.js";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Plan } from "../../plan/types.js";
 import type { RuleContext, Rule } from "../rule.js";
@@ -46,8 +47,8 @@ function misusedScorers(context: RuleContext) {
       if (used !== undefined) uses.push({ at: pointer("stages", name, field), stage: used, owner: `stage \`${name}\`'s \`${field}\`` });
     }
   }
-  for (const [name, reward] of Object.entries(plan.rewards)) {
-    const baseline = reward.baseline as Obj;
+  for (const name in plan.rewards) {
+    const baseline = plan.rewards[name]!.baseline as Obj;
     const used = baseline["type"] === "generated" ? stageOf(baseline["model"]) : undefined;
     if (used !== undefined) uses.push({ at: pointer("rewards", name, "baseline", "model"), stage: used, owner: `reward \`${name}\`'s generated baseline` });
   }
@@ -62,17 +63,19 @@ function misusedScorers(context: RuleContext) {
 
 function policiesAsRewards(context: RuleContext) {
   const { plan } = context;
-  return Object.entries(plan.rewards).flatMap(([name, reward]) => {
-    const from = reward.from as Obj;
+  const found: Diagnostic[] = [];
+  for (const name in plan.rewards) {
+    const from = plan.rewards[name]!.from as Obj;
     const stage = from["type"] === "stage" ? stageOf(from) : undefined;
     const variant = stage === undefined ? undefined : variantOf(plan, stage);
-    if (stage === undefined || variant === undefined || variant === "reward_model") return [];
-    return [
+    if (stage === undefined || variant === undefined || variant === "reward_model") continue;
+    found.push(
       context.diagnostic(rewardModelRolesCode.code, context.spanOf(pointer("rewards", name, "from")), `reward \`${name}\` scores with \`${stage}.model\`, a language model trained by a ${variant} stage; a reward needs a reward model`, {
         help: "train one with `stage rm = reward_model { model = ...  data = [pairs] }` and write `from = rm.model`",
       }),
-    ];
-  });
+    );
+  }
+  return found;
 }
 
 export const rewardModelRolesRule: Rule = {

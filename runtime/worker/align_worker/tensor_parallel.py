@@ -86,12 +86,15 @@ def refusal(frame: nn.Module, tp: int) -> Optional[str]:
 
 def local_bytes(frame: nn.Module, tp: int) -> int:
     """Parameter bytes one rank of a group of `tp` holds: its slice of every planned parameter,
-    the whole of the others (embeddings, norms)."""
+    the whole of the others (norms; an untied input embedding). Tied weights split apart (the
+    plan's lm_head and embedding) count once per slice."""
     plan = plan_of(frame) or {}
     total = 0
-    for name, p in frame.named_parameters():
+    for names in aliases(frame).values():
+        p = frame.get_parameter(names[0])
         n = p.numel() * p.element_size()
-        total += n // tp if _sharded(name, plan) else n
+        split = [name for name in names if _sharded(name, plan)]
+        total += len(split) * (n // tp) + (n if len(split) < len(names) else 0)
     return total
 
 
@@ -136,7 +139,7 @@ def _fill(param: torch.Tensor, full: torch.Tensor) -> None:
     split it, computed locally; a plain tensor: all of it)."""
     from torch.distributed.tensor import DTensor, distribute_tensor
     if isinstance(param, DTensor):
-        mine = distribute_tensor(full.to(param.dtype), param.device_mesh, param.placements, src_data_rank=None)
+        mine = distribute_tensor(full, param.device_mesh, param.placements, src_data_rank=None)
         param.to_local().copy_(mine.to_local())
     else:
         param.copy_(full)

@@ -64,13 +64,29 @@ def _sharded(name: str, plan: Dict[str, str]) -> bool:
     return style is not None and not (style.startswith("rowwise") and name.endswith(".bias"))
 
 
+def missing_api() -> Optional[str]:
+    """Why the installed torch / transformers cannot split a model (None: they can)."""
+    try:
+        from torch.distributed.tensor import DTensor  # noqa: F401
+        from transformers.distributed.tensor_parallel import apply_tensor_parallelism  # noqa: F401
+    except ImportError:
+        import transformers
+        return (f"this torch ({torch.__version__}) or transformers ({transformers.__version__}) lacks "
+                "torch.distributed.tensor or transformers.distributed.tensor_parallel")
+    return None
+
+
 def refusal(frame: nn.Module, tp: int) -> Optional[str]:
     """Why `frame` cannot be split over `tp` ranks (None: it can)."""
+    kind = getattr(getattr(frame, "config", None), "model_type", None)
+    if not kind:
+        return "the built-in model has no tensor-parallel plan (it is tiny by design)"
     plan = plan_of(frame)
     if plan is None:
-        kind = getattr(getattr(frame, "config", None), "model_type", None)
-        return (f"transformers has no tensor-parallel plan for {kind!r}" if kind else
-                "the built-in model has no tensor-parallel plan (it is tiny by design)")
+        return f"transformers has no tensor-parallel plan for {kind!r}"
+    missing = missing_api()
+    if missing:
+        return missing
     c = frame.config.get_text_config()
     heads = getattr(c, "num_attention_heads", 0)
     kv = getattr(c, "num_key_value_heads", None) or heads
@@ -78,10 +94,20 @@ def refusal(frame: nn.Module, tp: int) -> Optional[str]:
         return f"{heads} attention and {kv} key/value heads do not divide over {tp} ranks"
     for name, p in frame.named_parameters():
         if _sharded(name, plan):
-            dim = p.ndim - 2 if p.ndim > 1 and _style(name, plan).startswith("colwise") else p.ndim - 1
+            dim = _split_dim(frame, name, p, _style(name, plan))
             if p.shape[dim] % tp:
                 return f"{name} ({p.shape[dim]} along the split) does not divide over {tp} ranks"
     return None
+
+
+def _split_dim(frame: nn.Module, name: str, p: torch.Tensor, style: str) -> int:
+    """The dimension transformers' colwise / rowwise styles split: a linear layer's outputs
+    (colwise) or inputs (rowwise); an embedding's width (colwise) or vocabulary (rowwise)."""
+    embedding = isinstance(frame.get_submodule(name.rpartition(".")[0]), nn.Embedding)
+    colwise = "colwise" in style
+    if embedding:
+        return 1 if colwise else 0
+    return max(p.ndim - 2, 0) if colwise else p.ndim - 1
 
 
 def local_bytes(frame: nn.Module, tp: int) -> int:

@@ -139,9 +139,13 @@ function rolloutCopy(context: StageContext, model: ModelInfo, resident: number, 
   if (context.capacity === null) return { bytes: copy };
   const room = ROLLOUT_HEADROOM * (context.capacity - resident) - kvCache;
   if (copy <= room) return { bytes: copy };
+  // transformers' plans split the projections and the LM head, not an untied input embedding:
+  // each rank holds that whole (counted whole for tied models too, an upper bound).
+  const embedding = model.arch!.vocab * model.arch!.hidden * model.bytesPerParam;
   for (let tp = 2; tp <= context.gpusPerNode; tp++) {
-    if (context.gpusPerNode % tp === 0 && copy / tp <= room) {
-      return { bytes: copy / tp, assumption: `rollouts decode through a tensor-parallel copy of the policy over ${tp} GPUs of a node` };
+    const share = (copy - embedding) / tp + embedding;
+    if (context.gpusPerNode % tp === 0 && share <= room) {
+      return { bytes: share, assumption: `rollouts decode through a tensor-parallel copy of the policy over ${tp} GPUs of a node` };
     }
   }
   return { bytes: 0, assumption: "rollouts decode through the FSDP shards, one all-gather per token (no room for a copy of the policy)" };

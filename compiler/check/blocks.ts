@@ -5,7 +5,7 @@ import { NameCode, TypeCode } from "../diagnostics/compilerCodes.js";
 import { suggestionFix } from "../diagnostics/suggest.js";
 import type { CallVariant, FieldMap, FieldSpec, FieldType } from "../schema/types.js";
 import { convert, listed, wrongType } from "./convert.js";
-import { fromPlan, has, leaf, list, objectOf, sortedObject, type Entries, type LObject, type LValue } from "./located.js";
+import { defaultOf, fromPlan, has, leaf, list, objectOf, sortedObject, type Entries, type LObject, type LValue } from "./located.js";
 import { convertModel } from "./refs.js";
 import { containsError, pathText, report, type CheckScope } from "./scope.js";
 
@@ -73,7 +73,7 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
       if (value) out[name] = value;
       else ok = false;
     } else if (spec.default !== undefined) {
-      out[name] = fromPlan(spec.default, scope.headerSpan);
+      out[name] = defaultOf(spec);
     } else {
       ok = false;
       if (!owner.recovered && !meant?.has(name)) {

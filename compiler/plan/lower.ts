@@ -7,7 +7,7 @@ import type { PlanValue } from "../schema/types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
 import { judgeJson, lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
 import { stageOrder } from "./order.js";
-import { provenanceOf, spansOf } from "./provenance.js";
+import { provenanceOf, spanAt, spansOf } from "./provenance.js";
 
 /**
  * Lowers checked declarations to plan.json (docs/plan.md): top-level sections in a fixed
@@ -126,20 +126,6 @@ function groupByKind(declarations: readonly CheckedDeclaration[]): Map<string, C
     else group.push(d);
   }
   return groups;
-}
-
-/** Follows a JSON Pointer (RFC 6901) through the located values to the span of its target. */
-function spanAt(declared: readonly [string, LValue][], pointer: string): Span | undefined {
-  if (!pointer.startsWith("/")) return undefined;
-  const [section, ...rest] = pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-  let node: LValue | undefined = declared.find(([key]) => key === section)?.[1];
-  for (const segment of rest) {
-    if (!node) return undefined;
-    if (node.t === "object") node = get(node, segment);
-    else if (node.t === "list") node = /^(0|[1-9]\d*)$/.test(segment) ? node.items[Number(segment)] : undefined;
-    else return undefined;
-  }
-  return node?.span;
 }
 
 function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): LObject {

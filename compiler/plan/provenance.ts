@@ -1,5 +1,5 @@
 import type { Span } from "../../grammar/span.js";
-import { pointerKey, walk, type LValue } from "../check/located.js";
+import { AT_DECLARATION, get, pointerKey, walk, type LValue } from "../check/located.js";
 
 /**
  * The plan's provenance (JSON Pointer → `file:line:col`, or `default`, for every scalar and
@@ -10,10 +10,49 @@ import { pointerKey, walk, type LValue } from "../check/located.js";
 /** A section of the plan as located values: `["models", {...}]`. */
 export type LocatedSection = readonly [string, LValue];
 
+/** Sections that are one declaration each; the others map names to declarations. */
+const SINGLE_DECLARATION = new Set(["recipe", "cluster"]);
+
+/** The declaration objects of a section, each with its pointer. */
+function declarationsOf([key, value]: LocatedSection): (readonly [string, LValue])[] {
+  const pointer = `/${pointerKey(key)}`;
+  if (SINGLE_DECLARATION.has(key) || value.t !== "object") return [[pointer, value]];
+  const out: (readonly [string, LValue])[] = [];
+  for (const name in value.entries) out.push([`${pointer}/${pointerKey(name)}`, value.entries[name]!]);
+  return out;
+}
+
+/** A value's span; a default's is its declaration's header, the span of the declaration's object. */
+function resolved(span: Span, declaration: LValue): Span {
+  return span === AT_DECLARATION ? declaration.span : span;
+}
+
 export function spansOf(sections: readonly LocatedSection[]): Map<string, Span> {
   const spans = new Map<string, Span>();
-  for (const [key, value] of sections) walk(value, `/${pointerKey(key)}`, (pointer, node) => spans.set(pointer, node.span));
+  for (const section of sections) {
+    const [key, value] = section;
+    if (!SINGLE_DECLARATION.has(key)) spans.set(`/${pointerKey(key)}`, value.span);
+    for (const [pointer, declaration] of declarationsOf(section)) {
+      walk(declaration, pointer, (at, node) => spans.set(at, resolved(node.span, declaration)));
+    }
+  }
   return spans;
+}
+
+/** Follows a JSON Pointer (RFC 6901) through the located values to the span of its target. */
+export function spanAt(sections: readonly LocatedSection[], pointer: string): Span | undefined {
+  if (!pointer.startsWith("/")) return undefined;
+  const [section, ...rest] = pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let node: LValue | undefined = sections.find(([key]) => key === section)?.[1];
+  let declaration = SINGLE_DECLARATION.has(section!) ? node : undefined;
+  for (const segment of rest) {
+    if (!node) return undefined;
+    if (node.t === "object") node = get(node, segment);
+    else if (node.t === "list") node = /^(0|[1-9]\d*)$/.test(segment) ? node.items[Number(segment)] : undefined;
+    else return undefined;
+    declaration ??= node;
+  }
+  return node && declaration ? resolved(node.span, declaration) : node?.span;
 }
 
 /**

@@ -9,7 +9,7 @@
  * The driver's phases are repeated here in its order, so this file follows checker.ts.
  */
 import * as path from "node:path";
-import { checkDeclaration, headerSpan } from "../compiler/check/declarations.js";
+import { checkDeclaration } from "../compiler/check/declarations.js";
 import { allRules } from "../compiler/check/rules/index.js";
 import type { CheckScope } from "../compiler/check/scope.js";
 import type { RuleContext } from "../compiler/check/rule.js";
@@ -56,7 +56,7 @@ function phasesOnce(file: string, host: CompilerHost): Phases {
   const declarations = timed(phases, "check declarations", () => {
     const out = [];
     for (const symbol of [...table.named.values(), ...table.singletons.values()]) {
-      const scope: CheckScope = { module: symbol.module, table, host, rootDir: program.rootDir, headerSpan: headerSpan(symbol.declaration), diagnostics };
+      const scope: CheckScope = { module: symbol.module, table, host, rootDir: program.rootDir, diagnostics };
       const checked = checkDeclaration(symbol, scope);
       if (checked) out.push(checked);
     }

@@ -9,9 +9,9 @@ import type { EstimatePlan } from "../estimate/types.js";
 import { lowerPlan } from "../plan/lower.js";
 import type { Plan } from "../plan/types.js";
 import type { CompilerHost } from "../resolve/host.js";
-import { loadProgram, type LoadedProgram } from "../resolve/load.js";
+import { loadProgram, type LoadedProgram, type Module } from "../resolve/load.js";
 import { buildSymbols, type DeclSymbol, type SymbolTable } from "../resolve/symbols.js";
-import { checkDeclaration, headerSpan, type CheckedDeclaration } from "./declarations.js";
+import { checkDeclaration, type CheckedDeclaration } from "./declarations.js";
 import type { JudgeInputChecks, Rule, RuleContext } from "./rule.js";
 import type { CheckScope } from "./scope.js";
 
@@ -93,20 +93,20 @@ function within(span: Span | undefined, outer: readonly Span[]): boolean {
 }
 
 function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {
-  const symbols: DeclSymbol[] = [...table.named.values(), ...table.singletons.values()];
+  // One scope per module (declarations of a module share everything a scope holds).
+  const scopes = new Map<Module, CheckScope>();
+  const scopeOf = (module: Module): CheckScope => {
+    let scope = scopes.get(module);
+    if (scope === undefined) scopes.set(module, (scope = { module, table, host, rootDir: program.rootDir, diagnostics }));
+    return scope;
+  };
   const out: CheckedDeclaration[] = [];
-  for (const symbol of symbols) {
-    const scope: CheckScope = {
-      module: symbol.module,
-      table,
-      host,
-      rootDir: program.rootDir,
-      headerSpan: headerSpan(symbol.declaration),
-      diagnostics,
-    };
-    const checked = checkDeclaration(symbol, scope);
+  const checkEach = (symbol: DeclSymbol) => {
+    const checked = checkDeclaration(symbol, scopeOf(symbol.module));
     if (checked) out.push(checked);
-  }
+  };
+  table.named.forEach(checkEach);
+  table.singletons.forEach(checkEach);
   return out;
 }
 

@@ -36,12 +36,13 @@ export function checkDeclaration(symbol: DeclSymbol, scope: CheckScope): Checked
   const kind = symbol.kind;
   const variant = chooseVariant(kind, decl, scope);
   if (variant === null) return undefined;
-  const owner = new DeclarationOwner(kind, decl, variant, scope.headerSpan);
+  const header = headerSpan(decl);
+  const owner = new DeclarationOwner(kind, decl, variant, header);
   const entries = declarationEntries(decl, variant, scope, owner);
   if (!entries) return undefined;
   const fields = convertFields(entries, declarationFields(kind, variant), scope, owner);
   if (!fields) return undefined;
-  return { symbol, variant, fields, headerSpan: scope.headerSpan };
+  return { symbol, variant, fields, headerSpan: header };
 }
 
 /** The variant spec, undefined for kinds without variants, or null after reporting a problem. */

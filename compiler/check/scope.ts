@@ -13,8 +13,6 @@ export interface CheckScope {
   readonly host: CompilerHost;
   /** Absolute directory of the root recipe; plan paths are relative to it. */
   readonly rootDir: string;
-  /** The declaration header: where defaulted values point. */
-  readonly headerSpan: Span;
   readonly diagnostics: Diagnostic[];
 }
 

@@ -6,9 +6,17 @@
  * the name's characters.
  */
 export class NameTable {
-  private hashes = new Int32Array(1024);
-  private names: (string | undefined)[] = new Array<string | undefined>(1024);
+  private hashes: Int32Array;
+  private names: (string | undefined)[];
   private count = 0;
+
+  /** `textLength`: a table for a longer text starts larger (a name takes a few characters at least). */
+  constructor(textLength: number) {
+    let size = 1024;
+    while (size * 32 < textLength) size *= 2;
+    this.hashes = new Int32Array(size);
+    this.names = new Array<string | undefined>(size);
+  }
 
   /** The hash `nameAt` expects, one character code at a time from `hashStart`. */
   static readonly hashStart = 0x811c9dc5 | 0;
@@ -23,7 +31,7 @@ export class NameTable {
     for (let i = hash & mask; ; i = (i + 1) & mask) {
       const name = this.names[i];
       if (name === undefined) return this.add(i, text.slice(start, end), hash);
-      if (this.hashes[i] === hash && name.length === length && text.startsWith(name, start)) return name;
+      if (this.hashes[i] === hash && name.length === length && sameText(name, text, start)) return name;
     }
   }
 
@@ -48,4 +56,12 @@ export class NameTable {
       this.names[i] = name;
     }
   }
+}
+
+/** Whether `text` holds `name` at `start` (a loop: the names are short, and no call is cheaper). */
+function sameText(name: string, text: string, start: number): boolean {
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
+  }
+  return true;
 }

@@ -58,7 +58,7 @@ class WellFormedParser extends Scanner {
    * them live to the end of the check.
    */
   private readonly pending: unknown[] = [];
-  private readonly names = new NameTable();
+  private readonly names = new NameTable(this.text.length);
 
   document(): Document {
     this.advance();

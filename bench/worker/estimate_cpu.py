@@ -36,7 +36,7 @@ def measure(work: Path, layers: int, width: int) -> tuple:
     with (d / "d.jsonl").open("w") as f:
         for i in range(16):                       # two steps of 8 rows, ~120 tokens each
             f.write(json.dumps({"prompt": "q" * 60 + str(i), "target": "a" * 58}) + "\n")
-    plan = subprocess.run(["node", str(ROOT / "dist" / "cli" / "main.js"), "plan", str(d / "recipe.align"), "--json"],
+    plan = subprocess.run(["node", str(ROOT / "bin" / "align.js"), "plan", str(d / "recipe.align"), "--json"],
                           capture_output=True, text=True, check=True).stdout
     (d / "plan.json").write_text(plan)
     estimate = json.loads(plan)["estimates"]["s"]["per_gpu_bytes"]

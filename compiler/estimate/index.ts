@@ -35,10 +35,11 @@ export function estimateStages(plan: EstimatePlan, io: EstimateIO = {}): Record<
   const cluster = asObj(plan.cluster);
   const gpusPerNode = num(cluster, "gpus_per_node") ?? 0;
   const gpu = gpusPerNode > 0 ? str(cluster, "gpu") : undefined;
+  const capacity = gpusPerNode > 0 ? gpuCapacity(gpu, num(cluster, "gpu_memory")) : null;
   const setup: Setup = {
-    context: { plan, io, ranks: Math.max(1, (num(cluster, "nodes") ?? 1) * Math.max(1, gpusPerNode)) },
+    context: { plan, io, ranks: Math.max(1, (num(cluster, "nodes") ?? 1) * Math.max(1, gpusPerNode)), gpusPerNode, capacity },
     sharding: str(cluster, "sharding") ?? "auto",
-    capacity: gpusPerNode > 0 ? gpuCapacity(gpu, num(cluster, "gpu_memory")) : null,
+    capacity,
     gpu,
   };
   const estimates: Record<string, StageMemory> = {};
@@ -63,13 +64,20 @@ function estimateWithSharding(setup: Setup, name: string, stage: Readonly<Record
   const ddp = estimateStage(setup.context, stage, 1);
   if (!ddp) return undefined;
   if (ranks === 1) return finish(setup, name, stage, "none", ddp);
-  const replicaFits = setup.capacity === null || sum(ddp.components) <= setup.capacity;
+  const replicaFits = setup.capacity === null || peakBytes(ddp.components) <= setup.capacity;
   if (setup.sharding === "ddp" || (setup.sharding === "auto" && replicaFits)) return finish(setup, name, stage, "ddp", ddp);
   return finish(setup, name, stage, "fsdp", estimateStage(setup.context, stage, ranks) ?? ddp);
 }
 
-function sum(components: MemoryComponents): number {
-  return Object.values(components).reduce((total, value) => total + value, 0);
+/**
+ * Peak bytes per GPU: what a rank keeps through the stage (weights, optimizer state, frozen
+ * models) plus the larger of two phases that never overlap in the worker: a rollout (the KV
+ * cache and the rollout copy) and a training micro-batch (gradients, freed after each optimizer
+ * step, and activations). Stages without rollouts have no first phase: the sum of all parts.
+ */
+export function peakBytes(c: MemoryComponents): number {
+  const resident = c.weights + c.optimizer + c.reference + c.reward;
+  return resident + Math.max(c.kv_cache + c.rollout_copy, c.grads + c.activations);
 }
 
 function finish(setup: Setup, name: string, stage: Readonly<Record<string, unknown>>, sharding: StageMemory["sharding"], estimate: StageEstimate): StageMemory {
@@ -77,7 +85,7 @@ function finish(setup: Setup, name: string, stage: Readonly<Record<string, unkno
   const components = Object.fromEntries(
     Object.entries(estimate.components).map(([key, value]) => [key, Math.ceil(value)]),
   ) as unknown as MemoryComponents;
-  const total = sum(components);
+  const total = peakBytes(components);
   return {
     stage: name,
     variant: str(stage, "variant") ?? "",
@@ -102,6 +110,7 @@ const LABELS: Readonly<Record<keyof MemoryComponents, string>> = {
   reward: "reward models",
   kv_cache: "KV cache",
   activations: "activations",
+  rollout_copy: "rollout copy",
 };
 
 /** "weights 130.4, grads 130.4, Adam 782.3, ..." — the non-zero components in GiB. */

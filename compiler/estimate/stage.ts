@@ -16,6 +16,10 @@ export interface StageContext {
   readonly io: EstimateIO;
   /** Data-parallel ranks (GPUs, or processes on CPU). */
   readonly ranks: number;
+  /** GPUs per node (the largest tensor-parallel group of a rollout copy); 0 on CPU. */
+  readonly gpusPerNode: number;
+  /** One GPU's memory, or null when unknown (CPU clusters). */
+  readonly capacity: number | null;
 }
 
 export interface StageEstimate {
@@ -27,8 +31,11 @@ export interface StageEstimate {
 }
 
 const ZERO: MemoryComponents = {
-  weights: 0, grads: 0, optimizer: 0, reference: 0, reward: 0, kv_cache: 0, activations: 0,
+  weights: 0, grads: 0, optimizer: 0, reference: 0, reward: 0, kv_cache: 0, activations: 0, rollout_copy: 0,
 };
+
+/** Share of a rank's free memory a rollout copy and the KV cache may take (replica.HEADROOM). */
+const ROLLOUT_HEADROOM = 0.9;
 
 /** The sequence length of generation: prompt plus answer, capped by a known context. */
 function sequenceTokens(model: ModelInfo, maxTokens: number): number {
@@ -96,20 +103,52 @@ function training(context: StageContext, stage: Obj, model: ModelInfo, shards: n
   const policy = trainableTerms(model, arch, lora, shards);
   const value = str(stage, "variant") === "cgpo" ? valueModelTerms(context, stage, unknown) : undefined;
   if (value) assumptions.push("weights, grads and optimizer include the PPO value models");
+  const weights = policy.weights + (value?.weights ?? 0);
+  const optimizer = policy.optimizer + (value?.optimizer ?? 0);
+  const copy = str(stage, "variant") === "cgpo" && shards > 1
+    ? rolloutCopy(context, model, weights + optimizer + reference + rewards, workload.kvCache)
+    : { bytes: 0 };
+  if (copy.assumption) assumptions.push(copy.assumption);
   return {
     components: {
-      weights: policy.weights + (value?.weights ?? 0),
+      weights,
       grads: policy.grads + (value?.grads ?? 0),
-      optimizer: policy.optimizer + (value?.optimizer ?? 0),
+      optimizer,
       reference,
       reward: rewards,
       kv_cache: workload.kvCache,
       activations: activationBytes(arch, model.bytesPerParam, workload.tokens, model.gradientCheckpointing, workload.rows),
+      rollout_copy: copy.bytes,
     },
     unknownModels: unknown,
     guessedShapes: arch.shapeGuessed ? [model.name] : [],
     assumptions,
   };
+}
+
+/**
+ * What rollouts of an FSDP policy decode through, chosen as the worker chooses it
+ * (replica.RolloutWeights, auto): a whole copy in the policy's dtype when it and the KV cache
+ * fit beside what the rank keeps through the stage (`resident`; gradients are freed after each
+ * optimizer step, so rollouts run without them); else the smallest tensor-parallel group of the
+ * node's GPUs whose share fits; else nothing (rollouts decode through the FSDP shards, one
+ * all-gather per token: slow, said in the assumptions).
+ */
+function rolloutCopy(context: StageContext, model: ModelInfo, resident: number, kvCache: number): { bytes: number; assumption?: string } {
+  const copy = model.arch!.params * model.bytesPerParam;
+  if (context.capacity === null) return { bytes: copy };
+  const room = ROLLOUT_HEADROOM * (context.capacity - resident) - kvCache;
+  if (copy <= room) return { bytes: copy };
+  // transformers' plans split the projections and the LM head, not an untied input embedding:
+  // each rank holds that whole (counted whole for tied models too, an upper bound).
+  const embedding = model.arch!.vocab * model.arch!.hidden * model.bytesPerParam;
+  for (let tp = 2; tp <= context.gpusPerNode; tp++) {
+    const share = (copy - embedding) / tp + embedding;
+    if (context.gpusPerNode % tp === 0 && share <= room) {
+      return { bytes: share, assumption: `rollouts decode through a tensor-parallel copy of the policy over ${tp} GPUs of a node` };
+    }
+  }
+  return { bytes: 0, assumption: "rollouts decode through the FSDP shards, one all-gather per token (no room for a copy of the policy)" };
 }
 
 function stageLora(stage: Obj): ModelInfo["lora"] {

@@ -5,12 +5,13 @@
  *
  * ```jsonc
  * {
- *   "per_gpu_bytes": 43842350336,      // sum of the breakdown
+ *   "per_gpu_bytes": 43842350336,      // the larger phase: see `peakBytes`
  *   "gpu_memory_bytes": 85899345920,   // null on CPU clusters
  *   "fits": true,                      // null when the capacity is unknown
  *   "sharding": "fsdp",                // none (one device) | ddp | fsdp; auto resolved: ddp when it fits
  *   "breakdown": { "weights": ..., "grads": ..., "optimizer": ..., "reference": ...,
- *                  "reward": ..., "kv_cache": ..., "activations": ... }
+ *                  "reward": ..., "kv_cache": ..., "activations": ...,
+ *                  "rollout_copy": ... }
  * }
  * ```
  * A stage whose trained or served model has an unknown size gets no estimate at all.
@@ -39,6 +40,12 @@ export interface MemoryComponents {
   readonly kv_cache: number;
   /** Training activations (rough; with or without gradient checkpointing), logits and one fp32 log-softmax block. */
   readonly activations: number;
+  /**
+   * What rollouts of an FSDP policy decode through (runtime/worker/align_worker/replica.py): a
+   * whole copy in the policy's dtype, or this GPU's tensor-parallel share of one when the whole
+   * copy does not fit, or nothing when neither fits (rollouts then decode through the shards).
+   */
+  readonly rollout_copy: number;
 }
 
 /** What the estimator knows about a stage, beyond what the plan records. */

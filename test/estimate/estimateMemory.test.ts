@@ -41,7 +41,7 @@ describe("estimateMemory: a 70B bf16 full fine-tune", () => {
     expect(estimate.sharding).toBe("ddp");
     expect(estimate.components).toEqual({
       weights: 280e9, grads: 280e9, optimizer: 560e9,
-      reference: 0, reward: 0, kv_cache: 0, activations: ACTIVATIONS,
+      reference: 0, reward: 0, kv_cache: 0, activations: ACTIVATIONS, rollout_copy: 0,
     });
     expect(estimate.total).toBe(1120e9 + ACTIVATIONS);
     expect(estimate.capacity).toBe(80 * GIB);
@@ -316,5 +316,61 @@ describe("align check on hf(\"Qwen/Qwen2.5-7B\"): the shape from the local Huggi
     expect(codes).toContain("warning AL6051");
     expect(codes).not.toContain("error AL6001");
     expect(result.diagnostics.find((d) => d.code === "AL6051")?.help).toContain('local("dir")');
+  });
+});
+
+describe("estimateStages: what rollouts of an FSDP policy decode through", () => {
+  // A CRPG stage on hf Llama-3 models of known shape, 8 prompts x 4 samples per task, 256 tokens.
+  const rlPlan = (id: string, cluster: object): EstimatePlan => ({
+    models: { policy: { from: { type: "hf", id, revision: "main" }, dtype: "bf16", params: null, gradient_checkpointing: true, lora: null } },
+    tasks: { t: { prompts: [{ dataset: "d" }], reward: { reward: "r" }, judges: [], weight: 1, batch_size: 8, optimizer: { variant: "crpg", generations: 4, max_tokens: 256 } } },
+    rewards: { r: { from: { judge: "j" } } },
+    stages: { rl: { variant: "cgpo", policy: { model: "policy" }, reference: null, tasks: [{ task: "t" }], steps: 10, grad_accum: 1, micro_batch_size: null } },
+    cluster,
+  });
+  const h100 = (nodes: number, gpus: number) => ({ nodes, gpus_per_node: gpus, gpu: "h100_80gb", gpu_memory: null, sharding: "fsdp" });
+  const resident = (c: { weights: number; optimizer: number; reference: number; reward: number }) => c.weights + c.optimizer + c.reference + c.reward;
+
+  it("a whole bf16 copy of an 8B policy on every GPU, counted in the rollout phase and not beside activations", () => {
+    const estimate = estimateStages(rlPlan("meta-llama/Meta-Llama-3-8B", h100(1, 8)))["rl"]!;
+    const c = estimate.components;
+    const params = c.weights * 8 / 4;                       // fp32 masters sharded over 8
+    expect(c.rollout_copy).toBe(params * 2);
+    // The peak is the larger phase: rollouts (KV cache + copy) or training (grads + activations).
+    expect(estimate.total).toBe(resident(c) + Math.max(c.kv_cache + c.rollout_copy, c.grads + c.activations));
+    expect(estimate.total).toBeLessThan(resident(c) + c.kv_cache + c.rollout_copy + c.grads + c.activations);
+    expect(estimate.fits).toBe(true);
+    expect(estimate.assumptions.join("; ")).not.toContain("rollouts decode");
+  });
+
+  it("a tensor-parallel share of a 70B policy whose whole copy does not fit one GPU", () => {
+    const estimate = estimateStages(rlPlan("meta-llama/Meta-Llama-3-70B", h100(8, 8)))["rl"]!;
+    const c = estimate.components;
+    const copy = c.weights * 64 / 4 * 2;                    // the whole model in bf16
+    expect(copy).toBeGreaterThan(80 * GIB);
+    // Each rank of the group holds its share of the split layers and the whole input embedding
+    // (128256 x 8192, bf16), which transformers' plan does not split.
+    const embedding = 128256 * 8192 * 2;
+    const share = (tp: number) => (copy - embedding) / tp + embedding;
+    const tp = [2, 4, 8].find((t) => share(t) === c.rollout_copy);
+    expect(tp).toBeDefined();
+    // The smallest group whose share fits beside what the rank keeps (90% of the free memory).
+    expect(c.rollout_copy + c.kv_cache).toBeLessThanOrEqual(0.9 * (80 * GIB - resident(c)));
+    expect(share(tp! / 2) + c.kv_cache).toBeGreaterThan(0.9 * (80 * GIB - resident(c)));
+    expect(estimate.assumptions).toContain(`rollouts decode through a tensor-parallel copy of the policy over ${tp} GPUs of a node`);
+  });
+
+  it("no copy when not even a node's tensor-parallel share fits: rollouts decode through the shards, and it says so", () => {
+    const estimate = estimateStages(rlPlan("meta-llama/Meta-Llama-3-70B", { ...h100(2, 2), gpu_memory: 96 * GIB }))["rl"]!;
+    expect(estimate.components.rollout_copy).toBe(0);
+    expect(estimate.assumptions).toContain("rollouts decode through the FSDP shards, one all-gather per token (no room for a copy of the policy)");
+  });
+
+  it("no copy without FSDP (DDP decodes through its own replica) and none for training stages without rollouts", () => {
+    const ddp = estimateStages(rlPlan("meta-llama/Meta-Llama-3-8B", { ...h100(1, 8), gpu_memory: 1024 * GIB, sharding: "ddp" }))["rl"]!;
+    expect(ddp.components.rollout_copy).toBe(0);
+    const sft = estimateStages(llama70bSft(h100(8, 8)))["finetune"]!;
+    expect(sft.components.rollout_copy).toBe(0);
+    expect(sft.total).toBe(Object.values(sft.components).reduce((a, b) => a + b, 0));
   });
 });

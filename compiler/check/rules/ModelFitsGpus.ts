@@ -1,6 +1,7 @@
 /**
  * A stage whose estimated per-GPU memory exceeds the GPU's: weights, grads, optimizer state,
- * reference and reward models, KV cache and activations under the chosen sharding. Stages
+ * reference and reward models, the rollout phase (KV cache, rollout copy) or the training
+ * phase (grads, activations), whichever is larger, under the chosen sharding. Stages
  * whose model size is unknown are not estimated and never reported.
  */
 import type { CodeInfo } from "../../diagnostics/types.js";
@@ -15,9 +16,11 @@ export const modelFitsGpusCode: CodeInfo = {
   description:
     "The memory estimate of a stage exceeds one GPU's memory. It counts the weights, " +
     "gradients and AdamW state (fp32 moments plus an fp32 master copy for bf16/fp16) of the " +
-    "trained parameters, frozen reference and reward models, the KV cache of generation and " +
-    "rough activations; ddp replicates all of it on every GPU, fsdp divides weights, " +
-    "gradients and optimizer state over all GPUs. Sizes come from `params`, the built-in " +
+    "trained parameters, frozen reference and reward models, and the larger of two phases: " +
+    "generation (its KV cache and, under fsdp, the copy of the policy rollouts decode through: " +
+    "whole in its dtype, or a tensor-parallel share over a node's GPUs when the whole does not " +
+    "fit) and training (gradients and rough activations); ddp replicates all of it on every " +
+    "GPU, fsdp divides weights, gradients and optimizer state over all GPUs. Sizes come from `params`, the built-in " +
     "model, a local config.json, or well-known Hugging Face ids. Shard with fsdp, train LoRA " +
     "adapters, enable gradient checkpointing, or add GPUs.",
   example:

@@ -21,6 +21,9 @@ class Samples:
     logp: torch.Tensor             # [N] sequence log π(a|s) under the untempered policy, no grad
     finished: List[bool]           # stopped at EOS (False: hit max_tokens)
 
+    def rows(self, part: slice) -> "Samples":
+        return Samples(self.tokens[part], self.logp[part], self.finished[part])
+
 
 def left_pad(seqs: Sequence[Sequence[int]], pad: int) -> Tuple[torch.Tensor, torch.Tensor]:
     """Left-padded ids and attention mask, so every row's next token sits in the last column."""
@@ -87,7 +90,20 @@ def generate(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequenc
     costs only their own rows. The recorded log-prob is of the untempered, unfiltered policy.
     `module` overrides the model (FSDP: the sharded root, whose forwards are collective); then
     `all_done` must agree the stop across ranks, so every rank runs the same number of forwards.
+    A tensor-parallel copy (its `row_group`, tensor_parallel.py) decodes the rows of its whole
+    group in one batch; each rank gets its own back.
     """
+    group = getattr(module, "row_group", None)
+    if group is not None:
+        everyone, their_seeds, counts = group.union(prompts, seeds)
+        s = _decode(lm, everyone, their_seeds, temperature, top_p, max_tokens, module, all_done, repeats)
+        group.agree(s.tokens)
+        return s.rows(group.my_rows(counts))
+    return _decode(lm, prompts, seeds, temperature, top_p, max_tokens, module, all_done, repeats)
+
+
+def _decode(lm: LanguageModel, prompts: Sequence[Sequence[int]], seeds: Sequence[int],
+            temperature: float, top_p: float, max_tokens: int, module, all_done, repeats: int) -> Samples:
     module = module if module is not None else lm.unwrapped()
     was_training = module.training
     module.eval()

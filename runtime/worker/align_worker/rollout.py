@@ -72,7 +72,8 @@ def make_rollout(task: TaskSpec, step: int, positions: List[int], rows: List[Dic
     the reference uses, not taken from KV-cached decoding: in bf16 the two kernels differ by
     noise that, summed over a long response, can trip a small kl_max on its own. `sync`: the
     rank agreement of sharded (collective) forwards. `weights` (replica.RolloutWeights, an FSDP
-    policy): what the phase decodes through, the policy gathered once or its shards."""
+    policy): what the phase decodes through, the policy gathered once (whole, or split
+    tensor-parallel over ranks of a node) or its shards."""
     opt = task.optimizer
     mine = rank_slice(list(zip(positions, rows)), rank, world, f"{task.pointer}/batch_size")
     rows = [r for _, r in mine]

@@ -36,10 +36,10 @@ def build_tokenizer(padding_side: str = "right") -> transformers.PreTrainedToken
                                                 pad_token=PAD, padding_side=padding_side)
 
 
-def llama_config(tok, layers: int = 1, hidden: int = 32, context: int = 64,
+def llama_config(tok, layers: int = 1, hidden: int = 32, context: int = 64, heads: int = 2, kv_heads: int = 2,
                  **extra) -> transformers.LlamaConfig:
     return transformers.LlamaConfig(vocab_size=len(tok), hidden_size=hidden, intermediate_size=2 * hidden,
-                                    num_hidden_layers=layers, num_attention_heads=2, num_key_value_heads=2,
+                                    num_hidden_layers=layers, num_attention_heads=heads, num_key_value_heads=kv_heads,
                                     max_position_embeddings=context, bos_token_id=tok.bos_token_id,
                                     eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id, **extra)
 

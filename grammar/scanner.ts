@@ -99,6 +99,8 @@ export class Scanner {
   protected end = 0;
   protected line = 1;
   protected column = 1;
+  /** Where the token before the current one ends: where a node that ended with it ends. */
+  protected previousEnd = 0;
   /** A string token holds a `\` (its value needs decoding), or is a `"""` string. */
   protected stringNeedsDecoding = false;
   /** The hash of an identifier token's characters (NameTable's). */
@@ -117,6 +119,7 @@ export class Scanner {
   protected advance(): void {
     const text = this.text;
     let at = this.end;
+    this.previousEnd = at;
     for (;;) {
       const code = text.charCodeAt(at);
       const kind = code < 128 ? CLASS[code]! : code === BOM ? C.Space : C.None;

@@ -15,7 +15,7 @@ import { MAX_NESTING } from "./lexer.js";
 import { decodeNumber, decodeString } from "./literals.js";
 import { NameTable } from "./names.js";
 import { NOT_WELL_FORMED, Scanner, T, fail } from "./scanner.js";
-import { spanBetween as between, type Span } from "./span.js";
+import type { Span } from "./span.js";
 
 /**
  * The fast path of `parse`: one pass from text straight to the Document, for files with no
@@ -82,7 +82,7 @@ class WellFormedParser extends Scanner {
       this.advance();
       alias = this.identifier();
     }
-    const span = between(keyword, alias?.span ?? path.span);
+    const span = this.spanFrom(keyword);
     return { kind: "Import", path, ...(alias ? { alias } : {}), span };
   }
 
@@ -90,26 +90,22 @@ class WellFormedParser extends Scanner {
   private declaration(): Declaration {
     const declKind = this.identifier();
     const name = this.at(T.Ident) ? this.identifier() : undefined;
-    let last = (name ?? declKind).span;
     let variant: Identifier | undefined;
     let args = NO_ARGUMENTS;
     let hasParens = false;
     if (this.at(T.Equals)) {
       this.advance();
       variant = this.identifier();
-      last = variant.span;
       if (this.at(T.LParen)) {
         hasParens = true;
-        const parsed = this.arguments();
-        args = parsed.args;
-        last = parsed.span;
+        args = this.arguments();
       }
     } else if (name && this.at(T.Ident) && this.line === name.span.line) {
       const after = this.codeAfter();
       if (after === LEFT_BRACE || after === LEFT_PAREN) fail(); // `judge x math_answer {`: the full parser reports the missing `=`.
     }
     const body = this.at(T.LBrace) ? this.block() : undefined;
-    const span = between(declKind.span, body?.span ?? last);
+    const span = this.spanFrom(declKind.span);
     // The usual shapes written out: building an object from conditional spreads costs more
     // than the rest of the declaration.
     if (name && body) {
@@ -141,7 +137,8 @@ class WellFormedParser extends Scanner {
       if (this.at(T.Comma) || this.at(T.Semicolon)) this.advance();
     }
     const fields = this.takePending<Field>(base);
-    const span = this.closeSpan(T.RBrace, offset, line, column);
+    this.close(T.RBrace);
+    const span = this.spanSince(offset, line, column);
     return { kind: "Block", fields, span };
   }
 
@@ -150,12 +147,12 @@ class WellFormedParser extends Scanner {
     const name = this.identifier();
     if (this.at(T.LBrace)) {
       const value = this.block();
-      return { kind: "Field", name, value, form: "block", span: between(name.span, value.span) };
+      return { kind: "Field", name, value, form: "block", span: this.spanFrom(name.span) };
     }
     if (!this.at(T.Equals)) fail();
     this.advance();
     const value = this.value();
-    return { kind: "Field", name, value, form: "assign", span: between(name.span, value.span) };
+    return { kind: "Field", name, value, form: "assign", span: this.spanFrom(name.span) };
   }
 
   private value(): Value {
@@ -189,11 +186,10 @@ class WellFormedParser extends Scanner {
     const first = this.identifier();
     const reference: Reference = this.at(T.Dot) ? this.dottedPath(first) : { kind: "Reference", path: [first], span: first.span };
     const hasParens = this.at(T.LParen);
-    const parsed = hasParens ? this.arguments() : undefined;
+    const args = hasParens ? this.arguments() : NO_ARGUMENTS;
     const block = this.at(T.LBrace) ? this.block() : undefined;
-    if (!parsed && !block) return reference;
-    const args = parsed?.args ?? NO_ARGUMENTS;
-    const span = between(first.span, block?.span ?? parsed!.span);
+    if (!hasParens && !block) return reference;
+    const span = this.spanFrom(first.span);
     if (block) return { kind: "Call", callee: reference, args, hasParens, block, span };
     return { kind: "Call", callee: reference, args, hasParens, span };
   }
@@ -206,14 +202,11 @@ class WellFormedParser extends Scanner {
       this.pending.push(this.identifier());
     }
     const path = this.takePending<Identifier>(base);
-    return { kind: "Reference", path, span: between(first.span, path[path.length - 1]!.span) };
+    return { kind: "Reference", path, span: this.spanFrom(first.span) };
   }
 
   /** "(" (Argument ("," Argument)* ","?)? ")", Argument := (NAME "=")? Value */
-  private arguments(): { args: Argument[]; span: Span } {
-    const offset = this.start;
-    const line = this.line;
-    const column = this.column;
+  private arguments(): Argument[] {
     this.open();
     const base = this.pending.length;
     while (!this.at(T.RParen)) {
@@ -222,7 +215,8 @@ class WellFormedParser extends Scanner {
       this.advance();
     }
     const args = this.takePending<Argument>(base);
-    return { args, span: this.closeSpan(T.RParen, offset, line, column) };
+    this.close(T.RParen);
+    return args;
   }
 
   private argument(): Argument {
@@ -233,7 +227,7 @@ class WellFormedParser extends Scanner {
     const name = this.identifier();
     this.advance();
     const value = this.value();
-    return { kind: "Argument", name, value, span: between(name.span, value.span) };
+    return { kind: "Argument", name, value, span: this.spanFrom(name.span) };
   }
 
   /** "[" (Value ("," Value)* ","?)? "]" */
@@ -249,7 +243,8 @@ class WellFormedParser extends Scanner {
       this.advance();
     }
     const items = this.takePending<Value>(base);
-    return { kind: "List", items, span: this.closeSpan(T.RBracket, offset, line, column) };
+    this.close(T.RBracket);
+    return { kind: "List", items, span: this.spanSince(offset, line, column) };
   }
 
   private string(): StringLiteral {
@@ -317,13 +312,24 @@ class WellFormedParser extends Scanner {
     this.advance();
   }
 
-  /** Takes the closing bracket of a group opened at `offset`, `line`, `column`: the group's span. */
-  private closeSpan(type: T, offset: number, line: number, column: number): Span {
+  /** Takes the closing bracket of a group. */
+  private close(type: T): void {
     this.depth--;
-    if (this.type !== type) fail();
-    const span: Span = { file: this.file, offset, length: this.end - offset, line, column };
+    if (!this.at(type)) fail();
     this.advance();
-    return span;
+  }
+
+  /**
+   * The span from `start` through the last token taken: every node ends with its last token,
+   * so this is the node's span without reading the span of its last part (of any of the
+   * value's shapes, which would make the read megamorphic).
+   */
+  private spanFrom(start: Span): Span {
+    return this.spanSince(start.offset, start.line, start.column);
+  }
+
+  private spanSince(offset: number, line: number, column: number): Span {
+    return { file: this.file, offset, length: this.previousEnd - offset, line, column };
   }
 
   /** The pending items from `base` on, as an array of their own. */

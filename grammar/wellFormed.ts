@@ -1,7 +1,6 @@
 import type {
   Argument,
   Block,
-  Comment,
   Declaration,
   Document,
   Field,
@@ -14,8 +13,9 @@ import type {
 } from "./ast.js";
 import { MAX_NESTING } from "./lexer.js";
 import { decodeNumber, decodeString } from "./literals.js";
-import { spanBetween as between, type Span } from "./span.js";
-import * as Tokens from "./tokens.js";
+import { NameTable } from "./names.js";
+import { NOT_WELL_FORMED, Scanner, T, fail } from "./scanner.js";
+import type { Span } from "./span.js";
 
 /**
  * The fast path of `parse`: one pass from text straight to the Document, for files with no
@@ -40,124 +40,83 @@ export function parseWellFormed(text: string, file: string): Document | undefine
   }
 }
 
-const NOT_WELL_FORMED = Symbol("not well-formed");
+const EQUALS = 0x3d;
+const LEFT_BRACE = 0x7b;
+const LEFT_PAREN = 0x28;
 
-const enum T {
-  Ident,
-  String,
-  Number,
-  LBrace,
-  RBrace,
-  LBracket,
-  RBracket,
-  LParen,
-  RParen,
-  Equals,
-  Comma,
-  Semicolon,
-  Dot,
-  End,
-}
+/**
+ * Nodes are plain readonly data, so every node without arguments shares this one (the full
+ * parser's lowering gives each its own empty array; the two serialize alike).
+ */
+const NO_ARGUMENTS: readonly Argument[] = Object.freeze([]);
 
-interface Token {
-  readonly type: T;
-  readonly offset: number;
-  readonly image: string;
-  readonly line: number;
-  readonly column: number;
-}
-
-const PUNCTUATION: Record<string, T> = {
-  "{": T.LBrace,
-  "}": T.RBrace,
-  "[": T.LBracket,
-  "]": T.RBracket,
-  "(": T.LParen,
-  ")": T.RParen,
-  "=": T.Equals,
-  ",": T.Comma,
-  ";": T.Semicolon,
-  ".": T.Dot,
-};
-
-/** The lexer's own patterns (grammar/tokens.ts), anchored where the scan is. */
-const sticky = (token: { PATTERN?: unknown }) => new RegExp((token.PATTERN as RegExp).source, "y");
-const IDENTIFIER = sticky(Tokens.Identifier);
-const NUMBER = sticky(Tokens.NumberLiteral);
-const SIMPLE_STRING = sticky(Tokens.SimpleString);
-const TRIPLE_STRING = sticky(Tokens.TripleString);
-const COMMENT = /#[^\n\r]*/y;
-const KEYWORDS = new Set(["import", "as", "true", "false"]);
-
-function fail(): never {
-  throw NOT_WELL_FORMED;
-}
-
-class WellFormedParser {
-  private readonly tokens: Token[] = [];
-  private readonly comments: Comment[] = [];
-  private at = 0;
+class WellFormedParser extends Scanner {
   private depth = 0;
-
-  constructor(
-    private readonly text: string,
-    private readonly file: string,
-  ) {
-    this.lex();
-  }
+  /**
+   * The items of every list being built, innermost last. Each list is copied out at its exact
+   * length when it closes: an array grown by `push` keeps room for 17 items, and almost all of
+   * them live to the end of the check.
+   */
+  private readonly pending: unknown[] = [];
+  private readonly names = new NameTable(this.text.length);
 
   document(): Document {
+    this.advance();
     const items: (Import | Declaration)[] = [];
-    while (this.peek().type !== T.End) {
-      const token = this.peek();
-      if (token.type !== T.Ident) fail();
-      items.push(token.image === "import" ? this.importDecl() : this.declaration());
+    while (!this.at(T.End)) {
+      if (!this.at(T.Ident)) fail();
+      items.push(this.imageIs("import") ? this.importDecl() : this.declaration());
     }
     const span: Span = { file: this.file, offset: 0, length: this.text.length, line: 1, column: 1 };
     return { kind: "Document", file: this.file, items, comments: this.comments, span };
   }
 
+  /** "import" String ("as" NAME)? */
   private importDecl(): Import {
-    const keyword = this.next();
-    const pathToken = this.expect(T.String);
-    const path = this.string(pathToken);
+    const keyword = this.tokenSpan();
+    this.advance();
+    if (!this.at(T.String)) fail();
+    const path = this.string();
     let alias: Identifier | undefined;
-    if (this.peek().type === T.Ident && this.peek().image === "as") {
-      this.next();
-      alias = this.identifier(this.name());
+    if (this.at(T.Ident) && this.imageIs("as")) {
+      this.advance();
+      alias = this.identifier();
     }
-    const span = between(this.span(keyword), alias?.span ?? path.span);
+    const span = this.spanFrom(keyword);
     return { kind: "Import", path, ...(alias ? { alias } : {}), span };
   }
 
   /** KIND NAME? ("=" VARIANT Arguments?)? Block? */
   private declaration(): Declaration {
-    const kindToken = this.name();
-    const nameToken = this.peek().type === T.Ident ? this.name() : undefined;
-    let last = this.span(nameToken ?? kindToken);
-    let variantToken: Token | undefined;
-    let args: Argument[] = [];
+    const declKind = this.identifier();
+    const name = this.at(T.Ident) ? this.identifier() : undefined;
+    let variant: Identifier | undefined;
+    let args = NO_ARGUMENTS;
     let hasParens = false;
-    if (this.peek().type === T.Equals) {
-      last = this.span(this.next());
-      variantToken = this.name();
-      last = this.span(variantToken);
-      if (this.peek().type === T.LParen) {
+    if (this.at(T.Equals)) {
+      this.advance();
+      variant = this.identifier();
+      if (this.at(T.LParen)) {
         hasParens = true;
-        const parsed = this.arguments();
-        args = parsed.args;
-        last = parsed.span;
+        args = this.arguments();
       }
-    } else if (nameToken && this.peek().type === T.Ident && this.peek().line === nameToken.line && (this.peek(1).type === T.LBrace || this.peek(1).type === T.LParen)) {
-      fail(); // `judge x math_answer {`: the full parser reports the missing `=`.
+    } else if (name && this.at(T.Ident) && this.line === name.span.line) {
+      const after = this.codeAfter();
+      if (after === LEFT_BRACE || after === LEFT_PAREN) fail(); // `judge x math_answer {`: the full parser reports the missing `=`.
     }
-    const body = this.peek().type === T.LBrace ? this.block() : undefined;
-    const span = between(this.span(kindToken), body?.span ?? last);
+    const body = this.at(T.LBrace) ? this.block() : undefined;
+    const span = this.spanFrom(declKind.span);
+    // The usual shapes written out: building an object from conditional spreads costs more
+    // than the rest of the declaration.
+    if (name && body) {
+      if (variant) return { kind: "Declaration", declKind, name, variant, args, hasParens, body, recovered: false, span };
+      return { kind: "Declaration", declKind, name, args, hasParens, body, recovered: false, span };
+    }
     return {
       kind: "Declaration",
-      declKind: this.identifier(kindToken),
-      ...(nameToken ? { name: this.identifier(nameToken) } : {}),
-      ...(variantToken ? { variant: this.identifier(variantToken) } : {}),
+      declKind,
+      ...(name ? { name } : {}),
+      ...(variant ? { variant } : {}),
       args,
       hasParens,
       ...(body ? { body } : {}),
@@ -168,48 +127,55 @@ class WellFormedParser {
 
   /** "{" (Field ("," | ";")?)* "}" */
   private block(): Block {
-    const open = this.open();
-    const fields: Field[] = [];
-    while (this.peek().type !== T.RBrace) {
-      fields.push(this.field());
-      const separator = this.peek().type;
-      if (separator === T.Comma || separator === T.Semicolon) this.next();
+    const offset = this.start;
+    const line = this.line;
+    const column = this.column;
+    this.open();
+    const base = this.pending.length;
+    while (!this.at(T.RBrace)) {
+      this.pending.push(this.field());
+      if (this.at(T.Comma) || this.at(T.Semicolon)) this.advance();
     }
-    const close = this.close();
-    return { kind: "Block", fields, span: between(this.span(open), this.span(close)) };
+    const fields = this.takePending<Field>(base);
+    this.close(T.RBrace);
+    const span = this.spanSince(offset, line, column);
+    return { kind: "Block", fields, span };
   }
 
   /** NAME "=" Value | NAME Block */
   private field(): Field {
-    const name = this.identifier(this.name());
-    if (this.peek().type === T.LBrace) {
+    const name = this.identifier();
+    if (this.at(T.LBrace)) {
       const value = this.block();
-      return { kind: "Field", name, value, form: "block", span: between(name.span, value.span) };
+      return { kind: "Field", name, value, form: "block", span: this.spanFrom(name.span) };
     }
-    this.expect(T.Equals);
+    if (!this.at(T.Equals)) fail();
+    this.advance();
     const value = this.value();
-    return { kind: "Field", name, value, form: "assign", span: between(name.span, value.span) };
+    return { kind: "Field", name, value, form: "assign", span: this.spanFrom(name.span) };
   }
 
   private value(): Value {
-    const token = this.peek();
-    switch (token.type) {
+    switch (this.type) {
       case T.String:
-        return this.string(this.next());
+        return this.string();
       case T.Number:
-        return this.number(this.next());
+        return this.number();
       case T.LBracket:
         return this.list();
       case T.LBrace:
         return this.block();
-      case T.Ident:
-        if (token.image === "true" || token.image === "false") {
-          this.next();
-          return { kind: "Boolean", value: token.image === "true", span: this.span(token) };
+      case T.Ident: {
+        const isTrue = this.imageIs("true");
+        if (isTrue || this.imageIs("false")) {
+          const span = this.tokenSpan();
+          this.advance();
+          return { kind: "Boolean", value: isTrue, span };
         }
         // `b = c = 3`: `c =` starts a field, and b lacks its value.
-        if (this.peek(1).type === T.Equals) fail();
+        if (this.codeAfter() === EQUALS) fail();
         return this.reference();
+      }
       default:
         return fail();
     }
@@ -217,171 +183,159 @@ class WellFormedParser {
 
   /** Path Arguments? Block?, where Path := NAME ("." NAME)* */
   private reference(): Value {
-    const path = [this.identifier(this.name())];
-    while (this.peek().type === T.Dot) {
-      this.next();
-      path.push(this.identifier(this.name()));
+    const first = this.identifier();
+    const reference: Reference = this.at(T.Dot) ? this.dottedPath(first) : { kind: "Reference", path: [first], span: first.span };
+    const hasParens = this.at(T.LParen);
+    const args = hasParens ? this.arguments() : NO_ARGUMENTS;
+    const block = this.at(T.LBrace) ? this.block() : undefined;
+    if (!hasParens && !block) return reference;
+    const span = this.spanFrom(first.span);
+    if (block) return { kind: "Call", callee: reference, args, hasParens, block, span };
+    return { kind: "Call", callee: reference, args, hasParens, span };
+  }
+
+  private dottedPath(first: Identifier): Reference {
+    const base = this.pending.length;
+    this.pending.push(first);
+    while (this.at(T.Dot)) {
+      this.advance();
+      this.pending.push(this.identifier());
     }
-    const reference: Reference = { kind: "Reference", path, span: between(path[0]!.span, path.at(-1)!.span) };
-    const hasParens = this.peek().type === T.LParen;
-    const parsed = hasParens ? this.arguments() : undefined;
-    const block = this.peek().type === T.LBrace ? this.block() : undefined;
-    if (!parsed && !block) return reference;
-    const span = between(path[0]!.span, block?.span ?? parsed!.span);
-    return { kind: "Call", callee: reference, args: parsed?.args ?? [], hasParens, ...(block ? { block } : {}), span };
+    const path = this.takePending<Identifier>(base);
+    return { kind: "Reference", path, span: this.spanFrom(first.span) };
   }
 
   /** "(" (Argument ("," Argument)* ","?)? ")", Argument := (NAME "=")? Value */
-  private arguments(): { args: Argument[]; span: Span } {
-    const open = this.open();
-    const args: Argument[] = [];
-    while (this.peek().type !== T.RParen) {
-      let name: Identifier | undefined;
-      if (this.peek().type === T.Ident && this.peek(1).type === T.Equals) {
-        name = this.identifier(this.name());
-        this.next();
-      }
-      const value = this.value();
-      args.push({ kind: "Argument", ...(name ? { name } : {}), value, span: name ? between(name.span, value.span) : value.span });
-      if (this.peek().type !== T.Comma) break;
-      this.next();
+  private arguments(): Argument[] {
+    this.open();
+    const base = this.pending.length;
+    while (!this.at(T.RParen)) {
+      this.pending.push(this.argument());
+      if (!this.at(T.Comma)) break;
+      this.advance();
     }
-    const close = this.close(T.RParen);
-    return { args, span: between(this.span(open), this.span(close)) };
+    const args = this.takePending<Argument>(base);
+    this.close(T.RParen);
+    return args;
+  }
+
+  private argument(): Argument {
+    if (!this.at(T.Ident) || this.codeAfter() !== EQUALS) {
+      const value = this.value();
+      return { kind: "Argument", value, span: value.span };
+    }
+    const name = this.identifier();
+    this.advance();
+    const value = this.value();
+    return { kind: "Argument", name, value, span: this.spanFrom(name.span) };
   }
 
   /** "[" (Value ("," Value)* ","?)? "]" */
   private list(): ListLiteral {
-    const open = this.open();
-    const items: Value[] = [];
-    while (this.peek().type !== T.RBracket) {
-      items.push(this.value());
-      if (this.peek().type !== T.Comma) break;
-      this.next();
+    const offset = this.start;
+    const line = this.line;
+    const column = this.column;
+    this.open();
+    const base = this.pending.length;
+    while (!this.at(T.RBracket)) {
+      this.pending.push(this.value());
+      if (!this.at(T.Comma)) break;
+      this.advance();
     }
-    const close = this.close(T.RBracket);
-    return { kind: "List", items, span: between(this.span(open), this.span(close)) };
+    const items = this.takePending<Value>(base);
+    this.close(T.RBracket);
+    return { kind: "List", items, span: this.spanSince(offset, line, column) };
   }
 
-  private string(token: Token): StringLiteral {
-    const decoded = decodeString(token.image, true);
-    if (decoded.problems.length > 0) fail();
-    return { kind: "String", value: decoded.value, raw: token.image, multiline: token.image.startsWith('"""'), span: this.span(token) };
+  private string(): StringLiteral {
+    const raw = this.image();
+    const span = this.tokenSpan();
+    let value: string;
+    if (this.stringNeedsDecoding) {
+      const decoded = decodeString(raw, true);
+      if (decoded.problems.length > 0) fail();
+      value = decoded.value;
+    } else {
+      value = this.text.slice(this.start + 1, this.end - 1);
+    }
+    this.advance();
+    return { kind: "String", value, raw, multiline: raw.startsWith('"""'), span };
   }
 
-  private number(token: Token): Value {
-    const raw = token.image;
-    const span = this.span(token);
+  private number(): Value {
+    const raw = this.image();
+    const span = this.tokenSpan();
+    const plain = this.numberIsPlain;
+    this.advance();
+    if (plain) {
+      const value = Number(raw);
+      if (Number.isFinite(value)) return { kind: "Number", value, raw, span };
+    }
     const decoded = decodeNumber(raw);
     // The decoded value has the AST node's fields (value, seconds or bytes) under the same kind.
     return decoded.kind === "Invalid" ? fail() : { ...decoded, raw, span };
   }
 
-  private identifier(token: Token): Identifier {
-    return { kind: "Identifier", name: token.image, span: this.span(token) };
-  }
-
-  private span(token: Token): Span {
-    return { file: this.file, offset: token.offset, length: token.image.length, line: token.line, column: token.column };
-  }
-
   /** A name that is not a keyword (keywords are tokens of their own to the full parser). */
-  private name(): Token {
-    const token = this.expect(T.Ident);
-    if (KEYWORDS.has(token.image)) fail();
-    return token;
+  private identifier(): Identifier {
+    if (!this.at(T.Ident)) fail();
+    if (this.atKeyword()) fail();
+    const name = this.names.nameAt(this.text, this.start, this.end, this.nameHash);
+    const span = this.tokenSpan();
+    this.advance();
+    return { kind: "Identifier", name, span };
+  }
+
+  /** `import`, `as`, `true` or `false`: tokens of their own to the full lexer, never names. */
+  private atKeyword(): boolean {
+    switch (this.end - this.start) {
+      case 2:
+        return this.imageIs("as");
+      case 4:
+        return this.imageIs("true");
+      case 5:
+        return this.imageIs("false");
+      case 6:
+        return this.imageIs("import");
+      default:
+        return false;
+    }
+  }
+
+  private imageIs(word: string): boolean {
+    return this.end - this.start === word.length && this.text.startsWith(word, this.start);
   }
 
   /** An opening bracket; deeper than the full lexer's limit is its to report. */
-  private open(): Token {
+  private open(): void {
     if (++this.depth >= MAX_NESTING) fail();
-    return this.next();
+    this.advance();
   }
 
-  private close(type: T = T.RBrace): Token {
+  /** Takes the closing bracket of a group. */
+  private close(type: T): void {
     this.depth--;
-    return this.expect(type);
+    if (!this.at(type)) fail();
+    this.advance();
   }
 
-  private expect(type: T): Token {
-    const token = this.next();
-    if (token.type !== type) fail();
-    return token;
+  /**
+   * The span from `start` through the last token taken: every node ends with its last token,
+   * so this is the node's span without reading the span of its last part (of any of the
+   * value's shapes, which would make the read megamorphic).
+   */
+  private spanFrom(start: Span): Span {
+    return this.spanSince(start.offset, start.line, start.column);
   }
 
-  private peek(ahead = 0): Token {
-    return this.tokens[Math.min(this.at + ahead, this.tokens.length - 1)]!;
+  private spanSince(offset: number, line: number, column: number): Span {
+    return { file: this.file, offset, length: this.previousEnd - offset, line, column };
   }
 
-  private next(): Token {
-    const token = this.peek();
-    if (this.at < this.tokens.length - 1) this.at++;
-    return token;
+  /** The pending items from `base` on, as an array of their own. */
+  private takePending<Item>(base: number): Item[] {
+    const items = this.pending.slice(base) as Item[];
+    this.pending.length = base;
+    return items;
   }
-
-  /** Tokens and comments, with chevrotain's lines and columns (1-based, UTF-16 units). */
-  private lex(): void {
-    const text = this.text;
-    let offset = 0;
-    let line = 1;
-    let lineStart = 0;
-    // `test` and a slice, not `exec`: no match array for every token.
-    const take = (pattern: RegExp): string | undefined => {
-      pattern.lastIndex = offset;
-      return pattern.test(text) ? text.slice(offset, pattern.lastIndex) : undefined;
-    };
-    while (offset < text.length) {
-      const c = text[offset]!;
-      const column = offset - lineStart + 1;
-      let type: T | undefined = PUNCTUATION[c];
-      let image: string | undefined;
-      if (type !== undefined) image = c;
-      else if (c === '"') {
-        image = take(text.startsWith('"""', offset) ? TRIPLE_STRING : SIMPLE_STRING);
-        type = T.String;
-      } else if (c === "-" || (c >= "0" && c <= "9")) {
-        image = take(NUMBER);
-        type = T.Number;
-      } else if (c === "#") {
-        const comment = take(COMMENT)!;
-        this.comments.push({ kind: "Comment", text: comment.slice(1), span: { file: this.file, offset, length: comment.length, line, column } });
-        offset += comment.length;
-        continue;
-      } else if (c === "_" || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z")) {
-        image = take(IDENTIFIER);
-        type = T.Ident;
-      } else {
-        const end = skipWhitespace(text, offset);
-        if (end === offset) fail();
-        for (let i = offset; i < end; i++) {
-          if (text.charCodeAt(i) === 0x0a) {
-            line++;
-            lineStart = i + 1;
-          }
-        }
-        offset = end;
-        continue;
-      }
-      if (image === undefined) fail();
-      this.tokens.push({ type, offset, image, line, column });
-      if (type === T.String) {
-        for (let i = image.indexOf("\n"); i >= 0; i = image.indexOf("\n", i + 1)) {
-          line++;
-          lineStart = offset + i + 1;
-        }
-      }
-      offset += image.length;
-    }
-    this.tokens.push({ type: T.End, offset: text.length, image: "", line, column: text.length - lineStart + 1 });
-  }
-}
-
-/** The end of the run of whitespace at `offset` (the lexer's: space, tab, \n, \f, \v, BOM). */
-function skipWhitespace(text: string, offset: number): number {
-  let end = offset;
-  for (; end < text.length; end++) {
-    const c = text.charCodeAt(end);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x09 && c !== 0x0c && c !== 0x0b && c !== 0xfeff) break;
-  }
-  return end;
 }

@@ -7,16 +7,13 @@ import type { PlanValue } from "../schema/types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
 import { judgeJson, lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
 import { stageOrder } from "./order.js";
-import { provenanceOf, spanAt, spansOf } from "./provenance.js";
+import { provenanceOf, spanAt, spansOf, type LocatedSection } from "./provenance.js";
 
 /**
  * Lowers checked declarations to plan.json (docs/plan.md): top-level sections in a fixed
  * order, maps sorted by key, every default filled in, and a provenance entry (JSON Pointer →
  * `file:line:col` or `default`) for every leaf of the declaration sections.
  */
-
-/** Sections whose values come from declarations and so carry provenance. */
-const DECLARED_SECTIONS = ["recipe", "models", "rewards", "datasets", "judges", "tasks", "stages", "cluster", "launch"];
 
 export interface LowerInput {
   readonly declarations: readonly CheckedDeclaration[];
@@ -73,23 +70,30 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   plan.estimates = {};
   plan.provenance = {};
   plan.estimates = (input.estimate?.(plan) ?? {}) as PlanValue;
-  let declared: [string, LValue][] | undefined;
+  let declared: LocatedSection[] | undefined;
   const located = () =>
     (declared ??= [
       ["recipe", recipe()],
-      ...named.map(({ section, declarations, lower }) => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lower(d)]), input.rootSpan)] as [string, LValue]),
+      ...named.map(({ section, declarations, lower }): LocatedSection => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lower(d)]), input.rootSpan)]),
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
-  // Spans and provenance cost as much as the rest of checking (a pointer string for every
-  // value), and `align check` of a recipe without errors reads neither: each is built on first
-  // use. `provenance` keeps its place among the plan's keys.
+  return withLocations(plan, located, input.relativeFile);
+}
+
+/**
+ * The plan with its provenance, spans and spanOf built from the located sections on first use:
+ * they cost as much as the rest of checking (a pointer string for every value), and `align
+ * check` of a recipe without errors reads none of them. `provenance` keeps its place among the
+ * plan's keys.
+ */
+function withLocations(plan: Record<string, PlanValue>, located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
   let spans: Map<string, Span> | undefined;
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
     configurable: true,
     get() {
-      const provenance = provenanceOf(located(), input.relativeFile);
+      const provenance = provenanceOf(located(), relativeFile);
       Object.defineProperty(plan, "provenance", { value: provenance, enumerable: true, writable: true, configurable: true });
       return provenance;
     },

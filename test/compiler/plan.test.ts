@@ -90,4 +90,31 @@ describe("plan", () => {
     expect(result.spans.get("/models/a/from")).toMatchObject({ line: 1, column: 18 });
     expect(result.spans.get("/models/a/dtype")).toMatchObject({ line: 1, column: 1 });
   });
+
+  it("writes provenance in pointer order where one name begins another (`j`, `j.x`) and past item 9", () => {
+    const values = Array.from({ length: 11 }, (_, i) => `"v${i}"`).join(", ");
+    const result = compileFiles({
+      "main.align": `import "more.align" as j\njudge j = contains { values = [${values}] }\n`,
+      "more.align": 'judge x = contains { values = ["a"] }\n',
+    });
+    expect(result.hasErrors).toBe(false);
+    const pointers = Object.keys(JSON.parse(result.planJson!).provenance);
+    expect(pointers).toEqual([...pointers].sort());
+    // "/judges/j.x/..." sorts before "/judges/j/..." ('.' < '/'), though `j` sorts before `j.x`.
+    expect(pointers.indexOf("/judges/j.x/values/0")).toBeLessThan(pointers.indexOf("/judges/j/mode"));
+    expect(pointers.indexOf("/judges/j/values/10")).toBeLessThan(pointers.indexOf("/judges/j/values/2"));
+  });
+
+  it("points a defaulted value at its own declaration's header, in an imported file too", () => {
+    const result = compileFiles({
+      "main.align": 'import "more.align"\nmodel a { from = builtin() }\n',
+      "more.align": '\n\nmodel b { from = builtin() }\n',
+    });
+    expect(result.hasErrors).toBe(false);
+    expect(result.spans.get("/models/a/lora")).toMatchObject({ file: "main.align", line: 2, column: 1, length: "model a".length });
+    expect(result.spans.get("/models/b/lora")).toMatchObject({ file: "more.align", line: 3, column: 1, length: "model b".length });
+    expect(result.spans.get("/models/b/from/layers")).toMatchObject({ file: "more.align", line: 3, column: 1 });
+    const provenance = JSON.parse(result.planJson!).provenance;
+    expect([provenance["/models/b/lora"], provenance["/models/b/from"]]).toEqual(["default", undefined]);
+  });
 });

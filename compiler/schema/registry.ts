@@ -29,8 +29,12 @@ export function kindNames(): string[] {
   return kinds.map((k) => k.name);
 }
 
+/** Each kind's variants by name (every declaration with a variant looks its variant up). */
+const variantsByName = new Map<KindSpec, ReadonlyMap<string, VariantSpec>>(kinds.map((k) => [k, new Map((k.variants ?? []).map((v) => [v.name, v]))]));
+
 export function variantSpec(kind: KindSpec, name: string): VariantSpec | undefined {
-  return kind.variants?.find((v) => v.name === name);
+  const variants = variantsByName.get(kind);
+  return variants ? variants.get(name) : kind.variants?.find((v) => v.name === name);
 }
 
 const mergedFields = new WeakMap<VariantSpec, FieldMap>();

@@ -79,6 +79,7 @@ function phasesOnce(file: string, host: CompilerHost): Phases {
     documents: program.documents,
     rootDir: program.rootDir,
     spanOf: lowered.spanOf,
+    textOf: (document) => program.texts.get(document),
     readFile,
     diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),
   };

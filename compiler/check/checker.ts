@@ -130,6 +130,7 @@ function ruleContext(plan: Plan, program: LoadedProgram, spanOf: (pointer: strin
     documents,
     rootDir: program.rootDir,
     spanOf,
+    textOf: (document) => program.texts.get(document),
     readFile,
     diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),
   };

@@ -19,6 +19,8 @@ export interface RuleContext {
    * defaulted values, the span of the enclosing declaration's header.
    */
   spanOf(pointer: string): Span | undefined;
+  /** The text a document was parsed from; undefined when the host did not say. */
+  textOf?(document: Document): string | undefined;
   /** Cached; undefined if unreadable. */
   readFile(relativePath: string): string | undefined;
   /** The local Hugging Face hub cache (absolute), when the compiler was given one. */

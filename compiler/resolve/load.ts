@@ -31,6 +31,8 @@ export interface LoadedProgram {
   readonly rootDir: string;
   /** Text of every loaded file by display path (for rendering code frames). */
   readonly sources: ReadonlyMap<string, string>;
+  /** The text each document was parsed from (rules that can rule a document out by its text). */
+  readonly texts: ReadonlyMap<Document, string>;
 }
 
 interface Loader {
@@ -40,12 +42,13 @@ interface Loader {
   readonly seen: Set<string>;
   readonly diagnostics: Diagnostic[];
   readonly sources: Map<string, string>;
+  readonly texts: Map<Document, string>;
 }
 
 /** Loads `rootFile` (a display path; resolved against `cwd`). Undefined if it cannot be read. */
 export function loadProgram(rootFile: string, host: CompilerHost, cwd = process.cwd()): LoadedProgram | undefined {
   const absolutePath = path.resolve(cwd, rootFile);
-  const loader: Loader = { host, parsed: new Map(), modules: [], seen: new Set(), diagnostics: [], sources: new Map() };
+  const loader: Loader = { host, parsed: new Map(), modules: [], seen: new Set(), diagnostics: [], sources: new Map(), texts: new Map() };
   const root = parseFile(loader, absolutePath, rootFile);
   if (!root) return undefined;
   visit(loader, { document: root, file: rootFile, absolutePath, prefix: "" }, [absolutePath]);
@@ -55,7 +58,7 @@ export function loadProgram(rootFile: string, host: CompilerHost, cwd = process.
     if (!files.has(m.absolutePath)) documents.push(m.document);
     files.add(m.absolutePath);
   }
-  return { modules: loader.modules, documents, diagnostics: loader.diagnostics, rootDir: path.dirname(absolutePath), sources: loader.sources };
+  return { modules: loader.modules, documents, diagnostics: loader.diagnostics, rootDir: path.dirname(absolutePath), sources: loader.sources, texts: loader.texts };
 }
 
 function parseFile(loader: Loader, absolutePath: string, file: string): Document | undefined {
@@ -68,6 +71,7 @@ function parseFile(loader: Loader, absolutePath: string, file: string): Document
       loader.parsed.set(absolutePath, result);
       loader.diagnostics.push(...result.diagnostics);
       loader.sources.set(file, text);
+      loader.texts.set(result.document, text);
     }
   }
   return loader.parsed.get(absolutePath)?.document;

@@ -5,6 +5,7 @@ import { fieldInputs } from "../../compiler/check/rules/JudgeInputsProvided.js";
 import { fieldsOfData } from "../../compiler/check/rules/support/dataFields.js";
 import { findCycles } from "../../compiler/check/rules/support/stageGraph.js";
 import type { Plan } from "../../compiler/plan/types.js";
+import { codesAt, compileFiles } from "../compiler/helpers.js";
 
 describe("findCycles", () => {
   it("finds each cycle once, as a closed path from its smallest stage", () => {
@@ -48,6 +49,26 @@ describe("secretFinding", () => {
     ] as const) {
       expect(secretFinding(value, name), value).toBeUndefined();
     }
+  });
+});
+
+describe("SecretLiteral's scan of the source text", () => {
+  // The rule walks only declarations whose text holds a key prefix, `://`, an escape or a
+  // secret-like name: these are the ways a finding's text can hide from a plain scan.
+  const OPTIONS = (key: string) => `judge j = custom { module = "j.ts"  options { ${key} } }\n`;
+  const FILLER = 'judge other = regex { pattern = "plain" }\n';
+
+  it("finds a key spelled with escapes, one inside a multi-line string, and one between other declarations", () => {
+    const escaped = OPTIONS('note = "\\u{73}k-proj-abcdefghijklmnopqrstuvwx12"');
+    const multiLine = OPTIONS('note = """\n      hf_abcdefghijklmnopqrstuvwxyz123\n    """').replace("judge j", "judge k");
+    const result = compileFiles({ "main.align": `${FILLER}${escaped}${FILLER.replace("other", "other2")}${multiLine}` });
+    expect(codesAt(result).filter((c) => c.startsWith("AL4010"))).toEqual(["AL4010 2:54", "AL4010 4:54"]);
+  });
+
+  it("finds a random-looking value under a secret-like name whatever its case, in an imported file too", () => {
+    const imported = OPTIONS('Auth_Token = "q8Zr2LmX0vT7pW4nB6cY"');
+    const result = compileFiles({ "main.align": `import "lib.align"\n${FILLER}`, "lib.align": `${FILLER.replace("other", "other2")}${imported}` });
+    expect(result.diagnostics.filter((d) => d.code === "AL4010").map((d) => `${d.span?.file} ${d.span?.line}`)).toEqual(["lib.align 2"]);
   });
 });
 

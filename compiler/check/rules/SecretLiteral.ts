@@ -2,11 +2,11 @@
  * API keys and tokens belong in the environment (`env("NAME")`), never in a recipe: recipes
  * are committed, copied into bundles and hashed into lockfiles.
  */
-import type { StringLiteral } from "../../../grammar/ast.js";
+import type { Declaration, Document, StringLiteral } from "../../../grammar/ast.js";
 import type { Diagnostic } from "../../../grammar/diagnostic.js";
 import type { CodeInfo } from "../../diagnostics/types.js";
 import type { Rule } from "../rule.js";
-import { declarations, walkDeclaration } from "./support/ast.js";
+import { declarations, declarationsAt, walkDeclaration } from "./support/ast.js";
 
 export const secretLiteralCode: CodeInfo = {
   code: "AL4010",
@@ -64,13 +64,34 @@ export function secretFinding(value: string, name: string | undefined): Finding 
   return undefined;
 }
 
+/**
+ * Text that every finding's source holds: a known format's prefix, `://`, an escape (which can
+ * spell any of them), or a secret-like field name's stem (case aside). A string's decoded value
+ * keeps its characters' order and adjacency apart from escapes (`"""` strings only drop
+ * indentation and join lines with `\n`), and field names are identifiers written as they are.
+ */
+const FINDING_SOURCE = /sk-|hf_|gh[pousr]_|AKIA|xox[abprs]-|glpat-|AIza|:\/\/|\\|key|token|secret|passw|credential|auth/gi;
+
+/**
+ * The declarations a finding can come from: those whose source holds `FINDING_SOURCE` (one
+ * scan of the text is several times cheaper than walking every value of a large file), or
+ * every declaration when the text is unknown.
+ */
+function declarationsToWalk(document: Document, text: string | undefined): readonly Declaration[] {
+  if (text === undefined) return declarations(document);
+  const offsets: number[] = [];
+  FINDING_SOURCE.lastIndex = 0;
+  for (let match = FINDING_SOURCE.exec(text); match !== null; match = FINDING_SOURCE.exec(text)) offsets.push(match.index);
+  return offsets.length === 0 ? [] : declarationsAt(document, offsets);
+}
+
 export const secretLiteralRule: Rule = {
   name: "SecretLiteral",
   codes: [secretLiteralCode.code],
   check(context) {
     const out: Diagnostic[] = [];
     for (const document of context.documents) {
-      for (const decl of declarations(document)) {
+      for (const decl of declarationsToWalk(document, context.textOf?.(document))) {
         walkDeclaration(decl, (value, name) => {
           // A literal where the schema wants env("NAME") is already a type error (AL3007).
           if (value.kind !== "String" || name === "api_key") return;

@@ -13,6 +13,41 @@ export function declarations(document: Document): readonly Declaration[] {
   return found;
 }
 
+/**
+ * The declarations whose source holds one of `offsets` (ascending), in document order: a
+ * declaration's source runs from its start to the next item's (items are in source order).
+ */
+export function declarationsAt(document: Document, offsets: readonly number[]): Declaration[] {
+  const items = document.items;
+  const out: Declaration[] = [];
+  let last = -1;
+  for (const offset of offsets) {
+    const at = lastItemStartingBy(items, offset);
+    if (at <= last) continue;
+    last = at;
+    const item = items[at]!;
+    if (item.kind === "Declaration") out.push(item);
+  }
+  return out;
+}
+
+/** Index of the last item that starts at or before `offset` (-1 when none does). */
+function lastItemStartingBy(items: Document["items"], offset: number): number {
+  let low = 0;
+  let high = items.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    if (items[middle]!.span.offset <= offset) {
+      found = middle;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return found;
+}
+
 /** Calls `visit` on every value under the declaration, with the nearest field/argument name. */
 export function walkDeclaration(declaration: Declaration, visit: (value: Value, name: string | undefined) => void): void {
   for (const argument of declaration.args) walkValue(argument.value, argument.name?.name, visit);

@@ -83,6 +83,15 @@ describe("regexProblem and parsePatternProblem", () => {
     expect(parsePatternProblem("Verdict: (True|False")).toMatch(/Unterminated group/);
     expect(parsePatternProblem("Verdict: (True|False)")).toBeNull();
   });
+
+  it("accepts plain-text patterns without parsing them, but still refuses their invalid flags", () => {
+    expect(regexProblem("as an AI model, I cannot", "iu")).toBeNull();
+    expect(regexProblem("-/ é", "v")).toBeNull();
+    // RegExp refuses a repeated flag and u with v.
+    for (const flags of ["ii", "uv"]) {
+      expect(regexProblem("as an AI model", flags), flags).toMatchObject({ field: "pattern", message: expect.stringMatching(/Invalid flags/) });
+    }
+  });
 });
 
 describe("fieldInputs", () => {

@@ -8,6 +8,14 @@ import { findNestedQuantifier } from "./regexSafety.js";
 /** `g` and `y` make `test` stateful (lastIndex) and mean nothing for a one-shot check. */
 const ALLOWED_FLAGS = new Set(["d", "i", "m", "s", "u", "v"]);
 
+/** The characters that make a pattern more than literal text. */
+const REGEX_SYNTAX = /[\\^$.|?*+()[\]{}]/;
+
+/** Allowed flags (checked before) are refused by RegExp only when one repeats or u meets v. */
+function flagsValid(flags: string): boolean {
+  return new Set(flags).size === flags.length && !(flags.includes("u") && flags.includes("v"));
+}
+
 function syntaxError(pattern: string, flags: string): string | null {
   try {
     new RegExp(pattern, flags);
@@ -25,6 +33,9 @@ export function regexProblem(pattern: string, flags: string): { field: "pattern"
       return { field: "flags", message: `flag "${flag}" is not allowed${why}; use d, i, m, s, u or v` };
     }
   }
+  // Plain text (a phrase to find or avoid, the usual pattern) is valid in every mode: nothing
+  // to parse twice. Only the flags could still be refused (repeated, or u with v).
+  if (!REGEX_SYNTAX.test(pattern) && flagsValid(flags)) return null;
   const nested = findNestedQuantifier(pattern);
   if (nested !== null) {
     const message = `nested quantifier ${nested} can backtrack catastrophically on hostile responses; rewrite it without repeating a repeated group`;

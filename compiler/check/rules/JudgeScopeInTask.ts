@@ -3,8 +3,9 @@
  * the judge draws prompts from is a no-op, usually a typo or a forgotten prompt source.
  */
 import type { CodeInfo } from "../../diagnostics/types.js";
-import type { Plan, PlanJudge, PlanTask } from "../../plan/types.js";
+import type { Plan, PlanTask } from "../../plan/types.js";
 import type { Rule } from "../rule.js";
+import { scopedJudges } from "./support/planIndex.js";
 import { nameList, pointer } from "./support/pointer.js";
 
 export const judgeScopeInTaskCode: CodeInfo = {
@@ -27,10 +28,8 @@ export const judgeScopeInTaskRule: Rule = {
   check(context) {
     const { plan } = context;
     let usersOf: Map<string, [string, PlanTask][]> | undefined;
-    // Only scoped judges are looked at (no entry array per judge: recipes have thousands).
-    const scoped: [string, PlanJudge][] = [];
-    for (const name in plan.judges) if (plan.judges[name]!.scope) scoped.push([name, plan.judges[name]!]);
-    return scoped.flatMap(([name, judge]) => {
+    // Only scoped judges are looked at, listed with the plan's judges (recipes have thousands).
+    return scopedJudges(plan).flatMap(([name, judge]) => {
       const scope = judge.scope!;
       usersOf ??= judgeUsers(plan);
       const users = usersOf.get(name) ?? [];

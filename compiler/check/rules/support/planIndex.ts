@@ -1,27 +1,44 @@
 /**
- * The plan's judges grouped by variant, built once per plan. Most judge rules look at one
- * variant; with each rule listing and filtering every judge itself, a recipe of tens of
- * thousands of judges paid for that listing once per rule.
+ * The plan's judges grouped by variant, and the scoped ones, listed once per plan. Most judge
+ * rules look at one variant; with each rule listing and filtering every judge itself, a recipe
+ * of tens of thousands of judges paid for that listing once per rule.
  */
 import type { Plan, PlanJudge } from "../../../plan/types.js";
 
 type Variant = PlanJudge["variant"];
 type JudgeOf<V extends Variant> = Extract<PlanJudge, { variant: V }>;
 
-const byPlan = new WeakMap<Plan["judges"], Map<string, [string, PlanJudge][]>>();
+interface JudgeIndex {
+  readonly byVariant: Map<string, [string, PlanJudge][]>;
+  /** Judges with a `scope`, in the plan's order (AL4008 looks at them alone). */
+  readonly scoped: [string, PlanJudge][];
+}
+
+const byPlan = new WeakMap<Plan["judges"], JudgeIndex>();
+
+/** The judges listed once per plan: a recipe's tens of thousands cost a lookup each to list. */
+function judgeIndex(plan: Plan): JudgeIndex {
+  let index = byPlan.get(plan.judges);
+  if (index === undefined) {
+    index = { byVariant: new Map(), scoped: [] };
+    for (const name in plan.judges) {
+      const judge = plan.judges[name]!;
+      const group = index.byVariant.get(judge.variant);
+      if (group === undefined) index.byVariant.set(judge.variant, [[name, judge]]);
+      else group.push([name, judge]);
+      if (judge.scope) index.scoped.push([name, judge]);
+    }
+    byPlan.set(plan.judges, index);
+  }
+  return index;
+}
 
 /** `[name, judge]` of every judge of `variant`, in the plan's order. */
 export function judgesOf<V extends Variant>(plan: Plan, variant: V): ReadonlyArray<readonly [string, JudgeOf<V>]> {
-  let groups = byPlan.get(plan.judges);
-  if (groups === undefined) {
-    groups = new Map();
-    for (const name in plan.judges) {
-      const judge = plan.judges[name]!;
-      const group = groups.get(judge.variant);
-      if (group === undefined) groups.set(judge.variant, [[name, judge]]);
-      else group.push([name, judge]);
-    }
-    byPlan.set(plan.judges, groups);
-  }
-  return (groups.get(variant) ?? []) as unknown as ReadonlyArray<readonly [string, JudgeOf<V>]>;
+  return (judgeIndex(plan).byVariant.get(variant) ?? []) as unknown as ReadonlyArray<readonly [string, JudgeOf<V>]>;
+}
+
+/** `[name, judge]` of every judge with a `scope`, in the plan's order. */
+export function scopedJudges(plan: Plan): ReadonlyArray<readonly [string, PlanJudge]> {
+  return judgeIndex(plan).scoped;
 }

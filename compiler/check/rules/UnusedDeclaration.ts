@@ -32,9 +32,6 @@ export const unusedDeclarationRule: Rule = {
   check(context) {
     const root = context.documents[0];
     if (!root) return [];
-    // A file without the word declares no stage (as a file of shared declarations): one scan of
-    // its text instead of reading every declaration's kind.
-    if (context.textOf?.(root)?.includes("stage") === false) return [];
     const decls = declarations(root);
     if (!decls.some((decl) => decl.declKind.name === "stage")) return [];
     // A declaration the parser recovered may have lost the references that use the others

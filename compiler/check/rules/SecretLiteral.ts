@@ -65,12 +65,12 @@ export function secretFinding(value: string, name: string | undefined): Finding 
 }
 
 /**
- * Text that every finding's source holds: a known format's prefix, `://`, an escape (which can
- * spell any of them), or a secret-like field name's stem (case aside). A string's decoded value
+ * Text that every finding's source holds: a known format's prefix (`KNOWN_PREFIX`), `://`, an
+ * escape (which can spell any of them), or a secret-like field name's stem (case aside). A string's decoded value
  * keeps its characters' order and adjacency apart from escapes (`"""` strings only drop
  * indentation and join lines with `\n`), and field names are identifiers written as they are.
  */
-const FINDING_SOURCE = /sk-|hf_|gh[pousr]_|AKIA|xox[abprs]-|glpat-|AIza|:\/\/|\\|key|token|secret|passw|credential|auth/gi;
+const FINDING_SOURCE = new RegExp(`${KNOWN_PREFIX.source}|:\\/\\/|\\\\|key|token|secret|passw|credential|auth`, "gi");
 
 /**
  * The declarations a finding can come from: those whose source holds `FINDING_SOURCE` (one

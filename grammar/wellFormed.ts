@@ -68,6 +68,12 @@ class WellFormedParser extends Scanner {
    * them live to the end of the check.
    */
   private readonly pending: unknown[] = [];
+  /**
+   * How many of `pending` are in use. The array is not shortened when a list closes: setting
+   * its `length` lower (to 0 after every declaration's body) drops or trims its backing store,
+   * which the next list then allocates again. Later items overwrite the rest.
+   */
+  private pendingCount = 0;
   private readonly names = new NameTable(this.text.length);
 
   document(): Document {
@@ -141,9 +147,9 @@ class WellFormedParser extends Scanner {
     const line = this.line;
     const column = this.column;
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RBrace)) {
-      this.pending.push(this.field());
+      this.addPending(this.field());
       if (this.at(T.Comma) || this.at(T.Semicolon)) this.advance();
     }
     const fields = this.takePending<Field>(base);
@@ -205,11 +211,11 @@ class WellFormedParser extends Scanner {
   }
 
   private dottedPath(first: Identifier): Reference {
-    const base = this.pending.length;
-    this.pending.push(first);
+    const base = this.pendingCount;
+    this.addPending(first);
     while (this.at(T.Dot)) {
       this.advance();
-      this.pending.push(this.identifier());
+      this.addPending(this.identifier());
     }
     const path = this.takePending<Identifier>(base);
     return { kind: "Reference", path, span: this.spanFrom(first.span) };
@@ -218,9 +224,9 @@ class WellFormedParser extends Scanner {
   /** "(" (Argument ("," Argument)* ","?)? ")", Argument := (NAME "=")? Value */
   private arguments(): Argument[] {
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RParen)) {
-      this.pending.push(this.argument());
+      this.addPending(this.argument());
       if (!this.at(T.Comma)) break;
       this.advance();
     }
@@ -246,9 +252,9 @@ class WellFormedParser extends Scanner {
     const line = this.line;
     const column = this.column;
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RBracket)) {
-      this.pending.push(this.value());
+      this.addPending(this.value());
       if (!this.at(T.Comma)) break;
       this.advance();
     }
@@ -351,7 +357,7 @@ class WellFormedParser extends Scanner {
   private takePending<Item>(base: number): Item[] {
     const pending = this.pending;
     let items: unknown[];
-    switch (pending.length - base) {
+    switch (this.pendingCount - base) {
       case 1:
         items = [pending[base]];
         break;
@@ -365,9 +371,13 @@ class WellFormedParser extends Scanner {
         items = [pending[base], pending[base + 1], pending[base + 2], pending[base + 3]];
         break;
       default:
-        items = pending.slice(base);
+        items = pending.slice(base, this.pendingCount);
     }
-    pending.length = base;
+    this.pendingCount = base;
     return items as Item[];
+  }
+
+  private addPending(item: unknown): void {
+    this.pending[this.pendingCount++] = item;
   }
 }

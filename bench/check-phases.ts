@@ -9,9 +9,8 @@
  * The driver's phases are repeated here in its order, so this file follows checker.ts.
  */
 import * as path from "node:path";
-import { checkDeclaration } from "../compiler/check/declarations.js";
+import { checkAll } from "../compiler/check/checker.js";
 import { allRules } from "../compiler/check/rules/index.js";
-import type { CheckScope } from "../compiler/check/scope.js";
 import type { RuleContext } from "../compiler/check/rule.js";
 import { makeDiagnostic } from "../compiler/diagnostics/make.js";
 import { estimateMemory } from "../compiler/estimate/index.js";
@@ -53,15 +52,7 @@ function phasesOnce(file: string, host: CompilerHost): Phases {
   const program = timed(phases, "load (parse cached)", () => loadProgram(file, host, process.cwd()))!;
   const { table } = timed(phases, "symbols", () => buildSymbols(program.modules));
   const diagnostics: ReturnType<typeof makeDiagnostic>[] = [];
-  const declarations = timed(phases, "check declarations", () => {
-    const out = [];
-    for (const symbol of [...table.named.values(), ...table.singletons.values()]) {
-      const scope: CheckScope = { module: symbol.module, table, host, rootDir: program.rootDir, diagnostics };
-      const checked = checkDeclaration(symbol, scope);
-      if (checked) out.push(checked);
-    }
-    return out;
-  });
+  const declarations = timed(phases, "check declarations", () => checkAll(table, program, host, diagnostics));
   const readFile = (p: string) => host.readFile(path.resolve(program.rootDir, p));
   const root = program.modules[0]!.document;
   const lowered = timed(phases, "lower (with estimate)", () =>
@@ -76,6 +67,7 @@ function phasesOnce(file: string, host: CompilerHost): Phases {
   );
   const context: RuleContext = {
     plan: lowered.plan as unknown as Plan,
+    namesOf: (section) => lowered.names[section],
     documents: program.documents,
     rootDir: program.rootDir,
     spanOf: lowered.spanOf,

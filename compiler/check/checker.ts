@@ -6,7 +6,7 @@ import { TypeCode } from "../diagnostics/compilerCodes.js";
 import { makeDiagnostic } from "../diagnostics/make.js";
 import { estimateMemory } from "../estimate/index.js";
 import type { EstimatePlan } from "../estimate/types.js";
-import { lowerPlan } from "../plan/lower.js";
+import { lowerPlan, type LoweredPlan } from "../plan/lower.js";
 import type { Plan } from "../plan/types.js";
 import type { CompilerHost } from "../resolve/host.js";
 import { loadProgram, type LoadedProgram, type Module } from "../resolve/load.js";
@@ -63,7 +63,7 @@ export function checkProgram(rootFile: string, options: CheckOptions): CheckResu
     estimate: (p) => estimateMemory(p as unknown as EstimatePlan, { readFile, hubCache: options.hubCache }) as unknown as Record<string, unknown>,
   });
   const typed = lowered.plan as unknown as Plan;
-  const context = { ...ruleContext(typed, program, lowered.spanOf, readFile), hubCache: options.hubCache, judgeInputChecks: options.judgeInputChecks };
+  const context = { ...ruleContext(typed, program, lowered, readFile), hubCache: options.hubCache, judgeInputChecks: options.judgeInputChecks };
   const recovered = recoveredSpans(program.documents);
   for (const rule of options.rules ?? []) diagnostics.push(...rule.check(context).filter((d) => !within(d.span, recovered)));
   return {
@@ -92,7 +92,12 @@ function within(span: Span | undefined, outer: readonly Span[]): boolean {
   return span !== undefined && outer.some((o) => o.file === span.file && span.offset >= o.offset && span.offset < o.offset + Math.max(o.length, 1));
 }
 
-function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): CheckedDeclaration[] {
+/**
+ * Every declaration type-checked, the well-typed ones grouped by kind as they come (the lowering
+ * reads them by kind; grouping here, where each symbol was just read, spares another pass over
+ * every declaration).
+ */
+export function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): Map<string, CheckedDeclaration[]> {
   // One scope per module (declarations of a module share everything a scope holds).
   const scopes = new Map<Module, CheckScope>();
   const scopeOf = (module: Module): CheckScope => {
@@ -100,14 +105,17 @@ function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost
     if (scope === undefined) scopes.set(module, (scope = { module, table, host, rootDir: program.rootDir, diagnostics }));
     return scope;
   };
-  const out: CheckedDeclaration[] = [];
+  const byKind = new Map<string, CheckedDeclaration[]>();
   const checkEach = (symbol: DeclSymbol) => {
     const checked = checkDeclaration(symbol, scopeOf(symbol.module));
-    if (checked) out.push(checked);
+    if (checked === undefined) return;
+    const group = byKind.get(symbol.kind.name);
+    if (group === undefined) byKind.set(symbol.kind.name, [checked]);
+    else group.push(checked);
   };
   table.named.forEach(checkEach);
   table.singletons.forEach(checkEach);
-  return out;
+  return byKind;
 }
 
 function relativeFiles(program: LoadedProgram): (file: string) => string {
@@ -123,13 +131,14 @@ function cachedReader(rootDir: string, host: CompilerHost): (relativePath: strin
   };
 }
 
-function ruleContext(plan: Plan, program: LoadedProgram, spanOf: (pointer: string) => Span | undefined, readFile: (p: string) => string | undefined): RuleContext {
+function ruleContext(plan: Plan, program: LoadedProgram, lowered: LoweredPlan, readFile: (p: string) => string | undefined): RuleContext {
   const documents: readonly Document[] = program.documents;
   return {
     plan,
+    namesOf: (section) => lowered.names[section],
     documents,
     rootDir: program.rootDir,
-    spanOf,
+    spanOf: lowered.spanOf,
     textOf: (document) => program.texts.get(document),
     readFile,
     diagnostic: (code, span, message, extra) => makeDiagnostic(code, span, message, extra),

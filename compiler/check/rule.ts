@@ -1,7 +1,7 @@
 import type { Document } from "../../grammar/ast.js";
 import type { Diagnostic, Fix, RelatedLocation } from "../../grammar/diagnostic.js";
 import type { Span } from "../../grammar/span.js";
-import type { Plan } from "../plan/types.js";
+import type { NamedSection, Plan } from "../plan/types.js";
 
 /**
  * The contract between the checker and the semantic rules (compiler/check/rules/, one rule
@@ -10,6 +10,11 @@ import type { Plan } from "../plan/types.js";
 export interface RuleContext {
   /** Only well-typed declarations (ill-typed ones are left out). */
   readonly plan: Plan;
+  /**
+   * The names in a section of named declarations, in the plan's order: `Object.keys` of it,
+   * without listing the keys of a dictionary object again (recipes have thousands of judges).
+   */
+  namesOf(section: NamedSection): readonly string[];
   /** Root first, then imports. */
   readonly documents: readonly Document[];
   /** Absolute directory of the root recipe; plan paths are relative to it. */

@@ -4,6 +4,7 @@ import type { CheckedDeclaration } from "../check/declarations.js";
 import { fromPlan, get, leaf, object, sortedObject, toJson, type LObject, type LValue } from "../check/located.js";
 import { clusterFields, recipeFields } from "../schema/kinds/infra.js";
 import type { PlanValue } from "../schema/types.js";
+import type { NamedSection } from "./types.js";
 import { COMPILER_VERSION, PLAN_VERSION } from "../version.js";
 import { judgeJson, lowerDataset, lowerJudge, lowerModel, lowerStage, stageNeeds, type DeclarationOf, type LowerIO } from "./kinds.js";
 import { stageOrder } from "./order.js";
@@ -16,7 +17,8 @@ import { provenanceOf, spanAt, spansOf, type LocatedSection } from "./provenance
  */
 
 export interface LowerInput {
-  readonly declarations: readonly CheckedDeclaration[];
+  /** The checked declarations by kind name (`model`, `judge`, ...), each kind in check order. */
+  readonly declarations: ReadonlyMap<string, readonly CheckedDeclaration[]>;
   /** The root recipe's path relative to the root directory (its basename). */
   readonly rootFile: string;
   /** Span standing for "the recipe" when nothing more precise exists (start of the root file). */
@@ -35,13 +37,18 @@ export interface LoweredPlan {
   readonly spans: ReadonlyMap<string, Span>;
   /** The span of one value (what `spans.get` returns, found without building `spans`). */
   spanOf(pointer: string): Span | undefined;
+  /**
+   * Each named section's keys in its order, what `Object.keys` gives, listed as the section is
+   * built: a section of thousands of keys is a dictionary object, and listing its keys again
+   * costs more than reading its values.
+   */
+  readonly names: Readonly<Record<NamedSection, readonly string[]>>;
 }
 
 export function lowerPlan(input: LowerInput): LoweredPlan {
-  const groups = groupByKind(input.declarations);
-  const byKind = (kind: string): readonly CheckedDeclaration[] => groups.get(kind) ?? [];
-  const follow = referencedDeclarations(input.declarations);
-  const named: readonly NamedSection[] = [
+  const byKind = (kind: string): readonly CheckedDeclaration[] => input.declarations.get(kind) ?? [];
+  const follow = referencedDeclarations(byKind("task"), byKind("reward"));
+  const named: readonly SectionLowering[] = [
     { section: "models", declarations: byName(byKind("model")), lower: (d) => lowerModel(d, input.io) },
     { section: "rewards", declarations: byName(byKind("reward")), lower: (d) => d.fields },
     { section: "datasets", declarations: byName(byKind("dataset")), lower: lowerDataset },
@@ -59,10 +66,17 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   };
   // Each declaration's lowered value lives only until it is JSON: the located copies are what
   // spans and provenance need, and they are built again (below) only when those are read.
+  const names = {} as Record<NamedSection, readonly string[]>;
   for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
     const out: Record<string, PlanValue> = {};
-    for (const d of declarations) out[d.symbol.qualifiedName] = json(d);
+    const keys = new Array<string>(declarations.length);
+    for (let i = 0; i < declarations.length; i++) {
+      const d = declarations[i]!;
+      keys[i] = d.symbol.qualifiedName;
+      out[keys[i]!] = json(d);
+    }
     plan[section] = out;
+    names[section] = keys;
   }
   plan.stage_order = orderOf(byKind("stage"), follow);
   plan.cluster = toJson(cluster());
@@ -78,7 +92,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
-  return withLocations(plan, located, input.relativeFile);
+  return withLocations(plan, names, located, input.relativeFile);
 }
 
 /**
@@ -87,7 +101,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
  * check` of a recipe without errors reads none of them. `provenance` keeps its place among the
  * plan's keys.
  */
-function withLocations(plan: Record<string, PlanValue>, located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
+function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["names"], located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
   let spans: Map<string, Span> | undefined;
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
@@ -100,6 +114,7 @@ function withLocations(plan: Record<string, PlanValue>, located: () => readonly 
   });
   return {
     plan,
+    names,
     get spans() {
       return (spans ??= spansOf(located()));
     },
@@ -108,8 +123,8 @@ function withLocations(plan: Record<string, PlanValue>, located: () => readonly 
 }
 
 /** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */
-interface NamedSection {
-  readonly section: string;
+interface SectionLowering {
+  readonly section: NamedSection;
   readonly declarations: readonly CheckedDeclaration[];
   readonly lower: (d: CheckedDeclaration) => LObject;
   /** `toJson(lower(d))` written directly, where a section has that. */
@@ -119,17 +134,6 @@ interface NamedSection {
 /** Sorted by qualified name: maps in the plan are sorted by key. */
 function byName(declarations: readonly CheckedDeclaration[]): CheckedDeclaration[] {
   return [...declarations].sort((a, b) => (a.symbol.qualifiedName < b.symbol.qualifiedName ? -1 : a.symbol.qualifiedName > b.symbol.qualifiedName ? 1 : 0));
-}
-
-/** Declarations by kind, in their order (one pass, not one per kind). */
-function groupByKind(declarations: readonly CheckedDeclaration[]): Map<string, CheckedDeclaration[]> {
-  const groups = new Map<string, CheckedDeclaration[]>();
-  for (const d of declarations) {
-    const group = groups.get(d.symbol.kind.name);
-    if (group === undefined) groups.set(d.symbol.kind.name, [d]);
-    else group.push(d);
-  }
-  return groups;
 }
 
 function lowerRecipe(decl: CheckedDeclaration | undefined, input: LowerInput): LObject {
@@ -159,15 +163,13 @@ function orderOf(stages: readonly CheckedDeclaration[], follow: DeclarationOf): 
 }
 
 /** Follows `{"task": t}` and `{"reward": r}` to those declarations, so a stage needs what its tasks' rewards read. */
-function referencedDeclarations(declarations: readonly CheckedDeclaration[]): DeclarationOf {
+function referencedDeclarations(tasks: readonly CheckedDeclaration[], rewards: readonly CheckedDeclaration[]): DeclarationOf {
   // Listed on the first reference followed (only stages follow them; most recipes have few).
   let byRef: Map<string, LValue> | undefined;
   const list = () => {
     const out = new Map<string, LValue>();
-    for (const d of declarations) {
-      const kind = d.symbol.kind.name;
-      if (kind === "task" || kind === "reward") out.set(`${kind}:${d.symbol.qualifiedName}`, d.fields);
-    }
+    for (const d of tasks) out.set(`task:${d.symbol.qualifiedName}`, d.fields);
+    for (const d of rewards) out.set(`reward:${d.symbol.qualifiedName}`, d.fields);
     return out;
   };
   return (reference) => {

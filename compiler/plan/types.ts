@@ -10,5 +10,7 @@ export type PlanJudge = z.infer<typeof judgeSchema>;
 export type PlanTask = z.infer<typeof taskSchema>;
 export type PlanStage = z.infer<typeof stageSchema>;
 export type PlanCluster = z.infer<typeof clusterSchema>;
+/** The plan's sections of named declarations, each a map sorted by name. */
+export type NamedSection = "models" | "rewards" | "datasets" | "judges" | "tasks" | "stages";
 export type MemoryEstimate = z.infer<typeof memoryEstimateSchema>;
 export type { DataPlan, ModelPlan, TemplatePlan } from "../schema/fields.js";

@@ -22,7 +22,7 @@ export const codeTestsLimitsRule: Rule = {
   name: "CodeTestsLimits",
   codes: [codeTestsLimitsCode.code],
   check(context) {
-    return judgesOf(context.plan, "code_tests").flatMap(([name, judge]) => {
+    return judgesOf(context, "code_tests").flatMap(([name, judge]) => {
       return (Object.keys(CODE_TESTS_BOUNDS) as CodeTestsBounded[]).flatMap((field) => {
         const value = judge[field];
         const problem = typeof value === "number" ? codeTestsLimitProblem(field, value) : null;

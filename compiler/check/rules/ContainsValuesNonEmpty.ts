@@ -22,7 +22,7 @@ export const containsValuesNonEmptyRule: Rule = {
   name: "ContainsValuesNonEmpty",
   codes: [containsValuesNonEmptyCode.code],
   check(context) {
-    return judgesOf(context.plan, "contains").flatMap(([name, judge]) => {
+    return judgesOf(context, "contains").flatMap(([name, judge]) => {
       const index = judge.values.indexOf("");
       if (index === -1) return [];
       return [

@@ -38,7 +38,7 @@ export const customJudgeModuleRule: Rule = {
   name: "CustomJudgeModule",
   codes: [customJudgeModuleCode.code],
   check(context) {
-    return judgesOf(context.plan, "custom").flatMap(([name, judge]) => {
+    return judgesOf(context, "custom").flatMap(([name, judge]) => {
       const j = judge as { variant: string; module?: string; export?: string };
       if (typeof j.module !== "string") return [];
       const wanted = j.export ?? "judge";

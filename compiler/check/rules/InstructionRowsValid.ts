@@ -35,7 +35,7 @@ export const instructionRowsValidRule: Rule = {
     const check = context.judgeInputChecks?.instructions;
     if (check === undefined) return [];
     const out = [];
-    for (const [name, judge] of judgesOf(context.plan, "instructions")) {
+    for (const [name, judge] of judgesOf(context, "instructions")) {
       const kwargsField = judge.kwargs === null ? null : judge.kwargs.field;
       if (kwargsField === judge.requirements.field) continue; // AL4250
       const bad = firstBadRow(context, judge.requirements.field, kwargsField, check);

@@ -29,7 +29,7 @@ export const instructionsColumnsRule: Rule = {
   codes: [instructionsColumnsCode.code],
   check(context) {
     const diagnostics = [];
-    for (const [name, judge] of judgesOf(context.plan, "instructions")) {
+    for (const [name, judge] of judgesOf(context, "instructions")) {
       if (judge.kwargs === null) continue;
       if (judge.kwargs.field === judge.requirements.field) {
         diagnostics.push(

@@ -24,7 +24,7 @@ export const jsonSchemaValidRule: Rule = {
   name: "JsonSchemaValid",
   codes: [jsonSchemaValidCode.code],
   check(context) {
-    return judgesOf(context.plan, "json").flatMap(([name, judge]) => {
+    return judgesOf(context, "json").flatMap(([name, judge]) => {
       if (judge.schema === null) return [];
       const compiled = compileJsonSchema(judge.schema.text);
       if (!("problem" in compiled)) return [];

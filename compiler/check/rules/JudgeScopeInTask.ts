@@ -29,7 +29,7 @@ export const judgeScopeInTaskRule: Rule = {
     const { plan } = context;
     let usersOf: Map<string, [string, PlanTask][]> | undefined;
     // Only scoped judges are looked at, listed with the plan's judges (recipes have thousands).
-    return scopedJudges(plan).flatMap(([name, judge]) => {
+    return scopedJudges(context).flatMap(([name, judge]) => {
       const scope = judge.scope!;
       usersOf ??= judgeUsers(plan);
       const users = usersOf.get(name) ?? [];

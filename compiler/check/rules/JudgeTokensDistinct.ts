@@ -21,7 +21,7 @@ export const judgeTokensDistinctRule: Rule = {
   name: "JudgeTokensDistinct",
   codes: [judgeTokensDistinctCode.code],
   check(context) {
-    return judgesOf(context.plan, "llm_judge").flatMap(([name, judge]) => {
+    return judgesOf(context, "llm_judge").flatMap(([name, judge]) => {
       if (judge.positive.trim() !== judge.negative.trim()) return [];
       return [
         context.diagnostic(

@@ -25,13 +25,13 @@ export const judgeValuesAcceptedRule: Rule = {
   codes: [judgeValuesAcceptedCode.code],
   check(context) {
     const out = [];
-    for (const [name, judge] of judgesOf(context.plan, "llm_judge")) {
+    for (const [name, judge] of judgesOf(context, "llm_judge")) {
       for (const field of ["positive", "negative"] as const) {
         if (judge[field] === "") out.push(report(context, name, field, `the ${field} token of judge \`${name}\` is empty`, `write the token the judge answers with, e.g. \`${field} = "${field === "positive" ? "True" : "False"}"\``));
       }
       if (judge.timeout <= 0) out.push(timeoutReport(context, name));
     }
-    for (const [name, judge] of judgesOf(context.plan, "custom")) if (judge.timeout <= 0) out.push(timeoutReport(context, name));
+    for (const [name, judge] of judgesOf(context, "custom")) if (judge.timeout <= 0) out.push(timeoutReport(context, name));
     return out;
   },
 };

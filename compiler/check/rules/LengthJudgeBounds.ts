@@ -20,7 +20,7 @@ export const lengthJudgeBoundsRule: Rule = {
   name: "LengthJudgeBounds",
   codes: [lengthJudgeBoundsCode.code],
   check(context) {
-    return judgesOf(context.plan, "length").flatMap(([name, judge]) => {
+    return judgesOf(context, "length").flatMap(([name, judge]) => {
       if (judge.min === null && judge.max === null) {
         return [
           context.diagnostic(lengthJudgeBoundsCode.code, context.spanOf(pointer("judges", name)), `judge \`${name}\` sets neither \`min\` nor \`max\`, so every response satisfies it`, {

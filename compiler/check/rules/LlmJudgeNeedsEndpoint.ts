@@ -26,7 +26,7 @@ export const llmJudgeNeedsEndpointRule: Rule = {
   codes: [llmJudgeNeedsEndpointCode.code],
   check(context) {
     const { plan } = context;
-    return judgesOf(plan, "llm_judge").flatMap(([name, judge]) => {
+    return judgesOf(context, "llm_judge").flatMap(([name, judge]) => {
       const model = plan.models[judge.model.model];
       if (!model || model.from.type === "endpoint") return [];
       const modelSpan = context.spanOf(pointer("models", judge.model.model, "from"));

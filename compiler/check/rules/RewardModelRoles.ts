@@ -47,7 +47,7 @@ function misusedScorers(context: RuleContext) {
       if (used !== undefined) uses.push({ at: pointer("stages", name, field), stage: used, owner: `stage \`${name}\`'s \`${field}\`` });
     }
   }
-  for (const name in plan.rewards) {
+  for (const name of context.namesOf("rewards")) {
     const baseline = plan.rewards[name]!.baseline as Obj;
     const used = baseline["type"] === "generated" ? stageOf(baseline["model"]) : undefined;
     if (used !== undefined) uses.push({ at: pointer("rewards", name, "baseline", "model"), stage: used, owner: `reward \`${name}\`'s generated baseline` });
@@ -64,7 +64,7 @@ function misusedScorers(context: RuleContext) {
 function policiesAsRewards(context: RuleContext) {
   const { plan } = context;
   const found: Diagnostic[] = [];
-  for (const name in plan.rewards) {
+  for (const name of context.namesOf("rewards")) {
     const from = plan.rewards[name]!.from as Obj;
     const stage = from["type"] === "stage" ? stageOf(from) : undefined;
     const variant = stage === undefined ? undefined : variantOf(plan, stage);

@@ -36,7 +36,7 @@ export const templateSlotsProvidedRule: Rule = {
   codes: [templateSlotsProvidedCode.code],
   check(context) {
     const missing = new Map<string, Missing>();
-    for (const use of templateUses(context.plan)) {
+    for (const use of templateUses(context)) {
       if (!use.data) continue;
       for (const slot of parseTemplate(use.template.text).slots) {
         if (use.data.fields.has(slot)) continue;

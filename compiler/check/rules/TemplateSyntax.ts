@@ -27,7 +27,7 @@ export const templateSyntaxRule: Rule = {
   codes: [templateSyntaxCode.code],
   check(context) {
     const seen = new Set<string>();
-    return templateUses(context.plan).flatMap((use) => {
+    return templateUses(context).flatMap((use) => {
       // A judge template appears once per place the judge runs; check its text once.
       if (seen.has(use.pointer)) return [];
       seen.add(use.pointer);

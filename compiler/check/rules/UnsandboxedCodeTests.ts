@@ -22,7 +22,7 @@ export const unsandboxedCodeTestsRule: Rule = {
   name: "UnsandboxedCodeTests",
   codes: [unsandboxedCodeTestsCode.code],
   check(context) {
-    return judgesOf(context.plan, "code_tests").flatMap(([name, judge]) => {
+    return judgesOf(context, "code_tests").flatMap(([name, judge]) => {
       if (judge.sandbox !== "none") return [];
       const span = context.spanOf(pointer("judges", name, "sandbox"));
       return [

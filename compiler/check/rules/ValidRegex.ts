@@ -26,11 +26,11 @@ export const validRegexRule: Rule = {
   codes: [validRegexCode.code],
   check(context) {
     const out = [];
-    for (const [name, judge] of judgesOf(context.plan, "regex")) {
+    for (const [name, judge] of judgesOf(context, "regex")) {
       const problem = regexProblem(judge.pattern, judge.flags);
       if (problem !== null) out.push(report(context, name, problem.field, problem.message));
     }
-    for (const [name, judge] of judgesOf(context.plan, "llm_judge")) {
+    for (const [name, judge] of judgesOf(context, "llm_judge")) {
       const problem = judge.parse_pattern === null ? null : parsePatternProblem(judge.parse_pattern);
       if (problem !== null) out.push(report(context, name, "parse_pattern", problem));
     }

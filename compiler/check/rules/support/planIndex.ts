@@ -4,6 +4,10 @@
  * of tens of thousands of judges paid for that listing once per rule.
  */
 import type { Plan, PlanJudge } from "../../../plan/types.js";
+import type { RuleContext } from "../../rule.js";
+
+/** What the index reads: the plan and its judges' names. */
+type JudgesView = Pick<RuleContext, "plan" | "namesOf">;
 
 type Variant = PlanJudge["variant"];
 type JudgeOf<V extends Variant> = Extract<PlanJudge, { variant: V }>;
@@ -17,11 +21,11 @@ interface JudgeIndex {
 const byPlan = new WeakMap<Plan["judges"], JudgeIndex>();
 
 /** The judges listed once per plan: a recipe's tens of thousands cost a lookup each to list. */
-function judgeIndex(plan: Plan): JudgeIndex {
+function judgeIndex({ plan, namesOf }: JudgesView): JudgeIndex {
   let index = byPlan.get(plan.judges);
   if (index === undefined) {
     index = { byVariant: new Map(), scoped: [] };
-    for (const name in plan.judges) {
+    for (const name of namesOf("judges")) {
       const judge = plan.judges[name]!;
       const group = index.byVariant.get(judge.variant);
       if (group === undefined) index.byVariant.set(judge.variant, [[name, judge]]);
@@ -34,11 +38,11 @@ function judgeIndex(plan: Plan): JudgeIndex {
 }
 
 /** `[name, judge]` of every judge of `variant`, in the plan's order. */
-export function judgesOf<V extends Variant>(plan: Plan, variant: V): ReadonlyArray<readonly [string, JudgeOf<V>]> {
-  return (judgeIndex(plan).byVariant.get(variant) ?? []) as unknown as ReadonlyArray<readonly [string, JudgeOf<V>]>;
+export function judgesOf<V extends Variant>(view: JudgesView, variant: V): ReadonlyArray<readonly [string, JudgeOf<V>]> {
+  return (judgeIndex(view).byVariant.get(variant) ?? []) as unknown as ReadonlyArray<readonly [string, JudgeOf<V>]>;
 }
 
 /** `[name, judge]` of every judge with a `scope`, in the plan's order. */
-export function scopedJudges(plan: Plan): ReadonlyArray<readonly [string, PlanJudge]> {
-  return judgeIndex(plan).scoped;
+export function scopedJudges(view: JudgesView): ReadonlyArray<readonly [string, PlanJudge]> {
+  return judgeIndex(view).scoped;
 }

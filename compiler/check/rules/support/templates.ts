@@ -7,6 +7,7 @@
 import type { DataPlan, Plan, TemplatePlan } from "../../../plan/types.js";
 import { fieldsOfData, type DataFields } from "./dataFields.js";
 import { judgeSites } from "./judgeSites.js";
+import type { RuleContext } from "../../rule.js";
 import { judgesOf } from "./planIndex.js";
 
 export interface TemplateUse {
@@ -25,10 +26,11 @@ export interface TemplateUse {
 const usesOf = new WeakMap<Plan, readonly TemplateUse[]>();
 
 /** Listed once per plan (two rules read them). */
-export function templateUses(plan: Plan): readonly TemplateUse[] {
+export function templateUses(context: Pick<RuleContext, "plan" | "namesOf">): readonly TemplateUse[] {
+  const { plan } = context;
   let uses = usesOf.get(plan);
   if (uses === undefined) {
-    uses = [...stageTemplates(plan), ...judgeTemplates(plan)];
+    uses = [...stageTemplates(plan), ...judgeTemplates(context)];
     usesOf.set(plan, uses);
   }
   return uses;
@@ -88,7 +90,8 @@ function inlineRenders(plan: Plan, data: DataPlan, pointer: string): TemplateUse
   ];
 }
 
-function judgeTemplates(plan: Plan): TemplateUse[] {
+function judgeTemplates(context: Pick<RuleContext, "plan" | "namesOf">): TemplateUse[] {
+  const { plan } = context;
   const uses: TemplateUse[] = [];
   const sited = new Set<string>();
   for (const site of judgeSites(plan)) {
@@ -105,7 +108,7 @@ function judgeTemplates(plan: Plan): TemplateUse[] {
     });
   }
   // A judge used nowhere still gets its syntax checked.
-  for (const [name, judge] of judgesOf(plan, "llm_judge")) {
+  for (const [name, judge] of judgesOf(context, "llm_judge")) {
     if (!sited.has(name)) {
       uses.push({ template: judge.template, pointer: `/judges/${name}/template`, owner: `the template of judge \`${name}\``, data: undefined });
     }

@@ -51,6 +51,16 @@ const LEFT_PAREN = 0x28;
 const NO_ARGUMENTS: readonly Argument[] = Object.freeze([]);
 
 class WellFormedParser extends Scanner {
+  /**
+   * A parser that is never used, kept as long as the class is. Why: V8's optimized code for
+   * the parser's methods (and NameTable's) checks the shape its fields were added under, and a
+   * shape that no live object has is dropped at the next full garbage collection together with
+   * all of that code ("weak objects" in --trace-deopt). Without it, every parse that followed
+   * a full collection (an editor's re-check after a pause, each of the benchmark's runs) ran
+   * unoptimized while TurboFan compiled the whole parser again.
+   */
+  private static readonly keepsTheShape = new WellFormedParser("", "");
+
   private depth = 0;
   /**
    * The items of every list being built, innermost last. Each list is copied out at its exact
@@ -58,6 +68,12 @@ class WellFormedParser extends Scanner {
    * them live to the end of the check.
    */
   private readonly pending: unknown[] = [];
+  /**
+   * How many of `pending` are in use. The array is not shortened when a list closes: setting
+   * its `length` lower (to 0 after every declaration's body) drops or trims its backing store,
+   * which the next list then allocates again. Later items overwrite the rest.
+   */
+  private pendingCount = 0;
   private readonly names = new NameTable(this.text.length);
 
   document(): Document {
@@ -131,9 +147,9 @@ class WellFormedParser extends Scanner {
     const line = this.line;
     const column = this.column;
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RBrace)) {
-      this.pending.push(this.field());
+      this.addPending(this.field());
       if (this.at(T.Comma) || this.at(T.Semicolon)) this.advance();
     }
     const fields = this.takePending<Field>(base);
@@ -195,11 +211,11 @@ class WellFormedParser extends Scanner {
   }
 
   private dottedPath(first: Identifier): Reference {
-    const base = this.pending.length;
-    this.pending.push(first);
+    const base = this.pendingCount;
+    this.addPending(first);
     while (this.at(T.Dot)) {
       this.advance();
-      this.pending.push(this.identifier());
+      this.addPending(this.identifier());
     }
     const path = this.takePending<Identifier>(base);
     return { kind: "Reference", path, span: this.spanFrom(first.span) };
@@ -208,9 +224,9 @@ class WellFormedParser extends Scanner {
   /** "(" (Argument ("," Argument)* ","?)? ")", Argument := (NAME "=")? Value */
   private arguments(): Argument[] {
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RParen)) {
-      this.pending.push(this.argument());
+      this.addPending(this.argument());
       if (!this.at(T.Comma)) break;
       this.advance();
     }
@@ -236,9 +252,9 @@ class WellFormedParser extends Scanner {
     const line = this.line;
     const column = this.column;
     this.open();
-    const base = this.pending.length;
+    const base = this.pendingCount;
     while (!this.at(T.RBracket)) {
-      this.pending.push(this.value());
+      this.addPending(this.value());
       if (!this.at(T.Comma)) break;
       this.advance();
     }
@@ -332,10 +348,36 @@ class WellFormedParser extends Scanner {
     return { file: this.file, offset, length: this.previousEnd - offset, line, column };
   }
 
-  /** The pending items from `base` on, as an array of their own. */
+  /**
+   * The pending items from `base` on, as an array of their own. Up to four are copied into an
+   * array literal: V8 allocates a literal's arrays where it has seen them live long (these
+   * nearly all live to the end of the check), while `slice` makes every array young, and the
+   * young collections then copy it.
+   */
   private takePending<Item>(base: number): Item[] {
-    const items = this.pending.slice(base) as Item[];
-    this.pending.length = base;
-    return items;
+    const pending = this.pending;
+    let items: unknown[];
+    switch (this.pendingCount - base) {
+      case 1:
+        items = [pending[base]];
+        break;
+      case 2:
+        items = [pending[base], pending[base + 1]];
+        break;
+      case 3:
+        items = [pending[base], pending[base + 1], pending[base + 2]];
+        break;
+      case 4:
+        items = [pending[base], pending[base + 1], pending[base + 2], pending[base + 3]];
+        break;
+      default:
+        items = pending.slice(base, this.pendingCount);
+    }
+    this.pendingCount = base;
+    return items as Item[];
+  }
+
+  private addPending(item: unknown): void {
+    this.pending[this.pendingCount++] = item;
   }
 }

@@ -79,6 +79,9 @@ describe("the well-formed fast path builds the full parser's Document", () => {
     'a { b = "x\\"y" c = "" }',
     'a { b = """\n  x\\"""\n  """ }',
     "a { b = f(x = true, y) }",
+    // Lists of every length (up to four are copied out one way, longer ones another) closing
+    // inside lists of other lengths, on the one stack of pending items.
+    "a { l = [[], [1], [1, [2, 3], 4], [1, 2, 3, 4], [1, 2, 3, 4, 5, [6]]] f = g(1, h(2, 3, 4, 5, 6), k()) p = q.r.s.t.u.v }",
   ])("takes %j as the full parser does", (text) => {
     expect(compare(text, "corner.align")).toBe("same");
   });

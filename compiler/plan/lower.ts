@@ -68,15 +68,8 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   // spans and provenance need, and they are built again (below) only when those are read.
   const names = {} as Record<NamedSection, readonly string[]>;
   for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
-    const out: Record<string, PlanValue> = {};
-    const keys = new Array<string>(declarations.length);
-    for (let i = 0; i < declarations.length; i++) {
-      const d = declarations[i]!;
-      keys[i] = d.symbol.qualifiedName;
-      out[keys[i]!] = json(d);
-    }
-    plan[section] = out;
-    names[section] = keys;
+    const keys = (names[section] = declarations.map((d) => d.symbol.qualifiedName));
+    plan[section] = sectionJson(declarations, keys, json);
   }
   plan.stage_order = orderOf(byKind("stage"), follow);
   plan.cluster = toJson(cluster());
@@ -120,6 +113,17 @@ function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["name
     },
     spanOf: (pointer) => (spans ? spans.get(pointer) : spanAt(located(), pointer)),
   };
+}
+
+/**
+ * One named section's JSON, keyed by `keys` (the declarations' names, in order). A function of
+ * its own: its loop runs six times per plan, and in lowerPlan the loop's on-stack-optimized
+ * code was thrown away at every plan when it reached the statements after the loop.
+ */
+function sectionJson(declarations: readonly CheckedDeclaration[], keys: readonly string[], json: (d: CheckedDeclaration) => PlanValue): Record<string, PlanValue> {
+  const out: Record<string, PlanValue> = {};
+  for (let i = 0; i < declarations.length; i++) out[keys[i]!] = json(declarations[i]!);
+  return out;
 }
 
 /** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */

@@ -135,7 +135,7 @@ function ruleContext(plan: Plan, program: LoadedProgram, lowered: LoweredPlan, r
   const documents: readonly Document[] = program.documents;
   return {
     plan,
-    namesOf: (section) => lowered.names[section],
+    entriesOf: lowered.entriesOf as RuleContext["entriesOf"],
     documents,
     rootDir: program.rootDir,
     spanOf: lowered.spanOf,

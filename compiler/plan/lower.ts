@@ -38,11 +38,10 @@ export interface LoweredPlan {
   /** The span of one value (what `spans.get` returns, found without building `spans`). */
   spanOf(pointer: string): Span | undefined;
   /**
-   * Each named section's keys in its order, what `Object.keys` gives, listed as the section is
-   * built: a section of thousands of keys is a dictionary object, and listing its keys again
-   * costs more than reading its values.
+   * `Object.entries` of a named section, listed as the section was built: a section of thousands
+   * of declarations is a dictionary object, slow to list and to read by key.
    */
-  readonly names: Readonly<Record<NamedSection, readonly string[]>>;
+  entriesOf(section: NamedSection): ReadonlyArray<readonly [string, PlanValue]>;
 }
 
 export function lowerPlan(input: LowerInput): LoweredPlan {
@@ -66,10 +65,10 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   };
   // Each declaration's lowered value lives only until it is JSON: the located copies are what
   // spans and provenance need, and they are built again (below) only when those are read.
-  const names = {} as Record<NamedSection, readonly string[]>;
+  const sections = {} as Record<NamedSection, SectionList>;
   for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
-    const keys = (names[section] = declarations.map((d) => d.symbol.qualifiedName));
-    plan[section] = sectionJson(declarations, keys, json);
+    const listed = (sections[section] = { keys: declarations.map((d) => d.symbol.qualifiedName), values: declarations.map(json) });
+    plan[section] = sectionObject(listed);
   }
   plan.stage_order = orderOf(byKind("stage"), follow);
   plan.cluster = toJson(cluster());
@@ -85,7 +84,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
-  return withLocations(plan, names, located, input.relativeFile);
+  return withLocations(plan, entriesOf(sections), located, input.relativeFile);
 }
 
 /**
@@ -94,7 +93,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
  * check` of a recipe without errors reads none of them. `provenance` keeps its place among the
  * plan's keys.
  */
-function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["names"], located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
+function withLocations(plan: Record<string, PlanValue>, entriesOf: LoweredPlan["entriesOf"], located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
   let spans: Map<string, Span> | undefined;
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
@@ -107,7 +106,7 @@ function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["name
   });
   return {
     plan,
-    names,
+    entriesOf,
     get spans() {
       return (spans ??= spansOf(located()));
     },
@@ -115,15 +114,34 @@ function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["name
   };
 }
 
+/** A named section's names and JSON values, in the section's order. */
+interface SectionList {
+  readonly keys: readonly string[];
+  readonly values: readonly PlanValue[];
+}
+
 /**
- * One named section's JSON, keyed by `keys` (the declarations' names, in order). A function of
- * its own: its loop runs six times per plan, and in lowerPlan the loop's on-stack-optimized
- * code was thrown away at every plan when it reached the statements after the loop.
+ * A section's object. A function of its own (not a loop in lowerPlan): lowerPlan runs once per
+ * plan, and its loop's on-stack-optimized code was thrown away at every plan when it reached
+ * the statements after the loop.
  */
-function sectionJson(declarations: readonly CheckedDeclaration[], keys: readonly string[], json: (d: CheckedDeclaration) => PlanValue): Record<string, PlanValue> {
+function sectionObject({ keys, values }: SectionList): Record<string, PlanValue> {
   const out: Record<string, PlanValue> = {};
-  for (let i = 0; i < declarations.length; i++) out[keys[i]!] = json(declarations[i]!);
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
   return out;
+}
+
+/** `Object.entries` of each section from its lists, paired on first use. */
+function entriesOf(sections: Readonly<Record<NamedSection, SectionList>>): LoweredPlan["entriesOf"] {
+  const paired = new Map<NamedSection, ReadonlyArray<readonly [string, PlanValue]>>();
+  return (section) => {
+    let entries = paired.get(section);
+    if (entries === undefined) {
+      const { keys, values } = sections[section];
+      paired.set(section, (entries = keys.map((key, i) => [key, values[i]!] as const)));
+    }
+    return entries;
+  };
 }
 
 /** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */

@@ -47,14 +47,8 @@ export interface LoweredPlan {
 export function lowerPlan(input: LowerInput): LoweredPlan {
   const byKind = (kind: string): readonly CheckedDeclaration[] => input.declarations.get(kind) ?? [];
   const follow = referencedDeclarations(byKind("task"), byKind("reward"));
-  const named: readonly SectionLowering[] = [
-    { section: "models", declarations: byName(byKind("model")), lower: (d) => lowerModel(d, input.io) },
-    { section: "rewards", declarations: byName(byKind("reward")), lower: (d) => d.fields },
-    { section: "datasets", declarations: byName(byKind("dataset")), lower: lowerDataset },
-    { section: "judges", declarations: byName(byKind("judge")), lower: lowerJudge, json: judgeJson },
-    { section: "tasks", declarations: byName(byKind("task")), lower: (d) => d.fields },
-    { section: "stages", declarations: byName(byKind("stage")), lower: (d) => lowerStage(d, follow) },
-  ];
+  const how: SectionInput = { io: input.io, follow };
+  const named = NAMED_SECTIONS.map(([section, kind]) => [section, byName(byKind(kind))] as const);
   const recipe = () => lowerRecipe(byKind("recipe")[0], input);
   const cluster = () => byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
   const launch = () => sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
@@ -66,10 +60,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   // Each declaration's lowered value lives only until it is JSON: the located copies are what
   // spans and provenance need, and they are built again (below) only when those are read.
   const sections = {} as Record<NamedSection, SectionList>;
-  for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
-    const listed = (sections[section] = { keys: declarations.map((d) => d.symbol.qualifiedName), values: declarations.map(json) });
-    plan[section] = sectionObject(listed);
-  }
+  for (const [section, declarations] of named) plan[section] = sectionObject((sections[section] = listSection(section, declarations, how)));
   plan.stage_order = orderOf(byKind("stage"), follow);
   plan.cluster = toJson(cluster());
   plan.launch = toJson(launch());
@@ -80,7 +71,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   const located = () =>
     (declared ??= [
       ["recipe", recipe()],
-      ...named.map(({ section, declarations, lower }): LocatedSection => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lower(d)]), input.rootSpan)]),
+      ...named.map(([section, declarations]): LocatedSection => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lowerFor(section, d, how)]), input.rootSpan)]),
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
@@ -144,13 +135,60 @@ function entriesOf(sections: Readonly<Record<NamedSection, SectionList>>): Lower
   };
 }
 
-/** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */
-interface SectionLowering {
-  readonly section: NamedSection;
-  readonly declarations: readonly CheckedDeclaration[];
-  readonly lower: (d: CheckedDeclaration) => LObject;
-  /** `toJson(lower(d))` written directly, where a section has that. */
-  readonly json?: (d: CheckedDeclaration) => PlanValue;
+/** The sections of named declarations in plan order, and the kind each holds. */
+const NAMED_SECTIONS: ReadonlyArray<readonly [NamedSection, string]> = [
+  ["models", "model"],
+  ["rewards", "reward"],
+  ["datasets", "dataset"],
+  ["judges", "judge"],
+  ["tasks", "task"],
+  ["stages", "stage"],
+];
+
+/** What lowering a declaration for its section reads besides the declaration. */
+interface SectionInput {
+  readonly io: LowerIO;
+  readonly follow: DeclarationOf;
+}
+
+/*
+ * The per-declaration lowering is module-level functions, not closures made for each plan: V8
+ * keeps a closure's optimized code only while the closure lives, so closures made per plan (and
+ * called for every declaration) ran unoptimized again after every full garbage collection.
+ */
+
+/** A declaration lowered for its section, located (spans and provenance are built from it). */
+function lowerFor(section: NamedSection, d: CheckedDeclaration, how: SectionInput): LObject {
+  switch (section) {
+    case "models":
+      return lowerModel(d, how.io);
+    case "datasets":
+      return lowerDataset(d);
+    case "judges":
+      return lowerJudge(d);
+    case "stages":
+      return lowerStage(d, how.follow);
+    case "rewards":
+    case "tasks":
+      return d.fields;
+  }
+}
+
+/** `toJson(lowerFor(...))`, written directly for judges (recipes have thousands of them). */
+function jsonFor(section: NamedSection, d: CheckedDeclaration, how: SectionInput): PlanValue {
+  return section === "judges" ? judgeJson(d) : toJson(lowerFor(section, d, how));
+}
+
+/** A section's names and JSON values, in the (sorted) order of `declarations`. */
+function listSection(section: NamedSection, declarations: readonly CheckedDeclaration[], how: SectionInput): SectionList {
+  const keys = new Array<string>(declarations.length);
+  const values = new Array<PlanValue>(declarations.length);
+  for (let i = 0; i < declarations.length; i++) {
+    const d = declarations[i]!;
+    keys[i] = d.symbol.qualifiedName;
+    values[i] = jsonFor(section, d, how);
+  }
+  return { keys, values };
 }
 
 /** Sorted by qualified name: maps in the plan are sorted by key. */

@@ -67,7 +67,7 @@ function phasesOnce(file: string, host: CompilerHost): Phases {
   );
   const context: RuleContext = {
     plan: lowered.plan as unknown as Plan,
-    namesOf: (section) => lowered.names[section],
+    entriesOf: lowered.entriesOf as RuleContext["entriesOf"],
     documents: program.documents,
     rootDir: program.rootDir,
     spanOf: lowered.spanOf,

@@ -98,24 +98,34 @@ function within(span: Span | undefined, outer: readonly Span[]): boolean {
  * every declaration).
  */
 export function checkAll(table: SymbolTable, program: LoadedProgram, host: CompilerHost, diagnostics: Diagnostic[]): Map<string, CheckedDeclaration[]> {
-  // One scope per module (declarations of a module share everything a scope holds).
-  const scopes = new Map<Module, CheckScope>();
-  const scopeOf = (module: Module): CheckScope => {
-    let scope = scopes.get(module);
-    if (scope === undefined) scopes.set(module, (scope = { module, table, host, rootDir: program.rootDir, diagnostics }));
-    return scope;
-  };
-  const byKind = new Map<string, CheckedDeclaration[]>();
-  const checkEach = (symbol: DeclSymbol) => {
-    const checked = checkDeclaration(symbol, scopeOf(symbol.module));
-    if (checked === undefined) return;
-    const group = byKind.get(symbol.kind.name);
-    if (group === undefined) byKind.set(symbol.kind.name, [checked]);
+  const into: CheckInto = { byKind: new Map(), scopes: new Map(), shared: { table, host, rootDir: program.rootDir, diagnostics } };
+  checkSymbols(table.named.values(), into);
+  checkSymbols(table.singletons.values(), into);
+  return into.byKind;
+}
+
+/** Where checkSymbols puts what it checks, and the scopes it made (one per module). */
+interface CheckInto {
+  readonly byKind: Map<string, CheckedDeclaration[]>;
+  readonly scopes: Map<Module, CheckScope>;
+  readonly shared: Omit<CheckScope, "module">;
+}
+
+/**
+ * A module-level function, not a closure made per check: V8 keeps a closure's optimized code
+ * only while the closure lives, and one made for each check (and called for every declaration)
+ * ran unoptimized again after every full garbage collection.
+ */
+function checkSymbols(symbols: Iterable<DeclSymbol>, into: CheckInto): void {
+  for (const symbol of symbols) {
+    let scope = into.scopes.get(symbol.module);
+    if (scope === undefined) into.scopes.set(symbol.module, (scope = { module: symbol.module, ...into.shared }));
+    const checked = checkDeclaration(symbol, scope);
+    if (checked === undefined) continue;
+    const group = into.byKind.get(symbol.kind.name);
+    if (group === undefined) into.byKind.set(symbol.kind.name, [checked]);
     else group.push(checked);
-  };
-  table.named.forEach(checkEach);
-  table.singletons.forEach(checkEach);
-  return byKind;
+  }
 }
 
 function relativeFiles(program: LoadedProgram): (file: string) => string {
@@ -135,7 +145,7 @@ function ruleContext(plan: Plan, program: LoadedProgram, lowered: LoweredPlan, r
   const documents: readonly Document[] = program.documents;
   return {
     plan,
-    namesOf: (section) => lowered.names[section],
+    entriesOf: lowered.entriesOf as RuleContext["entriesOf"],
     documents,
     rootDir: program.rootDir,
     spanOf: lowered.spanOf,

@@ -38,24 +38,17 @@ export interface LoweredPlan {
   /** The span of one value (what `spans.get` returns, found without building `spans`). */
   spanOf(pointer: string): Span | undefined;
   /**
-   * Each named section's keys in its order, what `Object.keys` gives, listed as the section is
-   * built: a section of thousands of keys is a dictionary object, and listing its keys again
-   * costs more than reading its values.
+   * `Object.entries` of a named section, listed as the section was built: a section of thousands
+   * of declarations is a dictionary object, slow to list and to read by key.
    */
-  readonly names: Readonly<Record<NamedSection, readonly string[]>>;
+  entriesOf(section: NamedSection): ReadonlyArray<readonly [string, PlanValue]>;
 }
 
 export function lowerPlan(input: LowerInput): LoweredPlan {
   const byKind = (kind: string): readonly CheckedDeclaration[] => input.declarations.get(kind) ?? [];
   const follow = referencedDeclarations(byKind("task"), byKind("reward"));
-  const named: readonly SectionLowering[] = [
-    { section: "models", declarations: byName(byKind("model")), lower: (d) => lowerModel(d, input.io) },
-    { section: "rewards", declarations: byName(byKind("reward")), lower: (d) => d.fields },
-    { section: "datasets", declarations: byName(byKind("dataset")), lower: lowerDataset },
-    { section: "judges", declarations: byName(byKind("judge")), lower: lowerJudge, json: judgeJson },
-    { section: "tasks", declarations: byName(byKind("task")), lower: (d) => d.fields },
-    { section: "stages", declarations: byName(byKind("stage")), lower: (d) => lowerStage(d, follow) },
-  ];
+  const how: SectionInput = { io: input.io, follow };
+  const named = NAMED_SECTIONS.map(([section, kind]) => [section, byName(byKind(kind))] as const);
   const recipe = () => lowerRecipe(byKind("recipe")[0], input);
   const cluster = () => byKind("cluster")[0]?.fields ?? defaults(clusterFields, input.rootSpan);
   const launch = () => sortedObject(byKind("launch").map((d) => [d.variant!.name, d.fields] as const), input.rootSpan);
@@ -66,18 +59,8 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   };
   // Each declaration's lowered value lives only until it is JSON: the located copies are what
   // spans and provenance need, and they are built again (below) only when those are read.
-  const names = {} as Record<NamedSection, readonly string[]>;
-  for (const { section, declarations, lower, json = (d: CheckedDeclaration) => toJson(lower(d)) } of named) {
-    const out: Record<string, PlanValue> = {};
-    const keys = new Array<string>(declarations.length);
-    for (let i = 0; i < declarations.length; i++) {
-      const d = declarations[i]!;
-      keys[i] = d.symbol.qualifiedName;
-      out[keys[i]!] = json(d);
-    }
-    plan[section] = out;
-    names[section] = keys;
-  }
+  const sections = {} as Record<NamedSection, SectionList>;
+  for (const [section, declarations] of named) plan[section] = sectionObject((sections[section] = listSection(section, declarations, how)));
   plan.stage_order = orderOf(byKind("stage"), follow);
   plan.cluster = toJson(cluster());
   plan.launch = toJson(launch());
@@ -88,11 +71,11 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
   const located = () =>
     (declared ??= [
       ["recipe", recipe()],
-      ...named.map(({ section, declarations, lower }): LocatedSection => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lower(d)]), input.rootSpan)]),
+      ...named.map(([section, declarations]): LocatedSection => [section, object(declarations.map((d) => [d.symbol.qualifiedName, lowerFor(section, d, how)]), input.rootSpan)]),
       ["cluster", cluster()],
       ["launch", launch()],
     ]);
-  return withLocations(plan, names, located, input.relativeFile);
+  return withLocations(plan, entriesOf(sections), located, input.relativeFile);
 }
 
 /**
@@ -101,7 +84,7 @@ export function lowerPlan(input: LowerInput): LoweredPlan {
  * check` of a recipe without errors reads none of them. `provenance` keeps its place among the
  * plan's keys.
  */
-function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["names"], located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
+function withLocations(plan: Record<string, PlanValue>, entriesOf: LoweredPlan["entriesOf"], located: () => readonly LocatedSection[], relativeFile: (file: string) => string): LoweredPlan {
   let spans: Map<string, Span> | undefined;
   Object.defineProperty(plan, "provenance", {
     enumerable: true,
@@ -114,7 +97,7 @@ function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["name
   });
   return {
     plan,
-    names,
+    entriesOf,
     get spans() {
       return (spans ??= spansOf(located()));
     },
@@ -122,13 +105,90 @@ function withLocations(plan: Record<string, PlanValue>, names: LoweredPlan["name
   };
 }
 
-/** A plan section of named declarations (`models`, `judges`, ...), sorted by name. */
-interface SectionLowering {
-  readonly section: NamedSection;
-  readonly declarations: readonly CheckedDeclaration[];
-  readonly lower: (d: CheckedDeclaration) => LObject;
-  /** `toJson(lower(d))` written directly, where a section has that. */
-  readonly json?: (d: CheckedDeclaration) => PlanValue;
+/** A named section's names and JSON values, in the section's order. */
+interface SectionList {
+  readonly keys: readonly string[];
+  readonly values: readonly PlanValue[];
+}
+
+/**
+ * A section's object. A function of its own (not a loop in lowerPlan): lowerPlan runs once per
+ * plan, and its loop's on-stack-optimized code was thrown away at every plan when it reached
+ * the statements after the loop.
+ */
+function sectionObject({ keys, values }: SectionList): Record<string, PlanValue> {
+  const out: Record<string, PlanValue> = {};
+  for (let i = 0; i < keys.length; i++) out[keys[i]!] = values[i]!;
+  return out;
+}
+
+/** `Object.entries` of each section from its lists, paired on first use. */
+function entriesOf(sections: Readonly<Record<NamedSection, SectionList>>): LoweredPlan["entriesOf"] {
+  const paired = new Map<NamedSection, ReadonlyArray<readonly [string, PlanValue]>>();
+  return (section) => {
+    let entries = paired.get(section);
+    if (entries === undefined) {
+      const { keys, values } = sections[section];
+      paired.set(section, (entries = keys.map((key, i) => [key, values[i]!] as const)));
+    }
+    return entries;
+  };
+}
+
+/** The sections of named declarations in plan order, and the kind each holds. */
+const NAMED_SECTIONS: ReadonlyArray<readonly [NamedSection, string]> = [
+  ["models", "model"],
+  ["rewards", "reward"],
+  ["datasets", "dataset"],
+  ["judges", "judge"],
+  ["tasks", "task"],
+  ["stages", "stage"],
+];
+
+/** What lowering a declaration for its section reads besides the declaration. */
+interface SectionInput {
+  readonly io: LowerIO;
+  readonly follow: DeclarationOf;
+}
+
+/*
+ * The per-declaration lowering is module-level functions, not closures made for each plan: V8
+ * keeps a closure's optimized code only while the closure lives, so closures made per plan (and
+ * called for every declaration) ran unoptimized again after every full garbage collection.
+ */
+
+/** A declaration lowered for its section, located (spans and provenance are built from it). */
+function lowerFor(section: NamedSection, d: CheckedDeclaration, how: SectionInput): LObject {
+  switch (section) {
+    case "models":
+      return lowerModel(d, how.io);
+    case "datasets":
+      return lowerDataset(d);
+    case "judges":
+      return lowerJudge(d);
+    case "stages":
+      return lowerStage(d, how.follow);
+    case "rewards":
+    case "tasks":
+      return d.fields;
+  }
+}
+
+/** `toJson(lowerFor(...))`, written directly for judges (recipes have thousands of them). */
+function jsonFor(section: NamedSection, d: CheckedDeclaration, how: SectionInput): PlanValue {
+  return section === "judges" ? judgeJson(d) : toJson(lowerFor(section, d, how));
+}
+
+/** A section's names and JSON values, in the (sorted) order of `declarations`. */
+function listSection(section: NamedSection, declarations: readonly CheckedDeclaration[], how: SectionInput): SectionList {
+  const keys = new Array<string>(declarations.length);
+  const values = new Array<PlanValue>(declarations.length);
+  for (let i = 0; i < declarations.length; i++) {
+    const d = declarations[i]!;
+    keys[i] = d.symbol.qualifiedName;
+    values[i] = jsonFor(section, d, how);
+  }
+  return { keys, values };
 }
 
 /** Sorted by qualified name: maps in the plan are sorted by key. */

@@ -37,8 +37,8 @@ export const loraNeedsHfModelRule: Rule = {
   check(context) {
     const { plan } = context;
     const found: { at: string; model: string; type: string; owner: string }[] = [];
-    for (const name of context.namesOf("models")) {
-      if ((plan.models[name] as Obj)["lora"] == null) continue;
+    for (const [name, model] of context.entriesOf("models")) {
+      if ((model as Obj)["lora"] == null) continue;
       const type = sourceType(plan, name);
       if (type !== undefined && !ADAPTABLE.has(type)) found.push({ at: pointer("models", name, "lora"), model: name, type, owner: `model \`${name}\`` });
     }

@@ -47,8 +47,8 @@ function misusedScorers(context: RuleContext) {
       if (used !== undefined) uses.push({ at: pointer("stages", name, field), stage: used, owner: `stage \`${name}\`'s \`${field}\`` });
     }
   }
-  for (const name of context.namesOf("rewards")) {
-    const baseline = plan.rewards[name]!.baseline as Obj;
+  for (const [name, reward] of context.entriesOf("rewards")) {
+    const baseline = reward.baseline as Obj;
     const used = baseline["type"] === "generated" ? stageOf(baseline["model"]) : undefined;
     if (used !== undefined) uses.push({ at: pointer("rewards", name, "baseline", "model"), stage: used, owner: `reward \`${name}\`'s generated baseline` });
   }
@@ -64,8 +64,8 @@ function misusedScorers(context: RuleContext) {
 function policiesAsRewards(context: RuleContext) {
   const { plan } = context;
   const found: Diagnostic[] = [];
-  for (const name of context.namesOf("rewards")) {
-    const from = plan.rewards[name]!.from as Obj;
+  for (const [name, reward] of context.entriesOf("rewards")) {
+    const from = reward.from as Obj;
     const stage = from["type"] === "stage" ? stageOf(from) : undefined;
     const variant = stage === undefined ? undefined : variantOf(plan, stage);
     if (stage === undefined || variant === undefined || variant === "reward_model") continue;

@@ -7,30 +7,30 @@ import type { Plan, PlanJudge } from "../../../plan/types.js";
 import type { RuleContext } from "../../rule.js";
 
 /** What the index reads: the plan and its judges' names. */
-type JudgesView = Pick<RuleContext, "plan" | "namesOf">;
+type JudgesView = Pick<RuleContext, "plan" | "entriesOf">;
 
 type Variant = PlanJudge["variant"];
 type JudgeOf<V extends Variant> = Extract<PlanJudge, { variant: V }>;
 
 interface JudgeIndex {
-  readonly byVariant: Map<string, [string, PlanJudge][]>;
+  readonly byVariant: Map<string, (readonly [string, PlanJudge])[]>;
   /** Judges with a `scope`, in the plan's order (AL4008 looks at them alone). */
-  readonly scoped: [string, PlanJudge][];
+  readonly scoped: (readonly [string, PlanJudge])[];
 }
 
 const byPlan = new WeakMap<Plan["judges"], JudgeIndex>();
 
 /** The judges listed once per plan: a recipe's tens of thousands cost a lookup each to list. */
-function judgeIndex({ plan, namesOf }: JudgesView): JudgeIndex {
+function judgeIndex({ plan, entriesOf }: JudgesView): JudgeIndex {
   let index = byPlan.get(plan.judges);
   if (index === undefined) {
     index = { byVariant: new Map(), scoped: [] };
-    for (const name of namesOf("judges")) {
-      const judge = plan.judges[name]!;
+    for (const entry of entriesOf("judges")) {
+      const judge = entry[1];
       const group = index.byVariant.get(judge.variant);
-      if (group === undefined) index.byVariant.set(judge.variant, [[name, judge]]);
-      else group.push([name, judge]);
-      if (judge.scope) index.scoped.push([name, judge]);
+      if (group === undefined) index.byVariant.set(judge.variant, [entry]);
+      else group.push(entry);
+      if (judge.scope) index.scoped.push(entry);
     }
     byPlan.set(plan.judges, index);
   }

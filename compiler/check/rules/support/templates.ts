@@ -26,7 +26,7 @@ export interface TemplateUse {
 const usesOf = new WeakMap<Plan, readonly TemplateUse[]>();
 
 /** Listed once per plan (two rules read them). */
-export function templateUses(context: Pick<RuleContext, "plan" | "namesOf">): readonly TemplateUse[] {
+export function templateUses(context: Pick<RuleContext, "plan" | "entriesOf">): readonly TemplateUse[] {
   const { plan } = context;
   let uses = usesOf.get(plan);
   if (uses === undefined) {
@@ -90,7 +90,7 @@ function inlineRenders(plan: Plan, data: DataPlan, pointer: string): TemplateUse
   ];
 }
 
-function judgeTemplates(context: Pick<RuleContext, "plan" | "namesOf">): TemplateUse[] {
+function judgeTemplates(context: Pick<RuleContext, "plan" | "entriesOf">): TemplateUse[] {
   const { plan } = context;
   const uses: TemplateUse[] = [];
   const sited = new Set<string>();

@@ -44,7 +44,8 @@ export function convertFields(entries: readonly Entry[], fields: FieldMap, scope
   // Unknown fields with nothing close by spelling, reported once the missing ones are known.
   let unmatched: Entry[] | undefined;
   let ok = true;
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     const name = entry.name.name;
     const index = schema.index.get(name);
     const previous = index === undefined ? undefined : written[index];

@@ -38,7 +38,10 @@ export function buildSymbols(modules: readonly Module[]): { table: SymbolTable; 
   for (const module of modules) {
     const reported = reportedDocuments.has(module.document);
     reportedDocuments.add(module.document);
-    for (const item of module.document.items) {
+    // Indexed: once per check over every declaration, mostly unoptimized (see checker.ts's checkSymbol).
+    const items = module.document.items;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       if (item.kind !== "Declaration") continue;
       const header = checkHeader(item, reported ? undefined : diagnostics);
       if (!header) {

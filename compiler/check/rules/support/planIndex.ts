@@ -25,7 +25,11 @@ function judgeIndex({ plan, entriesOf }: JudgesView): JudgeIndex {
   let index = byPlan.get(plan.judges);
   if (index === undefined) {
     index = { byVariant: new Map(), scoped: [] };
-    for (const entry of entriesOf("judges")) {
+    const entries = entriesOf("judges");
+    // Indexed: runs once per check over every judge, mostly unoptimized, where `for...of`
+    // allocates a result object per item.
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       const judge = entry[1];
       const group = index.byVariant.get(judge.variant);
       if (group === undefined) index.byVariant.set(judge.variant, [entry]);

@@ -35,9 +35,28 @@ export interface Owner {
  * already hold entries that go first (a call shape's discriminator).
  */
 export function convertFields(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner, out: Entries = {}): LObject | undefined {
+  const written = writtenAt[depth] ?? (writtenAt[depth] = []);
+  depth++;
+  try {
+    return convertWritten(entries, fields, scope, owner, out, written);
+  } finally {
+    depth--;
+    // Emptied after use, so that it holds no part of a document between checks.
+    written.fill(undefined);
+  }
+}
+
+/**
+ * The scratch array of convertFields at each nesting depth (a block inside a block converts
+ * while its owner's array is still in use), empty between uses: a fresh array per block was
+ * most of the garbage the type check made on a large recipe.
+ */
+const writtenAt: (Entry | undefined)[][] = [];
+let depth = 0;
+
+function convertWritten(entries: readonly Entry[], fields: FieldMap, scope: CheckScope, owner: Owner, out: Entries, written: (Entry | undefined)[]): LObject | undefined {
   const schema = schemaOf(fields);
-  // The written entry of each schema field, by its index in schema order.
-  const written: (Entry | undefined)[] = new Array(schema.entries.length);
+  // `written`: the written entry of each schema field, by its index in schema order.
   // Fields an unknown field's did-you-mean points to: reporting them missing too would say the
   // same slip twice (`stepz = 50` is the missing `steps`).
   let meant: Set<string> | undefined;

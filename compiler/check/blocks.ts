@@ -258,20 +258,26 @@ export function convertCallFields(value: Call | Reference, variant: Pick<CallVar
   if (value.kind === "Reference") return convertFields([], variant.fields, scope, owner, out);
   const entries = positionalEntries(value.args, variant, scope, owner);
   if (!entries) return undefined;
-  for (const arg of value.args) if (arg.name) entries.push({ name: arg.name, value: arg.value });
-  for (const field of blockEntries(value.block)) entries.push(field);
+  for (let i = 0; i < value.args.length; i++) {
+    const arg = value.args[i]!;
+    if (arg.name) entries.push({ name: arg.name, value: arg.value });
+  }
+  const fields = blockEntries(value.block);
+  for (let i = 0; i < fields.length; i++) entries.push(fields[i]!);
   return convertFields(entries, variant.fields, scope, owner, out);
 }
 
 export function positionalEntries(args: readonly Argument[], variant: Pick<CallVariant, "positional" | "variadic">, scope: CheckScope, owner: Pick<Owner, "label">): Entry[] | undefined {
-  const positional = args.filter((a) => !a.name);
   const slots = variant.positional;
   const entries: Entry[] = [];
-  for (let i = 0; i < positional.length; i++) {
-    const arg = positional[i]!;
+  // Positional arguments are the unnamed ones, counted by `i` (called for every call shape: no
+  // list of them is made unless a variadic slot takes the rest).
+  for (let at = 0, i = 0; at < args.length; at++) {
+    const arg = args[at]!;
+    if (arg.name) continue;
     const last = i >= slots.length - 1;
     if (variant.variadic && last && slots.length > 0) {
-      entries.push({ name: syntheticName(slots[slots.length - 1]!, arg.span), value: listOf(positional.slice(i)) });
+      entries.push({ name: syntheticName(slots[slots.length - 1]!, arg.span), value: listOf(args.slice(at).filter((a) => !a.name)) });
       break;
     }
     const slot = slots[i];
@@ -282,6 +288,7 @@ export function positionalEntries(args: readonly Argument[], variant: Pick<CallV
       });
     }
     entries.push({ name: syntheticName(slot, arg.span), value: arg.value });
+    i++;
   }
   return entries;
 }

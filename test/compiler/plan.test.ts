@@ -118,3 +118,39 @@ describe("plan", () => {
     expect([provenance["/models/b/lora"], provenance["/models/b/from"]]).toEqual(["default", undefined]);
   });
 });
+
+describe("nested blocks", () => {
+  // convertFields keeps the written entries of each block in a scratch array per nesting depth:
+  // a block converted inside another must neither lose nor take its owner's entries.
+  it("keep the fields written after them in their owner, and each block reports its own duplicates", () => {
+    const result = compileText(
+      [
+        "model m {",
+        "  lora { rank = 8  targets = [\"q_proj\"] }",
+        "  gradient_checkpointing = true",
+        "  from = hf(\"org/m\", revision = \"v2\")",
+        "  chat_template = none",
+        "  dtype = fp16",
+        "}",
+        "model n {",
+        "  from = hf(\"org/n\")",
+        "  lora { rank = 4  rank = 2 }",
+        "  dtype = fp32",
+        "  dtype = bf16",
+        "}",
+        "",
+      ].join("\n"),
+    );
+    const dup = result.diagnostics.filter((d) => d.code === "AL3009").map((d) => `${d.span?.line}:${d.span?.column} ${d.message}`);
+    expect(dup).toEqual([
+      "10:20 `rank` is written more than once in `lora`",
+      "12:3 `dtype` is written more than once in model `n`",
+    ]);
+    const m = (result.plan.models as Record<string, Record<string, unknown>>)["m"]!;
+    expect(m["from"]).toMatchObject({ type: "hf", id: "org/m", revision: "v2" });
+    expect(m["dtype"]).toBe("fp16");
+    expect(m["gradient_checkpointing"]).toBe(true);
+    expect(m["lora"]).toMatchObject({ rank: 8, alpha: 32, targets: ["q_proj"] });
+    expect(m["chat_template"]).toEqual({ type: "none" });
+  });
+});

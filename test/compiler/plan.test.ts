@@ -146,7 +146,7 @@ describe("nested blocks", () => {
       "10:20 `rank` is written more than once in `lora`",
       "12:3 `dtype` is written more than once in model `n`",
     ]);
-    const m = (result.plan.models as Record<string, Record<string, unknown>>)["m"]!;
+    const m = (result.plan!.models as Record<string, Record<string, unknown>>)["m"]!;
     expect(m["from"]).toMatchObject({ type: "hf", id: "org/m", revision: "v2" });
     expect(m["dtype"]).toBe("fp16");
     expect(m["gradient_checkpointing"]).toBe(true);

@@ -6,7 +6,7 @@
 import type { Plan, PlanJudge } from "../../../plan/types.js";
 import type { RuleContext } from "../../rule.js";
 
-/** What the index reads: the plan and its judges' names. */
+/** What the index reads: the plan, and its judges as the lowering listed them. */
 type JudgesView = Pick<RuleContext, "plan" | "entriesOf">;
 
 type Variant = PlanJudge["variant"];
